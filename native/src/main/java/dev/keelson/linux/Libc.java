@@ -1,0 +1,537 @@
+package dev.keelson.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one place that calls into libc. Every {@link MethodHandle} is looked up here; every call that
+ * can fail captures {@code errno} (glibc's thread-local) through {@code Linker.Option.captureCallState}
+ * into a segment owned by the calling thread, and a failure becomes an {@link ErrnoException} that
+ * names the call and the object.
+ *
+ * <p>Methods take Java types and an {@link Arena} only where the caller owns buffers; temporary
+ * strings are allocated in a confined arena per call. Return values are the syscall's own (fd,
+ * byte count); {@code -1} never escapes.
+ */
+public final class Libc {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle STATE_ERRNO =
+            STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /**
+     * Per-thread capture segment: errno lands in memory owned by the calling (virtual or platform)
+     * thread, never in a shared static that another thread could overwrite between call and read.
+     */
+    private static final ThreadLocal<MemorySegment> CALL_STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
+
+    private static final MethodHandle UNSHARE = fn("unshare", JAVA_INT, JAVA_INT);
+    private static final MethodHandle SETNS = fn("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle MOUNT = fn("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+    private static final MethodHandle UMOUNT2 = fn("umount2", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle MKDIR = fn("mkdir", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle UNLINK = fn("unlink", JAVA_INT, ADDRESS);
+    private static final MethodHandle GETTID = fn("gettid", JAVA_INT);
+    private static final MethodHandle GETPID = fn("getpid", JAVA_INT);
+    private static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SOCKET = fn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle BIND = fn("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME = fn("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SENDTO =
+            fn("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SENDMSG = fn("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle RECVFROM =
+            fn("recvfrom", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle RECVMSG = fn("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SETSOCKOPT =
+            fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKOPT =
+            fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle IF_NAMETOINDEX = fn("if_nametoindex", JAVA_INT, ADDRESS);
+    private static final MethodHandle PIDFD_OPEN = fn("pidfd_open", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle PRCTL =
+            variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SETHOSTNAME = fn("sethostname", JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle KILL = fn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle WAITID = fn("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle ERRNO_NAME = plain("strerrorname_np", ADDRESS, JAVA_INT);
+    private static final MethodHandle ERRNO_DESC = plain("strerrordesc_np", ADDRESS, JAVA_INT);
+
+    private Libc() {
+    }
+
+    // ---------------------------------------------------------------- namespaces and mounts
+
+    /** unshare(2) for the calling thread; {@code object} names what is being created, for messages. */
+    public static void unshare(int flags) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) UNSHARE.invokeExact(st, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "unshare", Flags.clone(flags));
+    }
+
+    /** setns(2) for the calling thread; {@code object} describes the namespace for messages. */
+    public static void setns(int fd, int nstype, String object) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) SETNS.invokeExact(st, fd, nstype);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "setns", object + ", " + Flags.clone(nstype));
+    }
+
+    /** mount(2); null strings are passed as NULL. The object in messages is {@code target}. */
+    public static void mount(String source, String target, String fstype, long flags, String data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) MOUNT.invokeExact(st, str(a, source), str(a, target), str(a, fstype), flags, str(a, data));
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "mount", quote(source) + " on " + quote(target));
+        }
+    }
+
+    /** umount2(2). */
+    public static void umount2(String target, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) UMOUNT2.invokeExact(st, str(a, target), flags);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "umount2", quote(target));
+        }
+    }
+
+    /** sethostname(2) in the calling thread's UTS namespace. */
+    public static void sethostname(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocateFrom(name);
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) SETHOSTNAME.invokeExact(st, s, s.byteSize() - 1);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "sethostname", quote(name));
+        }
+    }
+
+    // ---------------------------------------------------------------- files
+
+    /** open(2); returns the new descriptor. */
+    public static int open(String path, int flags, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, mode);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            return check(r, st, "open", quote(path));
+        }
+    }
+
+    /** mkdir(2). */
+    public static void mkdir(String path, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) MKDIR.invokeExact(st, a.allocateFrom(path), mode);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "mkdir", quote(path));
+        }
+    }
+
+    /** unlink(2). */
+    public static void unlink(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) UNLINK.invokeExact(st, a.allocateFrom(path));
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "unlink", quote(path));
+        }
+    }
+
+    /** close(2). EINTR is not retried: on Linux the descriptor is released even then. */
+    public static void close(int fd) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(st, fd);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0 && errno(st) != Errno.EINTR) {
+            throw ErrnoException.of("close", "fd " + fd, errno(st));
+        }
+    }
+
+    /** Device and inode of an open descriptor (fstat(2)); two namespace fds are the same namespace iff these match. */
+    public static FileId fstat(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            // struct stat on x86_64/aarch64 glibc: st_dev at 0 (u64), st_ino at 8 (u64); 144 bytes in all.
+            MemorySegment buf = a.allocate(256, 8);
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) FSTAT.invokeExact(st, fd, buf);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "fstat", "fd " + fd);
+            return new FileId(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8));
+        }
+    }
+
+    /** ioctl(2) with an integer or no argument; returns the ioctl's non-negative result. */
+    public static int ioctl(int fd, long request, long arg, String object) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) IOCTL.invokeExact(st, fd, request, arg);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "ioctl", object);
+    }
+
+    /** ioctl(2) with a pointer argument. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String object) {
+        return ioctl(fd, request, arg.address(), object);
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact(state());
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
+
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact(state());
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
+
+    /** pidfd_open(2): a descriptor that refers to process {@code pid} for its whole life. */
+    public static int pidfdOpen(int pid, int flags) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) PIDFD_OPEN.invokeExact(st, pid, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "pidfd_open", "pid " + pid);
+    }
+
+    /** kill(2). */
+    public static void kill(int pid, int signal) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) KILL.invokeExact(st, pid, signal);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "kill", "pid " + pid + ", signal " + signal);
+    }
+
+    /** prctl(2) with up to four integer arguments. */
+    public static int prctl(int option, long a2, long a3, long a4, long a5) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) PRCTL.invokeExact(st, option, a2, a3, a4, a5);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "prctl", "option " + option);
+    }
+
+    /**
+     * waitid(2). {@code info} receives a {@code siginfo_t} (128 bytes); see {@link WaitStatus}.
+     * Returns false when {@code WNOHANG} was given and no child has changed state.
+     */
+    public static boolean waitid(int idtype, int id, MemorySegment info, int options) {
+        info.asSlice(0, 128).fill((byte) 0);
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) WAITID.invokeExact(st, idtype, id, info, options);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "waitid", "id " + id);
+        return info.get(JAVA_INT, WaitStatus.SI_PID) != 0;
+    }
+
+    // ---------------------------------------------------------------- sockets
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) SOCKET.invokeExact(st, domain, type, protocol);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "socket", "domain " + domain + ", protocol " + protocol);
+    }
+
+    public static void bind(int fd, MemorySegment addr) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) BIND.invokeExact(st, fd, addr, (int) addr.byteSize());
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "bind", "fd " + fd);
+    }
+
+    /** getsockname(2) into {@code addr}; returns the address length. */
+    public static int getsockname(int fd, MemorySegment addr, Arena arena) {
+        MemorySegment len = arena.allocateFrom(JAVA_INT, (int) addr.byteSize());
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) GETSOCKNAME.invokeExact(st, fd, addr, len);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "getsockname", "fd " + fd);
+        return len.get(JAVA_INT, 0);
+    }
+
+    /** sendto(2) of {@code len} bytes of {@code buf}; {@code addr} may be {@link MemorySegment#NULL}. */
+    public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr) {
+        MemorySegment st = state();
+        long r;
+        try {
+            r = (long) SENDTO.invokeExact(st, fd, buf, len, flags, addr, (int) addr.byteSize());
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "sendto", "fd " + fd);
+    }
+
+    /** sendmsg(2) with a caller-built {@code struct msghdr}. */
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment st = state();
+        long r;
+        try {
+            r = (long) SENDMSG.invokeExact(st, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "sendmsg", "fd " + fd);
+    }
+
+    /**
+     * recvfrom(2) into {@code buf}; the sender address is not returned. With {@code MSG_TRUNC}
+     * the result is the datagram's real length, which may exceed {@code buf}'s size.
+     * Returns -1 (and does not throw) for EAGAIN when {@code MSG_DONTWAIT} is given.
+     */
+    public static long recvfrom(int fd, MemorySegment buf, int flags) {
+        MemorySegment st = state();
+        long r;
+        try {
+            r = (long) RECVFROM.invokeExact(st, fd, buf, buf.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0 && errno(st) == Errno.EAGAIN) {
+            return -1;
+        }
+        return check(r, st, "recvfrom", "fd " + fd);
+    }
+
+    /** recvmsg(2) with a caller-built {@code struct msghdr}. */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment st = state();
+        long r;
+        try {
+            r = (long) RECVMSG.invokeExact(st, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "recvmsg", "fd " + fd);
+    }
+
+    /** setsockopt(2) with an {@code int} value. */
+    public static void setsockopt(int fd, int level, int name, int value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocateFrom(JAVA_INT, value);
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) SETSOCKOPT.invokeExact(st, fd, level, name, v, 4);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "setsockopt", "level " + level + ", option " + name);
+        }
+    }
+
+    /** getsockopt(2) of an {@code int} value. */
+    public static int getsockopt(int fd, int level, int name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            MemorySegment len = a.allocateFrom(JAVA_INT, 4);
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) GETSOCKOPT.invokeExact(st, fd, level, name, v, len);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "getsockopt", "level " + level + ", option " + name);
+            return v.get(JAVA_INT, 0);
+        }
+    }
+
+    /** if_nametoindex(3); throws {@link NotFoundException} when there is no such interface. */
+    public static int ifNameToIndex(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) IF_NAMETOINDEX.invokeExact(st, a.allocateFrom(name));
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            if (r == 0) {
+                throw ErrnoException.of("if_nametoindex", quote(name), errno(st));
+            }
+            return r;
+        }
+    }
+
+    // ---------------------------------------------------------------- errno text
+
+    static String errnoName(int errno) {
+        return cString(ERRNO_NAME, errno);
+    }
+
+    static String errnoDescription(int errno) {
+        return cString(ERRNO_DESC, errno);
+    }
+
+    private static String cString(MethodHandle h, int errno) {
+        if (h == null) {
+            return null;
+        }
+        try {
+            MemorySegment p = (MemorySegment) h.invokeExact(errno);
+            return p.equals(MemorySegment.NULL) ? null : p.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static MemorySegment state() {
+        return CALL_STATE.get();
+    }
+
+    private static int errno(MemorySegment st) {
+        return (int) STATE_ERRNO.get(st, 0L);
+    }
+
+    private static int check(int r, MemorySegment st, String call, String object) {
+        if (r < 0) {
+            throw ErrnoException.of(call, object, errno(st));
+        }
+        return r;
+    }
+
+    private static long check(long r, MemorySegment st, String call, String object) {
+        if (r < 0) {
+            throw ErrnoException.of(call, object, errno(st));
+        }
+        return r;
+    }
+
+    private static MemorySegment str(Arena a, String s) {
+        return s == null ? MemorySegment.NULL : a.allocateFrom(s);
+    }
+
+    static String quote(String s) {
+        return s == null ? "NULL" : '"' + s + '"';
+    }
+
+    private static RuntimeException fatal(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("native call failed", t);
+    }
+
+    private static MethodHandle fn(String name, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), ERRNO);
+    }
+
+    private static MethodHandle variadic(String name, int firstVariadic, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args),
+                ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    /** A handle without errno capture, or null when this libc lacks the symbol (non-glibc). */
+    private static MethodHandle plain(String name, MemoryLayout ret, MemoryLayout... args) {
+        return LIBC.find(name)
+                .map(s -> LINKER.downcallHandle(s, FunctionDescriptor.of(ret, args)))
+                .orElse(null);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+    }
+}
