@@ -71,6 +71,8 @@ public final class Libc {
     private static final MethodHandle SETHOSTNAME = fn("sethostname", JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle KILL = fn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle WAITID = fn("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle CAPGET = fn("capget", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle CAPSET = fn("capset", JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle ERRNO_NAME = plain("strerrorname_np", ADDRESS, JAVA_INT);
     private static final MethodHandle ERRNO_DESC = plain("strerrordesc_np", ADDRESS, JAVA_INT);
 
@@ -307,6 +309,62 @@ public final class Libc {
         }
         check(r, st, "waitid", "id " + id);
         return info.get(JAVA_INT, WaitStatus.SI_PID) != 0;
+    }
+
+    /** _LINUX_CAPABILITY_VERSION_3: 64-bit capability sets as two u32 words each. */
+    private static final int CAP_V3 = 0x20080522;
+
+    /**
+     * The calling thread's effective capability set (capget(2)) as a 64-bit mask; bit n is
+     * capability n (CAP_SYS_ADMIN = 21, CAP_NET_ADMIN = 12).
+     */
+    public static long effectiveCapabilities() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment hdr = a.allocate(8, 4);
+            MemorySegment data = a.allocate(24, 4);
+            capget(hdr, data);
+            return capWord(data, 0);
+        }
+    }
+
+    /**
+     * Replaces the calling thread's effective set (capset(2)); permitted and inheritable stay.
+     * Capabilities are per thread, so this changes only the caller.
+     */
+    public static void setEffectiveCapabilities(long effective) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment hdr = a.allocate(8, 4);
+            MemorySegment data = a.allocate(24, 4);
+            capget(hdr, data);
+            // struct __user_cap_data_struct[2] { u32 effective, permitted, inheritable; }
+            data.set(JAVA_INT, 0, (int) effective);
+            data.set(JAVA_INT, 12, (int) (effective >>> 32));
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) CAPSET.invokeExact(st, hdr, data);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            check(r, st, "capset", "effective 0x" + Long.toHexString(effective));
+        }
+    }
+
+    private static void capget(MemorySegment hdr, MemorySegment data) {
+        hdr.set(JAVA_INT, 0, CAP_V3);
+        hdr.set(JAVA_INT, 4, 0);
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) CAPGET.invokeExact(st, hdr, data);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "capget", "self");
+    }
+
+    private static long capWord(MemorySegment data, long field) {
+        return Integer.toUnsignedLong(data.get(JAVA_INT, field)) | (Integer.toUnsignedLong(data.get(JAVA_INT, field + 12)) << 32);
     }
 
     // ---------------------------------------------------------------- sockets

@@ -17,7 +17,7 @@ public final class KernelTestExtension implements ExecutionCondition, BeforeAllC
             return null;
         }
         return sandbox == null
-                ? "the test JVM was not started through bin/lib/test-jvm (no private network namespace)"
+                ? "the test JVM was not started through bin/lib/sandbox/bin/java (no private network namespace)"
                 : sandbox.replaceFirst("^none: ", "");
     }
 
