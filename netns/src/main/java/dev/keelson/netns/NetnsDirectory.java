@@ -41,6 +41,8 @@ public final class NetnsDirectory {
 
     private final Path root;
     private volatile boolean prepared;
+    /** Whether this object bind-mounted the root onto itself (and so must undo it in {@link #destroy()}). */
+    private volatile boolean selfBound;
 
     private NetnsDirectory(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -150,6 +152,32 @@ public final class NetnsDirectory {
         return names;
     }
 
+    /**
+     * Deletes every pin here, undoes the directory's bind mount onto itself (when this object made
+     * it) and removes the directory. Meant for private pin roots of tests, benchmarks and pools;
+     * {@code /run/netns} is shared with iproute2 and other tools, so it is refused.
+     */
+    public void destroy() {
+        if (root.equals(DEFAULT_ROOT)) {
+            throw new IllegalStateException("refusing to destroy " + root + ", which other tools share; delete its namespaces instead");
+        }
+        for (String name : list()) {
+            delete(name);
+        }
+        synchronized (this) {
+            if (selfBound) {
+                Libc.umount2(root.toString(), Flags.MNT_DETACH);
+                selfBound = false;
+            }
+            prepared = false;
+        }
+        try {
+            Files.deleteIfExists(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+
     static boolean unpin(Path pin) {
         String p = pin.toString();
         try {
@@ -190,6 +218,7 @@ public final class NetnsDirectory {
                 }
                 // Not a mount point yet: make it one, then share it.
                 Libc.mount(r, r, "none", Flags.MS_BIND | Flags.MS_REC, null);
+                selfBound = true;
                 Libc.mount("", r, "none", Flags.MS_SHARED | Flags.MS_REC, null);
             }
             prepared = true;
