@@ -7,13 +7,17 @@ import dev.keelson.linux.Fd;
 import dev.keelson.linux.Flags;
 import dev.keelson.linux.Libc;
 import dev.keelson.linux.PermissionException;
+import dev.keelson.linux.netlink.Netlink;
+import dev.keelson.linux.netlink.NetlinkSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -176,6 +180,31 @@ public final class NetnsDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + root, e);
         }
+    }
+
+    /**
+     * The pins here with the nsid the calling thread's namespace has given each (empty when none
+     * was assigned), sorted by name — what {@code ip netns list} prints. Pins that cannot be
+     * opened are listed without an id.
+     */
+    public LinkedHashMap<String, OptionalInt> listWithIds() {
+        LinkedHashMap<String, OptionalInt> out = new LinkedHashMap<>();
+        List<String> names = list();
+        if (names.isEmpty()) {
+            return out;
+        }
+        try (NetlinkSocket rtnl = NetlinkSocket.open(Netlink.NETLINK_ROUTE)) {
+            for (String name : names) {
+                OptionalInt id = OptionalInt.empty();
+                try (NetNamespace ns = NetNamespace.open(root.resolve(name))) {
+                    id = NsIds.of(rtnl, ns.fd());
+                } catch (RuntimeException unreadable) {
+                    // a half-made or foreign pin: list it, as ip does, without an id
+                }
+                out.put(name, id);
+            }
+        }
+        return out;
     }
 
     static boolean unpin(Path pin) {
