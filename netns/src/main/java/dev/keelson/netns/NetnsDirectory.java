@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,12 +42,12 @@ public final class NetnsDirectory {
     /** Where iproute2 (NETNS_RUN_DIR) and so Keelson keep pins by default. */
     public static final Path DEFAULT_ROOT = Path.of("/run/netns");
     private static final NetnsDirectory SYSTEM = new NetnsDirectory(DEFAULT_ROOT);
+    /** One object per root, so the one-time preparation of a root happens once per process. */
+    private static final ConcurrentHashMap<Path, NetnsDirectory> ROOTS = new ConcurrentHashMap<>();
     private static final String CREATE_HINT = "creating a network namespace needs CAP_SYS_ADMIN (run as root)";
 
     private final Path root;
     private volatile boolean prepared;
-    /** Whether this object bind-mounted the root onto itself (and so must undo it in {@link #destroy()}). */
-    private volatile boolean selfBound;
 
     private NetnsDirectory(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -57,9 +58,10 @@ public final class NetnsDirectory {
         return SYSTEM;
     }
 
-    /** A directory of pins at {@code root} (created on first use). */
+    /** The directory of pins at {@code root} (created on first use); the same object for the same path. */
     public static NetnsDirectory of(Path root) {
-        return root.toAbsolutePath().normalize().equals(DEFAULT_ROOT) ? SYSTEM : new NetnsDirectory(root);
+        Path r = root.toAbsolutePath().normalize();
+        return r.equals(DEFAULT_ROOT) ? SYSTEM : ROOTS.computeIfAbsent(r, NetnsDirectory::new);
     }
 
     public Path root() {
@@ -157,8 +159,8 @@ public final class NetnsDirectory {
     }
 
     /**
-     * Deletes every pin here, undoes the directory's bind mount onto itself (when this object made
-     * it) and removes the directory. Meant for private pin roots of tests, benchmarks and pools;
+     * Deletes every pin here, unmounts the directory (the bind mount onto itself that creating
+     * made, or whatever the caller mounted there) and removes the directory. Meant for private pin roots of tests, benchmarks and pools;
      * {@code /run/netns} is shared with iproute2 and other tools, so it is refused.
      */
     public void destroy() {
@@ -169,9 +171,12 @@ public final class NetnsDirectory {
             delete(name);
         }
         synchronized (this) {
-            if (selfBound) {
+            try {
                 Libc.umount2(root.toString(), Flags.MNT_DETACH);
-                selfBound = false;
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
             }
             prepared = false;
         }
@@ -247,7 +252,6 @@ public final class NetnsDirectory {
                 }
                 // Not a mount point yet: make it one, then share it.
                 Libc.mount(r, r, "none", Flags.MS_BIND | Flags.MS_REC, null);
-                selfBound = true;
                 Libc.mount("", r, "none", Flags.MS_SHARED | Flags.MS_REC, null);
             }
             prepared = true;
