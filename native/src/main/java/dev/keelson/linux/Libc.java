@@ -33,11 +33,12 @@ public final class Libc {
             STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /**
-     * Per-thread capture segment: errno lands in memory owned by the calling (virtual or platform)
-     * thread, never in a shared static that another thread could overwrite between call and read.
+     * Per-thread call frame: errno lands in memory owned by the calling (virtual or platform)
+     * thread, never in a shared static that another thread could overwrite between call and read;
+     * C strings and small out-parameters go to the same thread's scratch memory, so a syscall
+     * allocates no native memory of its own.
      */
-    private static final ThreadLocal<MemorySegment> CALL_STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
+    private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
 
     private static final MethodHandle UNSHARE = fn("unshare", JAVA_INT, JAVA_INT);
     private static final MethodHandle SETNS = fn("setns", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -90,7 +91,9 @@ public final class Libc {
         } catch (Throwable t) {
             throw fatal(t);
         }
-        check(r, st, "unshare", Flags.clone(flags));
+        if (r < 0) {
+            throw error(st, "unshare", Flags.clone(flags));
+        }
     }
 
     /** setns(2) for the calling thread; {@code object} describes the namespace for messages. */
@@ -102,49 +105,50 @@ public final class Libc {
         } catch (Throwable t) {
             throw fatal(t);
         }
-        check(r, st, "setns", object + ", " + Flags.clone(nstype));
+        if (r < 0) {
+            throw error(st, "setns", object + ", " + Flags.clone(nstype));
+        }
     }
 
     /** mount(2); null strings are passed as NULL. The object in messages is {@code target}. */
     public static void mount(String source, String target, String fstype, long flags, String data) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) MOUNT.invokeExact(st, str(a, source), str(a, target), str(a, fstype), flags, str(a, data));
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "mount", quote(source) + " on " + quote(target));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) MOUNT.invokeExact(f.state, f.cstr(source), f.cstr(target), f.cstr(fstype), flags, f.cstr(data));
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0) {
+            throw error(f.state, "mount", quote(source) + " on " + quote(target));
         }
     }
 
     /** umount2(2). */
     public static void umount2(String target, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) UMOUNT2.invokeExact(st, str(a, target), flags);
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "umount2", quote(target));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) UMOUNT2.invokeExact(f.state, f.cstr(target), flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0) {
+            throw error(f.state, "umount2", quote(target));
         }
     }
 
     /** sethostname(2) in the calling thread's UTS namespace. */
     public static void sethostname(String name) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocateFrom(name);
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) SETHOSTNAME.invokeExact(st, s, s.byteSize() - 1);
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "sethostname", quote(name));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) SETHOSTNAME.invokeExact(f.state, f.cstr(name), Frame.utf8Length(name));
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0) {
+            throw error(f.state, "sethostname", quote(name));
         }
     }
 
@@ -152,43 +156,44 @@ public final class Libc {
 
     /** open(2); returns the new descriptor. */
     public static int open(String path, int flags, int mode) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, mode);
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            return check(r, st, "open", quote(path));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) OPEN.invokeExact(f.state, f.cstr(path), flags, mode);
+        } catch (Throwable t) {
+            throw fatal(t);
         }
+        if (r < 0) {
+            throw error(f.state, "open", quote(path));
+        }
+        return r;
     }
 
     /** mkdir(2). */
     public static void mkdir(String path, int mode) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) MKDIR.invokeExact(st, a.allocateFrom(path), mode);
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "mkdir", quote(path));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) MKDIR.invokeExact(f.state, f.cstr(path), mode);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0) {
+            throw error(f.state, "mkdir", quote(path));
         }
     }
 
     /** unlink(2). */
     public static void unlink(String path) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) UNLINK.invokeExact(st, a.allocateFrom(path));
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "unlink", quote(path));
+        Frame f = frame();
+        int r;
+        try {
+            r = (int) UNLINK.invokeExact(f.state, f.cstr(path));
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0) {
+            throw error(f.state, "unlink", quote(path));
         }
     }
 
@@ -208,19 +213,19 @@ public final class Libc {
 
     /** Device and inode of an open descriptor (fstat(2)); two namespace fds are the same namespace iff these match. */
     public static FileId fstat(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            // struct stat on x86_64/aarch64 glibc: st_dev at 0 (u64), st_ino at 8 (u64); 144 bytes in all.
-            MemorySegment buf = a.allocate(256, 8);
-            MemorySegment st = state();
-            int r;
-            try {
-                r = (int) FSTAT.invokeExact(st, fd, buf);
-            } catch (Throwable t) {
-                throw fatal(t);
-            }
-            check(r, st, "fstat", "fd " + fd);
-            return new FileId(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8));
+        Frame f = frame();
+        // struct stat on x86_64/aarch64 glibc: st_dev at 0 (u64), st_ino at 8 (u64); 144 bytes in all.
+        MemorySegment buf = f.alloc(256);
+        int r;
+        try {
+            r = (int) FSTAT.invokeExact(f.state, fd, buf);
+        } catch (Throwable t) {
+            throw fatal(t);
         }
+        if (r < 0) {
+            throw error(f.state, "fstat", "fd " + fd);
+        }
+        return new FileId(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8));
     }
 
     /** ioctl(2) with an integer or no argument; returns the ioctl's non-negative result. */
@@ -534,11 +539,73 @@ public final class Libc {
     // ---------------------------------------------------------------- plumbing
 
     private static MemorySegment state() {
-        return CALL_STATE.get();
+        return FRAME.get().state;
+    }
+
+    /** The calling thread's frame, emptied; its scratch is valid until the thread's next Libc call. */
+    private static Frame frame() {
+        Frame f = FRAME.get();
+        f.used = 0;
+        return f;
+    }
+
+    /**
+     * Native memory owned by one thread: the errno capture state and a scratch area that each call
+     * reuses from the start. Strings too long for the scratch get memory the GC frees.
+     */
+    private static final class Frame {
+        private static final long SCRATCH = 16 * 1024;
+        final MemorySegment state;
+        final MemorySegment scratch;
+        long used;
+
+        Frame() {
+            Arena arena = Arena.ofAuto();
+            state = arena.allocate(STATE);
+            scratch = arena.allocate(SCRATCH, 8);
+        }
+
+        /** A NUL-terminated UTF-8 copy of {@code s}, or NULL for null. */
+        MemorySegment cstr(String s) {
+            if (s == null) {
+                return MemorySegment.NULL;
+            }
+            long room = SCRATCH - used;
+            if (s.length() * 3L + 1 > room) {
+                return Arena.ofAuto().allocateFrom(s);
+            }
+            MemorySegment at = scratch.asSlice(used, room);
+            at.setString(0, s);
+            used = (used + utf8Length(s) + 1 + 7) & ~7L;
+            return at;
+        }
+
+        /** {@code size} bytes of zeroed scratch, 8-byte aligned. */
+        MemorySegment alloc(long size) {
+            if (size > SCRATCH - used) {
+                return Arena.ofAuto().allocate(size, 8);
+            }
+            MemorySegment at = scratch.asSlice(used, size).fill((byte) 0);
+            used = (used + size + 7) & ~7L;
+            return at;
+        }
+
+        private static long utf8Length(String s) {
+            long n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            }
+            return n;
+        }
     }
 
     private static int errno(MemorySegment st) {
         return (int) STATE_ERRNO.get(st, 0L);
+    }
+
+    private static ErrnoException error(MemorySegment st, String call, String object) {
+        return ErrnoException.of(call, object, errno(st));
     }
 
     private static int check(int r, MemorySegment st, String call, String object) {
@@ -553,10 +620,6 @@ public final class Libc {
             throw ErrnoException.of(call, object, errno(st));
         }
         return r;
-    }
-
-    private static MemorySegment str(Arena a, String s) {
-        return s == null ? MemorySegment.NULL : a.allocateFrom(s);
     }
 
     static String quote(String s) {

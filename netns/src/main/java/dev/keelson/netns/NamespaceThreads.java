@@ -61,6 +61,11 @@ final class NamespaceThreads {
      * returns its result. The calling thread's own namespace is never touched.
      */
     <T, E extends Exception> T call(int targetFd, String what, NsCallable<T, E> task) throws E {
+        return await(submit(targetFd, what, task));
+    }
+
+    /** As {@link #call} without waiting: the caller may do independent work meanwhile, then {@link #await} the result. */
+    <T, E extends Exception> CompletableFuture<T> submit(int targetFd, String what, NsCallable<T, E> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         pool.execute(() -> {
             try {
@@ -74,7 +79,7 @@ final class NamespaceThreads {
                 goHome(what);
             }
         });
-        return await(result);
+        return result;
     }
 
     private void goHome(String what) {
@@ -87,8 +92,9 @@ final class NamespaceThreads {
         }
     }
 
+    /** The result of a {@link #submit}ted task; its exception is rethrown as is. Interrupts are deferred, not lost. */
     @SuppressWarnings("unchecked")
-    private static <T, E extends Exception> T await(CompletableFuture<T> result) throws E {
+    static <T, E extends Exception> T await(CompletableFuture<T> result) throws E {
         boolean interrupted = false;
         try {
             while (true) {

@@ -23,8 +23,8 @@ package dev.keelson.bench.netns;
 record Plan(int iterations, int batch, int keelsonWarmup, int ipWarmup, int floorWarmup,
             int poolSize, int poolWarmup, int poolTakes, int pauseMicros) {
 
-    static final Plan FULL = new Plan(300, 20, 10000, 5, 3, 4, 2000, 300, 1000);
-    static final Plan QUICK = new Plan(60, 10, 10000, 3, 2, 4, 1000, 60, 1000);
+    static final Plan FULL = new Plan(1000, 5, 10000, 5, 3, 4, 2000, 1000, 1000);
+    static final Plan QUICK = new Plan(200, 5, 10000, 3, 2, 4, 1000, 200, 1000);
 
     Plan {
         if (iterations < 1 || batch < 1 || poolTakes < 1 || poolSize < 1) {
