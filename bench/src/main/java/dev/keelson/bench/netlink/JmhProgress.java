@@ -1,5 +1,6 @@
 package dev.keelson.bench.netlink;
 
+import dev.keelson.bench.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Collection;
@@ -22,11 +23,13 @@ import org.openjdk.jmh.runner.format.OutputFormat;
  */
 final class JmhProgress implements OutputFormat {
     private final PrintStream out;
+    private final Progress line;
     private final String area;
     private String current = "";
 
     JmhProgress(PrintStream out, String area) {
         this.out = out;
+        this.line = Progress.on(out);
         this.area = area;
     }
 
@@ -50,14 +53,13 @@ final class JmhProgress implements OutputFormat {
     public void iterationResult(BenchmarkParams params, IterationParams iteration, int index, IterationResult result) {
         String phase = iteration.getType() == IterationType.WARMUP ? "warm-up" : "measure";
         Result<?> r = result.getPrimaryResult();
-        out.print("\r" + area + ": " + current + "  " + phase + " " + index + "/" + iteration.getCount() + ": "
-                + String.format(Locale.ROOT, "%.1f", r.getScore()) + " " + r.getScoreUnit() + " (mean)        ");
-        out.flush();
+        line.update(area + ": " + current + "  " + phase + " " + index + "/" + iteration.getCount() + ": "
+                + String.format(Locale.ROOT, "%.1f", r.getScore()) + " " + r.getScoreUnit() + " (mean)");
     }
 
     @Override
     public void endBenchmark(BenchmarkResult result) {
-        out.println();
+        line.end();
     }
 
     @Override

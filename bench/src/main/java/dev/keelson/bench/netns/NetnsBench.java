@@ -6,6 +6,7 @@ import dev.keelson.bench.BenchPrograms;
 import dev.keelson.bench.BenchReport;
 import dev.keelson.bench.Figure;
 import dev.keelson.bench.Samples;
+import dev.keelson.bench.Progress;
 import dev.keelson.bench.Target;
 import dev.keelson.netns.NetnsDirectory;
 import java.io.PrintStream;
@@ -95,13 +96,13 @@ public final class NetnsBench implements BenchArea {
         progress.println("netns: warming up (" + plan.keelsonWarmup() + " keelson, " + plan.ipWarmup()
                 + " ip pairs; the C floor warms up " + plan.floorWarmup() + " pairs per process)");
         int step = 500;
+        Progress line = Progress.on(progress);
         for (int done = 0; done < plan.keelsonWarmup(); done += step) {
             int n = Math.min(step, plan.keelsonWarmup() - done);
             left.guarded(() -> c.keelson().warmUp(n));
-            progress.print("\rnetns: warm-up " + (done + n) + "/" + plan.keelsonWarmup() + " keelson pairs");
-            progress.flush();
+            line.update("netns: warm-up " + (done + n) + "/" + plan.keelsonWarmup() + " keelson pairs");
         }
-        progress.println();
+        line.end();
         if (c.ip() != null) {
             left.guarded(() -> c.ip().warmUp(plan.ipWarmup()));
         }
@@ -115,17 +116,17 @@ public final class NetnsBench implements BenchArea {
     private static void interleave(Contenders c, Plan plan, Leftovers left, PrintStream progress) throws Exception {
         List<Contender> order = c.list();
         int rounds = plan.rounds();
+        Progress line = Progress.on(progress);
         for (int r = 0; r < rounds; r++) {
             int n = plan.batchOf(r);
             for (int k = 0; k < order.size(); k++) {
                 Contender x = order.get((r + k) % order.size());
                 left.guarded(() -> x.run(n, plan.pauseNanos(), c.createOf(x), c.deleteOf(x)));
             }
-            progress.print("\rnetns: round " + (r + 1) + "/" + rounds + ", " + c.keelsonCreate().count()
+            line.update("netns: round " + (r + 1) + "/" + rounds + ", " + c.keelsonCreate().count()
                     + " of " + plan.iterations() + " pairs per contender");
-            progress.flush();
         }
-        progress.println();
+        line.end();
     }
 
     static List<String> notes(Plan plan, Optional<Path> ip, Contenders c) {

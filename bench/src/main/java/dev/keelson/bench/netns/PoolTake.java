@@ -1,5 +1,6 @@
 package dev.keelson.bench.netns;
 
+import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
@@ -27,6 +28,7 @@ final class PoolTake {
     }
 
     Samples run(PrintStream progress) throws Exception {
+        Progress line = Progress.on(progress);
         Samples samples = new Samples();
         Samples ignored = new Samples();
         int total = plan.poolWarmup() + plan.poolTakes();
@@ -47,12 +49,10 @@ final class PoolTake {
                     ns.delete();
                 });
                 if (i % 10 == 9 || i == total - 1) {
-                    progress.print("\rnetns: pool take " + (i + 1) + "/" + total
-                            + (i < plan.poolWarmup() ? " (warm-up)" : ""));
-                    progress.flush();
+                    line.update("netns: pool take " + (i + 1) + "/" + total + (i < plan.poolWarmup() ? " (warm-up)" : ""));
                 }
             }
-            progress.println();
+            line.end();
         } finally {
             left.pool(null);
         }

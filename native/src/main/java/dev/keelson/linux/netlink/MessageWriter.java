@@ -113,12 +113,31 @@ public final class MessageWriter implements AutoCloseable {
         buf.segment().set(JAVA_LONG_UNALIGNED, p, v);
     }
 
-    /** A NUL-terminated string. */
+    /** A NUL-terminated string. ASCII (every interface and kind name in practice) is written without allocating. */
     public void putString(int type, String s) {
+        int n = s.length();
+        if (isAscii(s)) {
+            long p = attr(type, n + 1);
+            MemorySegment seg = buf.segment();
+            for (int i = 0; i < n; i++) {
+                seg.set(JAVA_BYTE, p + i, (byte) s.charAt(i));
+            }
+            seg.set(JAVA_BYTE, p + n, (byte) 0);
+            return;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         long p = attr(type, b.length + 1);
         MemorySegment.copy(b, 0, buf.segment(), JAVA_BYTE, p, b.length);
         buf.segment().set(JAVA_BYTE, p + b.length, (byte) 0);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void putBytes(int type, byte[] b) {

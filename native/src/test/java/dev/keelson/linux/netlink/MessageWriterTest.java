@@ -88,6 +88,18 @@ class MessageWriterTest {
     }
 
     @Test
+    void nonAsciiStringsAreWrittenAsUtf8() {
+        try (MessageWriter w = new MessageWriter()) {
+            w.putString(1, "brück-é");
+            AttrCursor a = new AttrCursor().wrap(w.segment(), 0, w.length());
+            assertTrue(a.next());
+            assertEquals("brück-é", a.string());
+            assertEquals("brück-é".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1, a.payloadLength());
+            assertTrue(a.stringEquals("brück-é"));
+        }
+    }
+
+    @Test
     void resetDiscardsEverything() {
         try (MessageWriter w = new MessageWriter()) {
             w.putU64(1, 42L);
