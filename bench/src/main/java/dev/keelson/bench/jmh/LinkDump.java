@@ -6,7 +6,6 @@ import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.IfInfoMsg;
 import dev.keelson.linux.rtnetlink.Rtnl;
-import java.lang.foreign.MemorySegment;
 
 /**
  * A synthetic RTM_GETLINK dump of {@code n} veth links, as the kernel would answer it: one
@@ -101,8 +100,10 @@ public final class LinkDump {
             this.keepEvery = keepEvery;
         }
 
-        /** Decodes the dump in {@code [0, length)} of {@code seg}; returns the number of links. */
-        public int decode(MemorySegment seg, long length) {
+        /** Decodes the messages held in {@code dump} (as received, they would sit in a socket's buffer); returns the number of links. */
+        public int decode(MessageWriter dump) {
+            var seg = dump.segment();
+            long length = dump.length();
             links = veths = kept = 0;
             wantedIndex = -1;
             mtuSum = indexSum = 0;

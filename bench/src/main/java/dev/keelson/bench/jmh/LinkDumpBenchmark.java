@@ -39,7 +39,7 @@ public class LinkDumpBenchmark {
         // Pre-size the output so encoding never measures the buffer growing.
         out = new MessageWriter(length);
         decoder = new LinkDump.Decoder(LinkDump.name(links / 2), 1000);
-        if (decoder.decode(encoded.segment(), encoded.length()) != links || decoder.wantedIndex != links / 2 + 1) {
+        if (decoder.decode(encoded) != links || decoder.wantedIndex != links / 2 + 1) {
             throw new IllegalStateException("the encoded dump does not decode to " + links + " links");
         }
     }
@@ -59,7 +59,7 @@ public class LinkDumpBenchmark {
     /** Walks the whole dump. */
     @Benchmark
     public void decode(Blackhole bh) {
-        bh.consume(decoder.decode(encoded.segment(), encoded.length()));
+        bh.consume(decoder.decode(encoded));
         bh.consume(decoder.mtuSum + decoder.indexSum + decoder.veths + decoder.wantedIndex);
         bh.consume(decoder.lastKept);
     }

@@ -35,9 +35,10 @@ class LinkDumpTest {
             dump.encode(w);
             // Encoding again into the same writer gives the same dump (it resets first).
             int len = dump.encode(w);
+            assertEquals(w.length(), len);
             LinkDump.Decoder d = new LinkDump.Decoder("veth1234", 1000);
 
-            assertEquals(n, d.decode(w.segment(), len));
+            assertEquals(n, d.decode(w));
             assertEquals(n, d.veths);
             assertEquals(1235, d.wantedIndex);
             assertEquals(1500L * n, d.mtuSum);
@@ -50,13 +51,13 @@ class LinkDumpTest {
     @Test
     void aNameThatIsNotThereIsNotFound() {
         try (MessageWriter w = new MessageWriter(64)) {
-            int len = new LinkDump(10).encode(w);
+            new LinkDump(10).encode(w);
             LinkDump.Decoder d = new LinkDump.Decoder("veth10", 100);
-            assertEquals(10, d.decode(w.segment(), len));
+            assertEquals(10, d.decode(w));
             assertEquals(-1, d.wantedIndex);
             assertEquals(1, d.kept);
             assertEquals("veth0", d.lastKept);
-            d.decode(w.segment(), 0);
+            d.decode(w.reset());
             assertNull(d.lastKept);
         }
     }
