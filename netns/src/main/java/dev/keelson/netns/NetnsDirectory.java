@@ -171,11 +171,16 @@ public final class NetnsDirectory {
             delete(name);
         }
         synchronized (this) {
-            try {
-                Libc.umount2(root.toString(), Flags.MNT_DETACH);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
-                    throw e;
+            // Unmount until the path is no longer a mount point: another tool (or an earlier run)
+            // may have stacked its own bind of the root on top of ours.
+            for (int i = 0; i < 16; i++) {
+                try {
+                    Libc.umount2(root.toString(), Flags.MNT_DETACH);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
+                        throw e;
+                    }
+                    break;
                 }
             }
             prepared = false;

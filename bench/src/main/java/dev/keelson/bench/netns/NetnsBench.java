@@ -88,6 +88,11 @@ public final class NetnsBench implements BenchArea {
             for (String f : failures) {
                 notes.add("could not remove a pin: " + f);
             }
+            try {
+                dir.destroy(); // the pin root is this benchmark's own: leave no mount point behind
+            } catch (RuntimeException e) {
+                notes.add("could not remove " + root + ": " + e.getMessage());
+            }
             return report(c, take, notes);
         }
     }
