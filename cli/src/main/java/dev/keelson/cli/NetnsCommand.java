@@ -3,7 +3,6 @@ package dev.keelson.cli;
 import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.netns.InvalidNameException;
-import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,7 +63,8 @@ final class NetnsCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter err = parent.spec.commandLine().getErr();
             NetnsDirectory dir = parent.dir();
-            try (NetNamespace ns = dir.create(name)) {
+            try {
+                dir.create(name).close(); // the pin keeps it; this command holds no handle
                 return 0;
             } catch (InvalidNameException e) {
                 err.println(invalid(e));

@@ -24,6 +24,7 @@ import java.lang.invoke.VarHandle;
  * strings are allocated in a confined arena per call. Return values are the syscall's own (fd,
  * byte count); {@code -1} never escapes.
  */
+@SuppressWarnings("restricted") // this class is where the project's native access is meant to be
 public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
