@@ -138,12 +138,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 continue;
             }
             MemorySegment s = recv.segment();
-            for (long off = 0; off + HEADER_SIZE <= n; ) {
-                msg.wrap(s, off);
-                int len = msg.length();
-                if (len < HEADER_SIZE || off + len > n) {
-                    break;
-                }
+            for (long off = 0, next; (next = wrapAt(off, n)) >= 0; off = next) {
                 int q = msg.seq();
                 if (q - first >= 0 && lastAck - q >= 0) {
                     if (msg.type() == NLMSG_ERROR) {
@@ -161,7 +156,6 @@ public final class NetlinkSocket implements AutoCloseable {
                         replies.accept(msg);
                     }
                 }
-                off += Netlink.align(len);
             }
         }
     }
@@ -199,20 +193,14 @@ public final class NetlinkSocket implements AutoCloseable {
                 continue;
             }
             MemorySegment s = recv.segment();
-            for (long off = 0; off + HEADER_SIZE <= n; ) {
-                msg.wrap(s, off);
-                int len = msg.length();
-                if (len < HEADER_SIZE || off + len > n) {
-                    break;
-                }
-                off += Netlink.align(len);
+            for (long off = 0, next; (next = wrapAt(off, n)) >= 0; off = next) {
                 if (msg.seq() != q) {
                     continue; // left over from an earlier request that failed half-way
                 }
                 interrupted |= (msg.flags() & NLM_F_DUMP_INTR) != 0;
                 switch (msg.type()) {
                     case NLMSG_DONE -> {
-                        int err = len >= HEADER_SIZE + 4 ? -s.get(JAVA_INT_UNALIGNED, msg.payload()) : 0;
+                        int err = msg.length() >= HEADER_SIZE + 4 ? -s.get(JAVA_INT_UNALIGNED, msg.payload()) : 0;
                         if (err != 0) {
                             throw ErrnoException.of(call, "dump", err, extack(msg));
                         }
@@ -244,17 +232,27 @@ public final class NetlinkSocket implements AutoCloseable {
                     "an event datagram of " + -n + " bytes did not fit the receive buffer");
         }
         int count = 0;
-        MemorySegment s = recv.segment();
-        for (long off = 0; off + HEADER_SIZE <= n; count++) {
-            msg.wrap(s, off);
-            int len = msg.length();
-            if (len < HEADER_SIZE || off + len > n) {
-                break;
-            }
+        for (long off = 0, next; (next = wrapAt(off, n)) >= 0; off = next, count++) {
             events.accept(msg);
-            off += Netlink.align(len);
         }
         return count;
+    }
+
+    /**
+     * Points {@link #msg} at the message at {@code off} of the {@code n}-byte datagram in the receive
+     * buffer; returns where the next message starts, or -1 when no whole message is at {@code off}
+     * (the end, or a length the kernel would never send).
+     */
+    private long wrapAt(long off, long n) {
+        if (off + HEADER_SIZE > n) {
+            return -1;
+        }
+        msg.wrap(recv.segment(), off);
+        int len = msg.length();
+        if (len < HEADER_SIZE || off + len > n) {
+            return -1;
+        }
+        return off + Netlink.align(len);
     }
 
     /** Gives each message in {@code w} the next sequence number; returns that of the last one that asked for an ACK (0 if none). */
