@@ -4,6 +4,7 @@ import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.netns.NetNamespace;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -204,8 +205,10 @@ public final class Sysctls {
 
     /** Reads on the calling thread (already inside the namespace). */
     private static String readHere(SysctlKey k) {
-        try {
-            String v = Files.readString(PROC_SYS.resolve(k.path()), StandardCharsets.UTF_8);
+        // Files.readString/readAllBytes trust the size a file reports; /proc files report 0 and
+        // JDK 25 then returned only the first byte ("3" for "32768\t60999"). A stream reads to EOF.
+        try (InputStream in = Files.newInputStream(PROC_SYS.resolve(k.path()))) {
+            String v = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
         } catch (IOException e) {
             throw failure(e, k.dotted());
