@@ -111,6 +111,7 @@ public final class EventSocket implements AutoCloseable {
             n = Libc.recvfrom(fd.get(), recv.segment(), Flags.MSG_TRUNC);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOBUFS) {
+                truncatedLength = 0;
                 return OVERRUN;
             }
             if (e.errno() == Errno.EINTR) {
@@ -142,7 +143,7 @@ public final class EventSocket implements AutoCloseable {
         return count;
     }
 
-    /** The length of the last datagram that did not fit the receive buffer (0 if none), for messages. */
+    /** After an {@link #OVERRUN}: the length of the datagram that did not fit the buffer, or 0 when the kernel dropped notifications (ENOBUFS). */
     public long lastTruncatedLength() {
         return truncatedLength;
     }

@@ -102,6 +102,11 @@ public final class Subscription implements AutoCloseable {
         return reader.join(timeout);
     }
 
+    /** The socket's netlink port id, for tests (it appears in /proc/net/netlink while the socket is open). */
+    int portId() {
+        return socket.portId();
+    }
+
     /** The reader thread, for tests. */
     Thread readerThread() {
         return reader;
