@@ -37,22 +37,27 @@ public record Bridge(String name, Boolean stp, Duration forwardDelay, Duration a
         return new Bridge(name, null, null, null, null, null, LinkOptions.DEFAULTS);
     }
 
+    /** Spanning tree on or off. */
     public Bridge stp(boolean on) {
         return new Bridge(name, on, forwardDelay, ageingTime, mcastSnooping, vlanFiltering, options);
     }
 
+    /** The STP forward delay (whole 1/100 s). */
     public Bridge forwardDelay(Duration d) {
         return new Bridge(name, stp, d, ageingTime, mcastSnooping, vlanFiltering, options);
     }
 
+    /** How long learnt MAC addresses stay in the FDB (whole 1/100 s). */
     public Bridge ageingTime(Duration d) {
         return new Bridge(name, stp, forwardDelay, d, mcastSnooping, vlanFiltering, options);
     }
 
+    /** IGMP/MLD snooping on or off. */
     public Bridge mcastSnooping(boolean on) {
         return new Bridge(name, stp, forwardDelay, ageingTime, on, vlanFiltering, options);
     }
 
+    /** VLAN filtering on or off (needs CONFIG_BRIDGE_VLAN_FILTERING, else EOPNOTSUPP). */
     public Bridge vlanFiltering(boolean on) {
         return new Bridge(name, stp, forwardDelay, ageingTime, mcastSnooping, on, options);
     }

@@ -21,18 +21,22 @@ public record BridgePortOptions(Boolean hairpin, Boolean isolated, Boolean learn
     /** Changes nothing; start here and use the withers. */
     public static final BridgePortOptions NONE = new BridgePortOptions(null, null, null, null);
 
+    /** Hairpin mode (CNI {@code hairpinMode}). */
     public BridgePortOptions hairpin(boolean on) {
         return new BridgePortOptions(on, isolated, learning, flood);
     }
 
+    /** Isolation from other isolated ports. */
     public BridgePortOptions isolated(boolean on) {
         return new BridgePortOptions(hairpin, on, learning, flood);
     }
 
+    /** MAC learning on this port. */
     public BridgePortOptions learning(boolean on) {
         return new BridgePortOptions(hairpin, isolated, on, flood);
     }
 
+    /** Flooding of unknown unicast to this port. */
     public BridgePortOptions flood(boolean on) {
         return new BridgePortOptions(hairpin, isolated, learning, on);
     }

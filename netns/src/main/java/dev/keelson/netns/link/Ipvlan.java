@@ -26,6 +26,7 @@ public record Ipvlan(String name, String master, IpvlanMode mode, LinkOptions op
         return new Ipvlan(name, master, null, LinkOptions.DEFAULTS);
     }
 
+    /** The ipvlan mode. */
     public Ipvlan mode(IpvlanMode mode) {
         return new Ipvlan(name, master, mode, options);
     }

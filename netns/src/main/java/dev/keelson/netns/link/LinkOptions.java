@@ -26,22 +26,27 @@ public record LinkOptions(Integer mtu, MacAddress mac, Integer txQueueLen, NetNa
         }
     }
 
+    /** These options with another MTU. */
     public LinkOptions withMtu(int mtu) {
         return new LinkOptions(mtu, mac, txQueueLen, namespace, up);
     }
 
+    /** These options with another MAC address. */
     public LinkOptions withMac(MacAddress mac) {
         return new LinkOptions(mtu, mac, txQueueLen, namespace, up);
     }
 
+    /** These options with another transmit queue length. */
     public LinkOptions withTxQueueLen(int txQueueLen) {
         return new LinkOptions(mtu, mac, txQueueLen, namespace, up);
     }
 
+    /** These options with another target namespace. */
     public LinkOptions withNamespace(NetNamespace namespace) {
         return new LinkOptions(mtu, mac, txQueueLen, namespace, up);
     }
 
+    /** These options, bringing the link up or not. */
     public LinkOptions withUp(boolean up) {
         return new LinkOptions(mtu, mac, txQueueLen, namespace, up);
     }

@@ -29,6 +29,7 @@ public record Macvlan(String name, String master, MacvlanMode mode, LinkOptions 
         return new Macvlan(name, master, null, LinkOptions.DEFAULTS);
     }
 
+    /** The macvlan mode. */
     public Macvlan mode(MacvlanMode mode) {
         return new Macvlan(name, master, mode, options);
     }

@@ -55,14 +55,17 @@ public record Veth(String name, String peerName, NetNamespace peerNamespace, Mac
         return new Veth(name, peerName, ns, peerMac, peerMtu, options);
     }
 
+    /** The peer's MAC address. */
     public Veth peerMac(MacAddress mac) {
         return new Veth(name, peerName, peerNamespace, mac, peerMtu, options);
     }
 
+    /** The peer's MAC address, from {@code aa:bb:cc:dd:ee:ff}. */
     public Veth peerMac(String mac) {
         return peerMac(MacAddress.parse(mac));
     }
 
+    /** The peer's MTU, when it should differ from this end's. */
     public Veth peerMtu(int mtu) {
         return new Veth(name, peerName, peerNamespace, peerMac, mtu, options);
     }

@@ -35,6 +35,7 @@ public record Vlan(String name, String master, int id, VlanProtocol protocol, Li
         return new Vlan(name, master, id, null, LinkOptions.DEFAULTS);
     }
 
+    /** The tag protocol (802.1Q unless set). */
     public Vlan protocol(VlanProtocol protocol) {
         return new Vlan(name, master, id, protocol, options);
     }

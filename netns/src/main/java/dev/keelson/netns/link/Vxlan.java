@@ -52,6 +52,7 @@ public record Vxlan(String name, int vni, InetAddress local, InetAddress remote,
         return new Vxlan(name, vni, null, null, 0, null, null, null, LinkOptions.DEFAULTS);
     }
 
+    /** The local tunnel address (IPv4 or IPv6). */
     public Vxlan local(InetAddress local) {
         return new Vxlan(name, vni, local, remote, dstPort, learning, portRange, device, options);
     }
@@ -72,14 +73,17 @@ public record Vxlan(String name, int vni, InetAddress local, InetAddress remote,
         return new Vxlan(name, vni, local, group, dstPort, learning, portRange, device, options);
     }
 
+    /** The UDP destination port (4789 is IANA's). */
     public Vxlan dstPort(int port) {
         return new Vxlan(name, vni, local, remote, port, learning, portRange, device, options);
     }
 
+    /** Learning of remote MACs into the FDB on or off. */
     public Vxlan learning(boolean on) {
         return new Vxlan(name, vni, local, remote, dstPort, on, portRange, device, options);
     }
 
+    /** The range of UDP source ports. */
     public Vxlan portRange(int low, int high) {
         return new Vxlan(name, vni, local, remote, dstPort, learning, new PortRange(low, high), device, options);
     }
