@@ -106,7 +106,8 @@ public final class Addresses {
         IfaCacheInfo ci = new IfaCacheInfo();
         return rtnl.dump("RTM_GETADDR", w -> {
             int m = w.begin(RouteAttrs.RTM_GETADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP);
-            hdr.wrap(w.segment(), w.reserve(IfAddrMsg.SIZE)).family(family).index(ifindex);
+            long at = w.reserve(IfAddrMsg.SIZE); // reserve first: it may move the buffer
+            hdr.wrap(w.segment(), at).family(family).index(ifindex);
             w.end(m);
         }, msg -> read(msg, ifindex, family, hdr, attrs, ci));
     }
@@ -119,7 +120,8 @@ public final class Addresses {
      */
     private static void write(MessageWriter w, int type, int createFlags, Address a) {
         int m = w.begin(type, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | createFlags);
-        new IfAddrMsg().wrap(w.segment(), w.reserve(IfAddrMsg.SIZE))
+        long at = w.reserve(IfAddrMsg.SIZE); // reserve first: it may move the buffer
+        new IfAddrMsg().wrap(w.segment(), at)
                 .family(a.family()).prefixLength(a.prefix().length()).flags(a.flags() & 0xff)
                 .scope(a.scope()).index(a.ifindex());
         InetAddresses.put(w, RouteAttrs.IFA_LOCAL, a.local());

@@ -36,7 +36,8 @@ final class RouteCodec {
         boolean delete = type == RTM_DELROUTE;
         int m = w.begin(type, Netlink.NLM_F_REQUEST | nlFlags);
         int protocol = r.protocol() == Route.PROTOCOL_DEFAULT && !delete ? RTPROT_BOOT : r.protocol();
-        rtm.wrap(w.segment(), w.reserve(RtMsg.SIZE))
+        long at = w.reserve(RtMsg.SIZE); // reserve first: it may move the buffer
+        rtm.wrap(w.segment(), at)
                 .family(r.family()).dstLength(r.dst().length())
                 .table(r.table() < 256 ? r.table() : RT_TABLE_UNSPEC)
                 .protocol(protocol).scope(scope(r, delete)).type(r.type()).flags(r.flags());
@@ -72,11 +73,11 @@ final class RouteCodec {
             int mp = w.length();
             w.putFlag(RTA_MULTIPATH);
             for (NextHop n : r.nexthops()) {
-                long at = w.reserve(RtNexthop.SIZE);
+                long nhAt = w.reserve(RtNexthop.SIZE);
                 if (n.gateway() != null) {
                     InetAddresses.put(w, RTA_GATEWAY, n.gateway());
                 }
-                nh.wrap(w.segment(), at).length((int) (w.length() - at)).flags(n.flags())
+                nh.wrap(w.segment(), nhAt).length((int) (w.length() - nhAt)).flags(n.flags())
                         .hops(n.weight() - 1).ifindex(n.ifindex());
             }
             w.endNested(mp);
@@ -101,7 +102,8 @@ final class RouteCodec {
     /** A dump request for {@code f}: the filter goes in rtmsg and RTA_TABLE/RTA_OIF, which strict mode honours. */
     void writeDump(MessageWriter w, RouteFilter f) {
         int m = w.begin(RTM_GETROUTE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP);
-        rtm.wrap(w.segment(), w.reserve(RtMsg.SIZE)).family(f.family())
+        long at = w.reserve(RtMsg.SIZE); // reserve first: it may move the buffer
+        rtm.wrap(w.segment(), at).family(f.family())
                 .table(f.table() < 256 ? f.table() : RT_TABLE_UNSPEC).protocol(f.protocol()).type(f.type());
         if (f.table() != 0) {
             w.putU32(RTA_TABLE, f.table());
