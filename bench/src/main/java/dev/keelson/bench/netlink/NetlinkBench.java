@@ -43,12 +43,15 @@ public final class NetlinkBench implements BenchArea {
 
     @Override
     public String description() {
-        return "netlink encode/decode of a 10,000-link RTM_NEWLINK dump (JMH, flyweights; no peer)";
+        return "links, addresses, routes (single, 10,000, dump) vs ip; netlink encode/decode of a 10,000-link dump (JMH)";
     }
 
     @Override
     public BenchReport run(BenchOptions options, PrintStream progress) throws Exception {
         boolean quick = options.quick();
+        java.nio.file.Path ip = dev.keelson.bench.BenchPrograms.tool("ip").orElseThrow(() -> new IllegalStateException(
+                "`ip` (iproute2) is needed as the peer of the netlink benchmark: apt-get install iproute2"));
+        RtnlOps.Result ops = new RtnlOps(quick, ip, progress).run();
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + LinkDumpBenchmark.class.getName().replace(".", "\\.") + "\\.")
                 .forks(1)
@@ -65,7 +68,12 @@ public final class NetlinkBench implements BenchArea {
                 + ", 1 fork per benchmark)");
         Runner runner = new Runner(b.build(), new JmhProgress(progress, name()));
         Collection<RunResult> results = runner.run();
-        return report(results);
+        BenchReport jmh = report(results);
+        List<Figure> figures = new ArrayList<>(ops.figures());
+        figures.addAll(jmh.figures());
+        List<String> notes = new ArrayList<>(ops.notes());
+        notes.addAll(jmh.notes());
+        return new BenchReport(name(), figures, ops.targets(), notes);
     }
 
     static BenchReport report(Collection<RunResult> results) {
