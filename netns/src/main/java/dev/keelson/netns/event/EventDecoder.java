@@ -7,6 +7,7 @@ import dev.keelson.linux.rtnetlink.EventHeaders;
 import dev.keelson.linux.rtnetlink.Groups;
 import dev.keelson.linux.rtnetlink.IfInfoMsg;
 import dev.keelson.linux.rtnetlink.Rtnl;
+import dev.keelson.netns.link.OperState;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HexFormat;

@@ -1,5 +1,7 @@
 package dev.keelson.netns.event;
 
+import dev.keelson.netns.link.OperState;
+
 /**
  * A link was created or changed ({@link Action#NEW}, RTM_NEWLINK) or removed ({@link Action#DEL},
  * RTM_DELLINK).

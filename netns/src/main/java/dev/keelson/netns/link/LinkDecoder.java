@@ -49,8 +49,8 @@ final class LinkDecoder {
                 case Rtnl.IFLA_PROMISCUITY -> promiscuity = top.u32();
                 case LinkAttrs.IFLA_LINK_NETNSID -> netnsId = top.u32();
                 case Rtnl.IFLA_LINK -> parent = top.u32();
-                case Rtnl.IFLA_ADDRESS -> mac = hwAddress(top);
-                case Rtnl.IFLA_BROADCAST -> broadcast = hwAddress(top);
+                case Rtnl.IFLA_ADDRESS -> mac = MacAddress.read(top);
+                case Rtnl.IFLA_BROADCAST -> broadcast = MacAddress.read(top);
                 case Rtnl.IFLA_IFALIAS -> alias = top.string();
                 case Rtnl.IFLA_LINKINFO -> linkInfo(kind);
                 default -> { }
@@ -103,10 +103,5 @@ final class LinkDecoder {
             case Vxlan.KIND -> VxlanData.decode(a);
             default -> null;
         };
-    }
-
-    private static MacAddress hwAddress(AttrCursor a) {
-        int n = a.payloadLength();
-        return n == 0 || n > 32 ? null : MacAddress.of(a.bytes());
     }
 }

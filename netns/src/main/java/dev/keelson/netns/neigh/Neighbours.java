@@ -10,6 +10,7 @@ import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.NdMsg;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.InetAddresses;
+import dev.keelson.netns.link.MacAddress;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -91,8 +92,8 @@ public final class Neighbours {
         while (a.next()) {
             if (a.type() == NDA_DST) {
                 dst = InetAddresses.read(a);
-            } else if (a.type() == NDA_LLADDR && a.payloadLength() > 0) {
-                lladdr = new MacAddress(a.bytes());
+            } else if (a.type() == NDA_LLADDR) {
+                lladdr = MacAddress.read(a);
             }
         }
         return dst == null ? null : new Neighbour(nd.ifindex(), dst, lladdr, nd.state(), nd.flags());

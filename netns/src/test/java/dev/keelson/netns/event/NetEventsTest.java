@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.link.OperState;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.net.InetAddress;

@@ -17,6 +17,7 @@ import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.netns.addr.Json;
+import dev.keelson.netns.link.MacAddress;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.util.ArrayList;
