@@ -12,13 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.TestNetns;
 import dev.keelson.netns.addr.IpPrefix;
 import dev.keelson.netns.link.MacAddress;
 import dev.keelson.netns.link.OperState;
 import dev.keelson.netns.neigh.Neighbour;
 import dev.keelson.netns.route.Route;
 import dev.keelson.testing.Command;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -34,8 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,15 +44,12 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class NetEventsTest {
-    private static final NetnsDirectory RUN = NetnsDirectory.system();
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Set<Group> ALL = EnumSet.allOf(Group.class);
 
     @AfterEach
     void cleanUp() {
-        for (String n : RUN.list()) {
-            RUN.delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     /** Collects events and hands them out in order. */
@@ -81,13 +77,6 @@ class NetEventsTest {
                 }
             }
         }
-    }
-
-    private static int ifindex(String ns, String name) {
-        String j = Command.ok("ip", "-n", ns, "-j", "link", "show", name);
-        Matcher m = Pattern.compile("\"ifindex\":(\\d+)").matcher(j);
-        assertTrue(m.find(), j);
-        return Integer.parseInt(m.group(1));
     }
 
     /** Port ids of the NETLINK_ROUTE sockets open in {@code ns}, from its /proc/net/netlink (sk Eth Pid Groups ...). */
@@ -129,7 +118,7 @@ class NetEventsTest {
             Recorder r = new Recorder();
             try (Subscription s = NetEvents.subscribe(ns, ALL, r)) {
                 Command.ok("ip", "-n", "ev", "link", "add", "v0", "mtu", "1400", "type", "veth", "peer", "name", "v1");
-                int v0 = ifindex("ev", "v0");
+                int v0 = Ip.ifindex("ev", "v0");
                 LinkEvent created = r.next(LinkEvent.class, l -> l.name().equals("v0"));
                 assertEquals(Action.NEW, created.action());
                 assertEquals(v0, created.index());
@@ -193,7 +182,7 @@ class NetEventsTest {
             Command.ok("ip", "-n", "ev6", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
             Command.ok("ip", "-n", "ev6", "link", "set", "v1", "up");
             Command.ok("ip", "-n", "ev6", "link", "set", "v0", "up");
-            int v0 = ifindex("ev6", "v0");
+            int v0 = Ip.ifindex("ev6", "v0");
             Recorder r = new Recorder();
             try (Subscription s = NetEvents.subscribe(ns, EnumSet.of(Group.IPV6_ADDRESS, Group.IPV6_ROUTE), r)) {
                 Command.ok("ip", "-n", "ev6", "addr", "add", "fd00:9::1/64", "dev", "v0", "nodad");
@@ -259,7 +248,7 @@ class NetEventsTest {
                 }
             });
             Command.ok("ip", "-n", "later", "link", "add", "late0", "type", "veth", "peer", "name", "late1");
-            assertEquals(ifindex("later", "late0"), f.get(5, TimeUnit.SECONDS).index());
+            assertEquals(Ip.ifindex("later", "late0"), f.get(5, TimeUnit.SECONDS).index());
         }
     }
 
