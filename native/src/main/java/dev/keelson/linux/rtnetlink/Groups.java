@@ -1,9 +1,10 @@
 package dev.keelson.linux.rtnetlink;
 
 /**
- * rtnetlink multicast groups ({@code enum rtnetlink_groups}, linux/rtnetlink.h). The message types
- * their notifications carry are in {@link Rtnl} (RTM_*LINK) and {@link RouteAttrs}. A socket joins a group with NETLINK_ADD_MEMBERSHIP and the group
- * number; the legacy bind() bitmask (RTMGRP_*) is {@code 1 << (group - 1)}.
+ * rtnetlink multicast groups ({@code enum rtnetlink_groups}, linux/rtnetlink.h). A socket joins a
+ * group with NETLINK_ADD_MEMBERSHIP and the group number; the legacy bind() bitmask (RTMGRP_*) is
+ * {@code 1 << (group - 1)}. The message types the notifications carry are in {@link Rtnl}
+ * (RTM_*LINK) and {@link RouteAttrs} (RTM_*ADDR, RTM_*ROUTE, RTM_*NEIGH).
  */
 public final class Groups {
     public static final int RTNLGRP_LINK = 1;
