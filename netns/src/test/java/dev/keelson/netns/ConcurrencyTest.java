@@ -25,9 +25,7 @@ class ConcurrencyTest {
 
     @AfterEach
     void cleanUp() {
-        for (String n : RUN.list()) {
-            RUN.delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     static long threadNetns() throws Exception {

@@ -25,9 +25,7 @@ class NetNamespaceTest {
 
     @AfterEach
     void cleanUp() {
-        for (String n : RUN.list()) {
-            RUN.delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     static long inodeOf(String path) {

@@ -1,9 +1,10 @@
 package dev.keelson.linux.rtnetlink;
 
 /**
- * rtnetlink multicast groups ({@code enum rtnetlink_groups}, linux/rtnetlink.h), and the message
- * types their notifications carry. A socket joins a group with NETLINK_ADD_MEMBERSHIP and the group
- * number; the legacy bind() bitmask (RTMGRP_*) is {@code 1 << (group - 1)}.
+ * rtnetlink multicast groups ({@code enum rtnetlink_groups}, linux/rtnetlink.h). A socket joins a
+ * group with NETLINK_ADD_MEMBERSHIP and the group number; the legacy bind() bitmask (RTMGRP_*) is
+ * {@code 1 << (group - 1)}. The message types the notifications carry are in {@link Rtnl}
+ * (RTM_*LINK) and {@link RouteAttrs} (RTM_*ADDR, RTM_*ROUTE, RTM_*NEIGH).
  */
 public final class Groups {
     public static final int RTNLGRP_LINK = 1;
@@ -23,17 +24,6 @@ public final class Groups {
     public static final int RTNLGRP_IPV4_NETCONF = 24;
     public static final int RTNLGRP_IPV6_NETCONF = 25;
     public static final int RTNLGRP_NSID = 28;
-
-    // message types of the notifications (linux/rtnetlink.h); RTM_*LINK are in Rtnl
-    public static final int RTM_NEWADDR = 20;
-    public static final int RTM_DELADDR = 21;
-    public static final int RTM_GETADDR = 22;
-    public static final int RTM_NEWROUTE = 24;
-    public static final int RTM_DELROUTE = 25;
-    public static final int RTM_GETROUTE = 26;
-    public static final int RTM_NEWNEIGH = 28;
-    public static final int RTM_DELNEIGH = 29;
-    public static final int RTM_GETNEIGH = 30;
 
     private Groups() {
     }

@@ -1,16 +1,12 @@
 package dev.keelson.netns.addr;
 
 import dev.keelson.linux.AlreadyExistsException;
-import dev.keelson.linux.Flags;
-import dev.keelson.linux.netlink.AttrCursor;
 import dev.keelson.linux.netlink.MessageWriter;
 import dev.keelson.linux.netlink.Netlink;
-import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.IfAddrMsg;
 import dev.keelson.linux.rtnetlink.IfaCacheInfo;
 import dev.keelson.linux.rtnetlink.RouteAttrs;
 import dev.keelson.netns.Rtnetlink;
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -101,15 +97,13 @@ public final class Addresses {
      * kernel apply; the result is filtered here as well, so it is right either way.
      */
     public List<Address> list(int ifindex, int family) {
-        IfAddrMsg hdr = new IfAddrMsg();
-        AttrCursor attrs = new AttrCursor();
-        IfaCacheInfo ci = new IfaCacheInfo();
+        AddressDecoder decoder = new AddressDecoder();
         return rtnl.dump("RTM_GETADDR", w -> {
             int m = w.begin(RouteAttrs.RTM_GETADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP);
             long at = w.reserve(IfAddrMsg.SIZE); // reserve first: it may move the buffer
-            hdr.wrap(w.segment(), at).family(family).index(ifindex);
+            new IfAddrMsg().wrap(w.segment(), at).family(family).index(ifindex);
             w.end(m);
-        }, msg -> read(msg, ifindex, family, hdr, attrs, ci));
+        }, msg -> decoder.decode(msg, ifindex, family));
     }
 
     /**
@@ -141,49 +135,5 @@ public final class Addresses {
             }
         }
         w.end(m);
-    }
-
-    private static Address read(NlMsg msg, int ifindex, int family, IfAddrMsg hdr, AttrCursor a, IfaCacheInfo ci) {
-        if (msg.type() != RouteAttrs.RTM_NEWADDR) {
-            return null;
-        }
-        hdr.wrap(msg.segment(), msg.payload());
-        if ((ifindex != 0 && hdr.index() != ifindex) || (family != RouteAttrs.AF_UNSPEC && hdr.family() != family)
-                || (hdr.family() != Flags.AF_INET && hdr.family() != Flags.AF_INET6)) {
-            return null;
-        }
-        InetAddress local = null;
-        InetAddress address = null;
-        InetAddress broadcast = null;
-        String label = null;
-        int flags = hdr.flags();
-        long valid = Address.FOREVER;
-        long preferred = Address.FOREVER;
-        msg.attributes(IfAddrMsg.SIZE, a);
-        while (a.next()) {
-            switch (a.type()) {
-                case RouteAttrs.IFA_LOCAL -> local = InetAddresses.read(a);
-                case RouteAttrs.IFA_ADDRESS -> address = InetAddresses.read(a);
-                case RouteAttrs.IFA_BROADCAST -> broadcast = InetAddresses.read(a);
-                case RouteAttrs.IFA_LABEL -> label = a.string();
-                case RouteAttrs.IFA_FLAGS -> flags = a.u32();
-                case RouteAttrs.IFA_CACHEINFO -> {
-                    if (a.payloadLength() >= IfaCacheInfo.SIZE) {
-                        ci.wrap(a.segment(), a.payloadOffset());
-                        preferred = Integer.toUnsignedLong(ci.preferred());
-                        valid = Integer.toUnsignedLong(ci.valid());
-                    }
-                }
-                default -> { }
-            }
-        }
-        // IPv4 always sends IFA_LOCAL; IPv6 sends it only for a point-to-point address (linux/if_addr.h)
-        InetAddress mine = local != null ? local : address;
-        if (mine == null) {
-            return null;
-        }
-        InetAddress peer = local != null && address != null && !address.equals(local) ? address : null;
-        return new Address(hdr.index(), new IpPrefix(mine, hdr.prefixLength()), peer, broadcast, hdr.scope(),
-                label, flags, valid, preferred);
     }
 }

@@ -1,18 +1,13 @@
 package dev.keelson.netns.event;
 
-import java.net.InetAddress;
+import dev.keelson.netns.addr.Address;
 
 /**
  * An address was added or changed ({@link Action#NEW}, RTM_NEWADDR) or removed ({@link Action#DEL},
  * RTM_DELADDR).
  *
- * @param action       NEW or DEL
- * @param index        the interface index it is on
- * @param family       IPv4 or IPv6
- * @param address      the interface's own address (IFA_LOCAL, else IFA_ADDRESS — they differ only on
- *                     point-to-point links, where IFA_ADDRESS is the peer)
- * @param prefixLength the prefix length
+ * @param action  NEW or DEL
+ * @param address the address, decoded as {@link dev.keelson.netns.addr.Addresses#list} reads it
  */
-public record AddressEvent(Action action, int index, Family family, InetAddress address, int prefixLength)
-        implements NetEvent {
+public record AddressEvent(Action action, Address address) implements NetEvent {
 }

@@ -1,13 +1,9 @@
 package dev.keelson.netns.event;
 
-import dev.keelson.linux.NotFoundException;
-import dev.keelson.linux.netlink.MessageWriter;
-import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.rtnetlink.EventSocket;
-import dev.keelson.linux.rtnetlink.IfInfoMsg;
-import dev.keelson.linux.rtnetlink.Rtnl;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.link.Links;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -89,8 +85,8 @@ public final class NetEvents {
         };
         try (Subscription s = subscribe(ns, EnumSet.of(Group.LINK), mine, 256 * 1024);
              Rtnetlink rtnl = Rtnetlink.open(ns)) {
-            EventDecoder decoder = new EventDecoder();
-            LinkEvent last = current(rtnl, decoder, name);
+            Links links = new Links(rtnl);
+            LinkEvent last = current(links, name);
             if (last != null && condition.test(last)) {
                 return last;
             }
@@ -104,7 +100,7 @@ public final class NetEvents {
                     throw t;
                 }
                 NetEvent e = queue.poll(left, TimeUnit.NANOSECONDS);
-                LinkEvent l = e instanceof Overrun ? current(rtnl, decoder, name) : (LinkEvent) e;
+                LinkEvent l = e instanceof Overrun ? current(links, name) : (LinkEvent) e;
                 if (l != null) {
                     last = l;
                     if (condition.test(l)) {
@@ -115,25 +111,13 @@ public final class NetEvents {
         }
     }
 
-    /** The link's current state as a NEW event (RTM_GETLINK by IFLA_IFNAME), or null if there is no such link. */
-    private static LinkEvent current(Rtnetlink rtnl, EventDecoder decoder, String name) {
-        try {
-            return rtnl.get("RTM_GETLINK", "\"" + name + "\"", w -> getLink(w, name),
-                    m -> decoder.link(m, Action.NEW));
-        } catch (NotFoundException gone) {
-            return null;
-        }
+    /** The link's current state as a NEW event (RTM_GETLINK by name), or null if there is no such link. */
+    private static LinkEvent current(Links links, String name) {
+        return links.find(name).map(l -> new LinkEvent(Action.NEW, l)).orElse(null);
     }
 
     /** The namespace for messages: its pin, else its inode. */
     static String describe(NetNamespace ns) {
         return ns.path() != null ? "\"" + ns.path() + "\"" : "netns inode " + ns.inode();
-    }
-
-    private static void getLink(MessageWriter w, String name) {
-        int m = w.begin(Rtnl.RTM_GETLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
-        w.reserve(IfInfoMsg.SIZE);
-        w.putString(Rtnl.IFLA_IFNAME, name);
-        w.end(m);
     }
 }

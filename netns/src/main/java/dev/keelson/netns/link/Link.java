@@ -27,11 +27,14 @@ import dev.keelson.linux.rtnetlink.Rtnl;
  *                     without rtnl link ops (physical NICs, lo)
  * @param data         typed kind data, or null for other kinds
  * @param bridgePort   the bridge-port options when the link is enslaved to a bridge, or null
+ * @param carrier      IFLA_CARRIER: whether the device has carrier (a veth: both ends are up); unlike
+ *                     {@link #isLowerUp()} some devices (dummy) report it while down; from
+ *                     IFF_LOWER_UP where the kernel does not send it
  */
 public record Link(int index, String name, int flags, OperState operState, int mtu, int minMtu, int maxMtu,
                    MacAddress mac, MacAddress broadcast, int masterIndex, String alias, int txQueueLen,
                    int promiscuity, int linkNetnsId, int parentIndex, String kind, LinkData data,
-                   BridgePortData bridgePort) {
+                   BridgePortData bridgePort, boolean carrier) {
 
     /** IFF_UP: administratively up. */
     public boolean isUp() {

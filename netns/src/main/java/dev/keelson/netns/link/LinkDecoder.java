@@ -1,27 +1,40 @@
 package dev.keelson.netns.link;
 
 import dev.keelson.linux.netlink.AttrCursor;
+import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.IfInfoMsg;
 import dev.keelson.linux.rtnetlink.LinkAttrs;
 import dev.keelson.linux.rtnetlink.Rtnl;
 
 /**
- * Reads an RTM_NEWLINK message (a GET reply or a dump entry) into a {@link Link}. The flyweights are
- * reused, so one decoder serves one thread at a time (here: callbacks under the Rtnetlink lock).
+ * Reads an RTM_NEWLINK or RTM_DELLINK message (a GET reply, a dump entry or a notification) into a
+ * {@link Link}: the one decoder behind {@link Links} and the link events of
+ * {@code dev.keelson.netns.event}. The flyweights are reused, so one decoder serves one thread at a
+ * time (in {@link Links}: callbacks under the Rtnetlink lock; for events: the reader thread).
  */
-final class LinkDecoder {
+public final class LinkDecoder {
+    /** PF_BRIDGE (linux/socket.h): the bridge-port view of a link, sent to RTNLGRP_LINK too. */
+    private static final int AF_BRIDGE = 7;
+
     private final IfInfoMsg ifi = new IfInfoMsg();
     private final AttrCursor top = new AttrCursor();
     private final AttrCursor info = new AttrCursor();
     private final AttrCursor data = new AttrCursor();
 
-    /** The link in {@code m}, or null if {@code m} is not an RTM_NEWLINK. */
-    Link decode(NlMsg m) {
-        if (m.type() != Rtnl.RTM_NEWLINK) {
+    /**
+     * The link in {@code m}, or null if {@code m} is not an RTM_NEWLINK or RTM_DELLINK, is too short,
+     * or is an AF_BRIDGE (bridge-port) message.
+     */
+    public Link decode(NlMsg m) {
+        if ((m.type() != Rtnl.RTM_NEWLINK && m.type() != Rtnl.RTM_DELLINK)
+                || m.length() < Netlink.HEADER_SIZE + IfInfoMsg.SIZE) {
             return null;
         }
         ifi.wrap(m.segment(), m.payload());
+        if (ifi.family() == AF_BRIDGE) {
+            return null;
+        }
         String name = null;
         OperState oper = OperState.UNKNOWN;
         int mtu = 0;
@@ -35,12 +48,14 @@ final class LinkDecoder {
         MacAddress mac = null;
         MacAddress broadcast = null;
         String alias = null;
+        int carrier = -1;
         Kind kind = new Kind();
         m.attributes(IfInfoMsg.SIZE, top);
         while (top.next()) {
             switch (top.type()) {
                 case Rtnl.IFLA_IFNAME -> name = top.string();
                 case Rtnl.IFLA_OPERSTATE -> oper = OperState.of(top.u8());
+                case Rtnl.IFLA_CARRIER -> carrier = top.u8();
                 case Rtnl.IFLA_MTU -> mtu = top.u32();
                 case LinkAttrs.IFLA_MIN_MTU -> minMtu = top.u32();
                 case LinkAttrs.IFLA_MAX_MTU -> maxMtu = top.u32();
@@ -49,8 +64,8 @@ final class LinkDecoder {
                 case Rtnl.IFLA_PROMISCUITY -> promiscuity = top.u32();
                 case LinkAttrs.IFLA_LINK_NETNSID -> netnsId = top.u32();
                 case Rtnl.IFLA_LINK -> parent = top.u32();
-                case Rtnl.IFLA_ADDRESS -> mac = hwAddress(top);
-                case Rtnl.IFLA_BROADCAST -> broadcast = hwAddress(top);
+                case Rtnl.IFLA_ADDRESS -> mac = MacAddress.read(top);
+                case Rtnl.IFLA_BROADCAST -> broadcast = MacAddress.read(top);
                 case Rtnl.IFLA_IFALIAS -> alias = top.string();
                 case Rtnl.IFLA_LINKINFO -> linkInfo(kind);
                 default -> { }
@@ -60,8 +75,11 @@ final class LinkDecoder {
         if (typed == null && "veth".equals(kind.name)) {
             typed = new VethData(parent);
         }
+        // IFLA_CARRIER is netif_carrier_ok(), which some devices (dummy) report while down; IFF_LOWER_UP
+        // is only set while the link is up. Without IFLA_CARRIER (kernels before 3.2) the flag decides.
+        boolean hasCarrier = carrier >= 0 ? carrier != 0 : (ifi.flags() & Rtnl.IFF_LOWER_UP) != 0;
         return new Link(ifi.index(), name, ifi.flags(), oper, mtu, minMtu, maxMtu, mac, broadcast, master, alias,
-                txq, promiscuity, netnsId, parent, kind.name, typed, kind.port);
+                txq, promiscuity, netnsId, parent, kind.name, typed, kind.port, hasCarrier);
     }
 
     /** What IFLA_LINKINFO says: kind, typed data, bridge-port data. */
@@ -103,10 +121,5 @@ final class LinkDecoder {
             case Vxlan.KIND -> VxlanData.decode(a);
             default -> null;
         };
-    }
-
-    private static MacAddress hwAddress(AttrCursor a) {
-        int n = a.payloadLength();
-        return n == 0 || n > 32 ? null : MacAddress.of(a.bytes());
     }
 }

@@ -1,12 +1,14 @@
 package dev.keelson.netns.link;
 
+import dev.keelson.linux.netlink.AttrCursor;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A link-layer (hardware) address as the kernel reports it in IFLA_ADDRESS / IFLA_BROADCAST: six
- * bytes for Ethernet-like links, other lengths for some tunnels. Printed and parsed as
- * {@code ip} does: lower-case hex bytes separated by colons ({@code 02:42:ac:11:00:02}).
+ * A link-layer (hardware) address as the kernel reports it in IFLA_ADDRESS / IFLA_BROADCAST of a
+ * link and NDA_LLADDR of a neighbour or bridge FDB entry: six bytes for Ethernet-like links, other
+ * lengths (at most MAX_ADDR_LEN, 32) for some tunnels. Printed and parsed as {@code ip} does:
+ * lower-case hex bytes separated by colons ({@code 02:42:ac:11:00:02}).
  */
 public final class MacAddress {
     private static final HexFormat HEX = HexFormat.ofDelimiter(":");
@@ -16,11 +18,11 @@ public final class MacAddress {
         this.bytes = bytes;
     }
 
-    /** Parses {@code aa:bb:cc:dd:ee:ff} (any length of colon-separated hex bytes, 1 to 32). */
+    /** Parses {@code aa:bb:cc:dd:ee:ff} (any length of colon-separated hex bytes, 1 to 32; either case). */
     public static MacAddress parse(String s) {
         byte[] b;
         try {
-            b = HEX.parseHex(s);
+            b = HEX.parseHex(s.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a MAC address: \"" + s + "\"", e);
         }
@@ -33,6 +35,15 @@ public final class MacAddress {
             throw new IllegalArgumentException("a hardware address has 1 to 32 bytes, not " + bytes.length);
         }
         return new MacAddress(bytes.clone());
+    }
+
+    /**
+     * The address in the current attribute (IFLA_ADDRESS, NDA_LLADDR...), or null when its payload is
+     * empty (an unresolved neighbour) or longer than any hardware address.
+     */
+    public static MacAddress read(AttrCursor a) {
+        int n = a.payloadLength();
+        return n == 0 || n > 32 ? null : new MacAddress(a.bytes());
     }
 
     /** A copy of the bytes. */

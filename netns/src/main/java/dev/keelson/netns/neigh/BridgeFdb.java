@@ -8,6 +8,7 @@ import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.NdMsg;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.link.MacAddress;
 import java.util.List;
 
 /**
@@ -87,7 +88,7 @@ public final class BridgeFdb {
         msg.attributes(NdMsg.SIZE, a);
         while (a.next()) {
             switch (a.type()) {
-                case NDA_LLADDR -> mac = a.payloadLength() > 0 ? new MacAddress(a.bytes()) : null;
+                case NDA_LLADDR -> mac = MacAddress.read(a);
                 case NDA_MASTER -> master = a.u32();
                 case NDA_VLAN -> vlan = a.u16();
                 default -> { }

@@ -1,6 +1,7 @@
 package dev.keelson.netns.neigh;
 
 import dev.keelson.linux.rtnetlink.RouteAttrs;
+import dev.keelson.netns.link.MacAddress;
 import java.util.Objects;
 
 /**

@@ -2,6 +2,7 @@ package dev.keelson.netns.neigh;
 
 import dev.keelson.linux.rtnetlink.RouteAttrs;
 import dev.keelson.netns.addr.InetAddresses;
+import dev.keelson.netns.link.MacAddress;
 import java.net.InetAddress;
 import java.util.Objects;
 

@@ -2,15 +2,11 @@ package dev.keelson.netns.neigh;
 
 import static dev.keelson.linux.rtnetlink.RouteAttrs.*;
 
-import dev.keelson.linux.Flags;
-import dev.keelson.linux.netlink.AttrCursor;
 import dev.keelson.linux.netlink.MessageWriter;
 import dev.keelson.linux.netlink.Netlink;
-import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.NdMsg;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.InetAddresses;
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -45,17 +41,16 @@ public final class Neighbours {
 
     /** Every IPv4 and IPv6 entry (AF_INET / AF_INET6 / 0 for {@code family}) on {@code ifindex} (0 for all). */
     public List<Neighbour> list(int ifindex, int family) {
-        NdMsg nd = new NdMsg();
-        AttrCursor a = new AttrCursor();
+        NeighbourDecoder decoder = new NeighbourDecoder();
         return rtnl.dump("RTM_GETNEIGH", w -> {
             int m = w.begin(RTM_GETNEIGH, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP);
             long at = w.reserve(NdMsg.SIZE);
-            nd.wrap(w.segment(), at).family(family);
+            new NdMsg().wrap(w.segment(), at).family(family);
             if (ifindex != 0) {
                 w.putU32(NDA_IFINDEX, ifindex); // honoured by the kernel in both strict and legacy mode
             }
             w.end(m);
-        }, msg -> read(msg, ifindex, family, nd, a));
+        }, msg -> decoder.decode(msg, ifindex, family));
     }
 
     /** Every IPv4 and IPv6 entry of every interface. */
@@ -73,28 +68,5 @@ public final class Neighbours {
             w.putBytes(NDA_LLADDR, n.lladdr().bytes());
         }
         w.end(m);
-    }
-
-    private static Neighbour read(NlMsg msg, int ifindex, int family, NdMsg nd, AttrCursor a) {
-        if (msg.type() != RTM_NEWNEIGH) {
-            return null;
-        }
-        nd.wrap(msg.segment(), msg.payload());
-        int f = nd.family();
-        if ((f != Flags.AF_INET && f != Flags.AF_INET6) || (family != AF_UNSPEC && f != family)
-                || (ifindex != 0 && nd.ifindex() != ifindex)) {
-            return null;
-        }
-        InetAddress dst = null;
-        MacAddress lladdr = null;
-        msg.attributes(NdMsg.SIZE, a);
-        while (a.next()) {
-            if (a.type() == NDA_DST) {
-                dst = InetAddresses.read(a);
-            } else if (a.type() == NDA_LLADDR && a.payloadLength() > 0) {
-                lladdr = new MacAddress(a.bytes());
-            }
-        }
-        return dst == null ? null : new Neighbour(nd.ifindex(), dst, lladdr, nd.state(), nd.flags());
     }
 }

@@ -38,13 +38,13 @@ public final class Routes {
 
     /** Adds {@code r}; fails with {@code AlreadyExistsException} if a route with its key is there. */
     public void add(Route r) {
-        rtnl.execute("RTM_NEWROUTE", r.describe(), w -> new RouteCodec().write(w, RTM_NEWROUTE,
+        rtnl.execute("RTM_NEWROUTE", r.describe(), w -> new RouteEncoder().write(w, RTM_NEWROUTE,
                 Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL, r));
     }
 
     /** Adds {@code r}, or replaces the route with the same destination, table, tos and metric. */
     public void replace(Route r) {
-        rtnl.execute("RTM_NEWROUTE", r.describe(), w -> new RouteCodec().write(w, RTM_NEWROUTE,
+        rtnl.execute("RTM_NEWROUTE", r.describe(), w -> new RouteEncoder().write(w, RTM_NEWROUTE,
                 Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_REPLACE, r));
     }
 
@@ -76,7 +76,7 @@ public final class Routes {
      * {@link Route#SCOPE_AUTO}). A route as {@link #list} returned it is matched exactly.
      */
     public void delete(Route r) {
-        rtnl.execute("RTM_DELROUTE", r.describe(), w -> new RouteCodec().write(w, RTM_DELROUTE, Netlink.NLM_F_ACK, r));
+        rtnl.execute("RTM_DELROUTE", r.describe(), w -> new RouteEncoder().write(w, RTM_DELROUTE, Netlink.NLM_F_ACK, r));
     }
 
     /**
@@ -95,7 +95,7 @@ public final class Routes {
         if (batch < 1) {
             throw new IllegalArgumentException("batch " + batch);
         }
-        RouteCodec codec = new RouteCodec();
+        RouteEncoder encoder = new RouteEncoder();
         int n = routes.size();
         for (int from = 0; from < n; from += batch) {
             int start = from;
@@ -103,7 +103,7 @@ public final class Routes {
             rtnl.execute("RTM_NEWROUTE", chunkName(routes, start, end), w -> {
                 for (int i = start; i < end; i++) {
                     int ack = i == end - 1 ? Netlink.NLM_F_ACK : 0;
-                    codec.write(w, RTM_NEWROUTE, ack | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL,
+                    encoder.write(w, RTM_NEWROUTE, ack | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL,
                             Objects.requireNonNull(routes.get(i), "route"));
                 }
             });
@@ -126,8 +126,9 @@ public final class Routes {
      * routes (RTM_F_CLONED) are left out.
      */
     public List<Route> list(RouteFilter filter) {
-        RouteCodec codec = new RouteCodec();
-        return rtnl.dump("RTM_GETROUTE", w -> codec.writeDump(w, filter), msg -> codec.read(msg, filter));
+        RouteEncoder encoder = new RouteEncoder();
+        RouteDecoder decoder = new RouteDecoder();
+        return rtnl.dump("RTM_GETROUTE", w -> encoder.writeDump(w, filter), msg -> decoder.decode(msg, filter));
     }
 
     private Route find(Route r) {

@@ -13,12 +13,10 @@ import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.Flags;
-import dev.keelson.linux.Libc;
 import dev.keelson.linux.NotFoundException;
-import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
-import dev.keelson.testing.Command;
+import dev.keelson.netns.TestNetns;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class AddressesTest {
     private static final String NS = "addr";
 
-    private NetNamespace ns;
+    private TestNetns t;
     private Rtnetlink rtnl;
     private Addresses addrs;
     private int d0;
@@ -39,27 +37,23 @@ class AddressesTest {
 
     @BeforeEach
     void setUp() {
-        ns = NetNamespace.create(NS);
-        Command.ok("ip", "-n", NS, "link", "add", "d0", "type", "veth", "peer", "name", "d1");
-        Command.ok("ip", "-n", NS, "link", "set", "d0", "up");
-        d0 = ns.run(() -> Libc.ifNameToIndex("d0"));
-        d1 = ns.run(() -> Libc.ifNameToIndex("d1"));
-        rtnl = Rtnetlink.open(ns);
+        t = TestNetns.create(NS);
+        t.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
+        t.ip("link", "set", "d0", "up");
+        d0 = t.index("d0");
+        d1 = t.index("d1");
+        rtnl = t.rtnl();
         addrs = new Addresses(rtnl);
     }
 
     @AfterEach
     void tearDown() {
-        rtnl.close();
-        ns.close();
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        t.close();
     }
 
     /** The addr_info entries iproute2 shows for {@code dev}. */
     static List<Map<String, Object>> ipAddrs(String ns, String dev) {
-        List<Map<String, Object>> links = Json.objects(Command.ok("ip", "-j", "-d", "-n", ns, "addr", "show", "dev", dev));
+        List<Map<String, Object>> links = Ip.json(ns, "addr", "show", "dev", dev);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> info = (List<Map<String, Object>>) links.get(0).get("addr_info");
         return info;
@@ -137,7 +131,7 @@ class AddressesTest {
         assertEquals(Boolean.TRUE, ip.get("noprefixroute"));
         assertNull(ip.get("tentative"));
         assertEquals(Boolean.TRUE, ipAddr(NS, "d0", "fd00:2::1").get("dynamic"));
-        String routes = Command.ok("ip", "-n", NS, "-6", "route", "show", "dev", "d0");
+        String routes = t.ip("-6", "route", "show", "dev", "d0");
         assertFalse(routes.contains("fd00:1::/64"), routes);
         assertTrue(routes.contains("fd00:2::/64"), routes);
     }

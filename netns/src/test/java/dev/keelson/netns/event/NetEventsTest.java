@@ -1,5 +1,9 @@
 package dev.keelson.netns.event;
 
+import static dev.keelson.linux.Flags.AF_INET;
+import static dev.keelson.linux.rtnetlink.RouteAttrs.NUD_FAILED;
+import static dev.keelson.linux.rtnetlink.RouteAttrs.NUD_PERMANENT;
+import static dev.keelson.linux.rtnetlink.RouteAttrs.RT_TABLE_MAIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,8 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.TestNetns;
+import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.netns.link.MacAddress;
+import dev.keelson.netns.link.OperState;
+import dev.keelson.netns.neigh.Neighbour;
+import dev.keelson.netns.route.Route;
 import dev.keelson.testing.Command;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -18,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,8 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +44,12 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class NetEventsTest {
-    private static final NetnsDirectory RUN = NetnsDirectory.system();
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Set<Group> ALL = EnumSet.allOf(Group.class);
 
     @AfterEach
     void cleanUp() {
-        for (String n : RUN.list()) {
-            RUN.delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     /** Collects events and hands them out in order. */
@@ -75,13 +79,6 @@ class NetEventsTest {
         }
     }
 
-    private static int ifindex(String ns, String name) {
-        String j = Command.ok("ip", "-n", ns, "-j", "link", "show", name);
-        Matcher m = Pattern.compile("\"ifindex\":(\\d+)").matcher(j);
-        assertTrue(m.find(), j);
-        return Integer.parseInt(m.group(1));
-    }
-
     /** Port ids of the NETLINK_ROUTE sockets open in {@code ns}, from its /proc/net/netlink (sk Eth Pid Groups ...). */
     private static List<Integer> routeSocketPorts(String ns) {
         return Command.ok("ip", "netns", "exec", ns, "cat", "/proc/net/netlink").lines().skip(1)
@@ -95,15 +92,40 @@ class NetEventsTest {
         return InetAddress.getByName(s);
     }
 
+    /** {@code e} is {@code action} of {@code cidr} (local address and prefix length, hence family) on {@code ifindex}. */
+    private static void assertAddress(Action action, int ifindex, String cidr, AddressEvent e) {
+        assertEquals(action, e.action(), e.toString());
+        assertEquals(ifindex, e.address().ifindex(), e.toString());
+        assertEquals(IpPrefix.parse(cidr), e.address().prefix(), e.toString());
+    }
+
+    /** {@code e} is {@code action} of the route to {@code dst} (hence family) with these fields; {@code gateway} null for none. */
+    private static void assertRoute(Action action, int table, String dst, String gateway, int oif, int type, int priority,
+                                    RouteEvent e) throws Exception {
+        Route r = e.route();
+        assertEquals(action, e.action(), e.toString());
+        assertEquals(table, r.table(), e.toString());
+        assertEquals(IpPrefix.parse(dst), r.dst(), e.toString());
+        assertEquals(gateway == null ? null : ip(gateway), r.gateway(), e.toString());
+        assertEquals(oif, r.oif(), e.toString());
+        assertEquals(type, r.type(), e.toString());
+        assertEquals(priority, r.priority(), e.toString());
+    }
+
     @Test
     void linkAddressRouteAndNeighbourChangesArriveTypedAndInOrder() throws Exception {
         try (NetNamespace ns = NetNamespace.create("ev")) {
             Recorder r = new Recorder();
             try (Subscription s = NetEvents.subscribe(ns, ALL, r)) {
                 Command.ok("ip", "-n", "ev", "link", "add", "v0", "mtu", "1400", "type", "veth", "peer", "name", "v1");
-                int v0 = ifindex("ev", "v0");
+                int v0 = Ip.ifindex("ev", "v0");
                 LinkEvent created = r.next(LinkEvent.class, l -> l.name().equals("v0"));
-                assertEquals(new LinkEvent(Action.NEW, v0, "v0", created.flags(), OperState.DOWN, false, 1400), created);
+                assertEquals(Action.NEW, created.action());
+                assertEquals(v0, created.index());
+                assertEquals("v0", created.name());
+                assertEquals(OperState.DOWN, created.operState());
+                assertFalse(created.carrier());
+                assertEquals(1400, created.mtu());
                 assertFalse(created.isUp());
 
                 Command.ok("ip", "-n", "ev", "link", "set", "v1", "up");
@@ -112,40 +134,36 @@ class NetEventsTest {
                 assertTrue(up.isUp() && up.carrier() && up.isRunning(), up.toString());
 
                 Command.ok("ip", "-n", "ev", "addr", "add", "10.9.0.1/24", "dev", "v0");
-                assertEquals(new AddressEvent(Action.NEW, v0, Family.IPV4, ip("10.9.0.1"), 24),
-                        r.next(AddressEvent.class, a -> a.family() == Family.IPV4));
-                RouteEvent prefix = r.next(RouteEvent.class, t -> t.table() == RouteEvent.TABLE_MAIN);
-                assertEquals(new RouteEvent(Action.NEW, Family.IPV4, 254, ip("10.9.0.0"), 24, Optional.empty(), v0, 1, 0),
-                        prefix);
+                assertAddress(Action.NEW, v0, "10.9.0.1/24", r.next(AddressEvent.class, a -> a.address().family() == AF_INET));
+                RouteEvent prefix = r.next(RouteEvent.class, t -> t.route().table() == RT_TABLE_MAIN);
+                assertRoute(Action.NEW, 254, "10.9.0.0/24", null, v0, 1, 0, prefix);
 
                 Command.ok("ip", "-n", "ev", "route", "add", "10.20.0.0/16", "via", "10.9.0.2", "dev", "v0", "metric", "7");
-                RouteEvent via = r.next(RouteEvent.class, t -> t.table() == RouteEvent.TABLE_MAIN);
-                assertEquals(new RouteEvent(Action.NEW, Family.IPV4, 254, ip("10.20.0.0"), 16, Optional.of(ip("10.9.0.2")),
-                        v0, 1, 7), via);
-                assertEquals("10.20.0.0/16", via.destinationCidr());
+                RouteEvent via = r.next(RouteEvent.class, t -> t.route().table() == RT_TABLE_MAIN);
+                assertRoute(Action.NEW, 254, "10.20.0.0/16", "10.9.0.2", v0, 1, 7, via);
+                assertEquals("10.20.0.0/16", via.route().dst().toString());
 
                 Command.ok("ip", "-n", "ev", "route", "add", "default", "via", "10.9.0.254", "dev", "v0");
-                RouteEvent dflt = r.next(RouteEvent.class, t -> t.table() == RouteEvent.TABLE_MAIN);
-                assertEquals("0.0.0.0/0", dflt.destinationCidr());
-                assertEquals(Optional.of(ip("10.9.0.254")), dflt.gateway());
+                RouteEvent dflt = r.next(RouteEvent.class, t -> t.route().table() == RT_TABLE_MAIN);
+                assertEquals("0.0.0.0/0", dflt.route().dst().toString());
+                assertEquals(ip("10.9.0.254"), dflt.route().gateway());
 
                 Command.ok("ip", "-n", "ev", "neigh", "add", "10.9.0.2", "lladdr", "02:00:0a:09:00:02", "dev", "v0",
                         "nud", "permanent");
-                assertEquals(new NeighbourEvent(Action.NEW, v0, Family.IPV4, ip("10.9.0.2"), Optional.of("02:00:0a:09:00:02"),
-                        Set.of(NeighbourState.PERMANENT)), r.next(NeighbourEvent.class, n -> n.family() == Family.IPV4));
+                assertEquals(new NeighbourEvent(Action.NEW, new Neighbour(v0, ip("10.9.0.2"), MacAddress.parse("02:00:0a:09:00:02"),
+                        NUD_PERMANENT, 0)), r.next(NeighbourEvent.class, n -> n.neighbour().family() == AF_INET));
 
                 Command.ok("ip", "-n", "ev", "neigh", "del", "10.9.0.2", "dev", "v0");
                 NeighbourEvent forgotten = r.next(NeighbourEvent.class, n -> n.action() == Action.DEL);
                 // the kernel marks the entry FAILED and drops its lladdr as it deletes it
-                assertEquals(new NeighbourEvent(Action.DEL, v0, Family.IPV4, ip("10.9.0.2"), Optional.empty(),
-                        Set.of(NeighbourState.FAILED)), forgotten);
+                assertEquals(new NeighbourEvent(Action.DEL, new Neighbour(v0, ip("10.9.0.2"), null, NUD_FAILED, 0)), forgotten);
                 Command.ok("ip", "-n", "ev", "route", "del", "10.20.0.0/16");
-                RouteEvent gone = r.next(RouteEvent.class, t -> t.table() == RouteEvent.TABLE_MAIN);
+                RouteEvent gone = r.next(RouteEvent.class, t -> t.route().table() == RT_TABLE_MAIN);
                 assertEquals(Action.DEL, gone.action());
-                assertEquals("10.20.0.0/16", gone.destinationCidr());
+                assertEquals("10.20.0.0/16", gone.route().dst().toString());
                 Command.ok("ip", "-n", "ev", "addr", "del", "10.9.0.1/24", "dev", "v0");
-                AddressEvent removed = r.next(AddressEvent.class, a -> a.family() == Family.IPV4);
-                assertEquals(new AddressEvent(Action.DEL, v0, Family.IPV4, ip("10.9.0.1"), 24), removed);
+                AddressEvent removed = r.next(AddressEvent.class, a -> a.address().family() == AF_INET);
+                assertAddress(Action.DEL, v0, "10.9.0.1/24", removed);
 
                 Command.ok("ip", "-n", "ev", "link", "del", "v0");
                 LinkEvent deleted = r.next(LinkEvent.class, l -> l.action() == Action.DEL && l.name().equals("v0"));
@@ -164,17 +182,15 @@ class NetEventsTest {
             Command.ok("ip", "-n", "ev6", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
             Command.ok("ip", "-n", "ev6", "link", "set", "v1", "up");
             Command.ok("ip", "-n", "ev6", "link", "set", "v0", "up");
-            int v0 = ifindex("ev6", "v0");
+            int v0 = Ip.ifindex("ev6", "v0");
             Recorder r = new Recorder();
             try (Subscription s = NetEvents.subscribe(ns, EnumSet.of(Group.IPV6_ADDRESS, Group.IPV6_ROUTE), r)) {
                 Command.ok("ip", "-n", "ev6", "addr", "add", "fd00:9::1/64", "dev", "v0", "nodad");
                 InetAddress mine = ip("fd00:9::1");
-                assertEquals(new AddressEvent(Action.NEW, v0, Family.IPV6, mine, 64),
-                        r.next(AddressEvent.class, a -> a.address().equals(mine)));
+                assertAddress(Action.NEW, v0, "fd00:9::1/64", r.next(AddressEvent.class, a -> a.address().local().equals(mine)));
                 Command.ok("ip", "-n", "ev6", "route", "add", "fd00:20::/48", "via", "fd00:9::2", "dev", "v0");
-                RouteEvent t = r.next(RouteEvent.class, e -> e.dstLength() == 48);
-                assertEquals(new RouteEvent(Action.NEW, Family.IPV6, 254, ip("fd00:20::"), 48, Optional.of(ip("fd00:9::2")),
-                        v0, 1, 1024), t);
+                RouteEvent t = r.next(RouteEvent.class, e -> e.route().dst().length() == 48);
+                assertRoute(Action.NEW, 254, "fd00:20::/48", "fd00:9::2", v0, 1, 1024, t);
                 // groups not asked for are not delivered
                 assertTrue(r.seen.stream().noneMatch(e -> e instanceof LinkEvent || e instanceof NeighbourEvent), r.seen.toString());
             }
@@ -232,7 +248,7 @@ class NetEventsTest {
                 }
             });
             Command.ok("ip", "-n", "later", "link", "add", "late0", "type", "veth", "peer", "name", "late1");
-            assertEquals(ifindex("later", "late0"), f.get(5, TimeUnit.SECONDS).index());
+            assertEquals(Ip.ifindex("later", "late0"), f.get(5, TimeUnit.SECONDS).index());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.linux.NotSupportedException;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.NotFoundException;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.keelson.netns.link;
 
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.TestNetns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -34,9 +34,7 @@ abstract class LinkFixture {
         rtnlB.close();
         nsA.close();
         nsB.close();
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     /** A veth pair in "la" to serve as a lower device (this machine has no dummy links). */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.linux.NotSupportedException;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.TestNetns;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,9 +31,7 @@ class LinkScaleTest {
         for (AutoCloseable c : open.reversed()) {
             c.close();
         }
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     private <T extends AutoCloseable> T keep(T c) {

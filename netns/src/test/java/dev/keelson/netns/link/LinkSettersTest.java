@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.linux.NotFoundException;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.util.List;
 import java.util.Map;

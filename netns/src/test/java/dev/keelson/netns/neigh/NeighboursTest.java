@@ -10,16 +10,15 @@ import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.Flags;
-import dev.keelson.linux.Libc;
 import dev.keelson.linux.NotFoundException;
-import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.TestNetns;
 import dev.keelson.netns.addr.InetAddresses;
-import dev.keelson.netns.addr.Json;
+import dev.keelson.netns.link.MacAddress;
 import dev.keelson.testing.Command;
+import dev.keelson.testing.Ip;
+import dev.keelson.testing.Json;
 import dev.keelson.testing.KernelTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class NeighboursTest {
     private static final String NS = "neigh";
 
-    private NetNamespace ns;
+    private TestNetns t;
     private Rtnetlink rtnl;
     private Neighbours neigh;
     private BridgeFdb fdb;
@@ -41,34 +40,28 @@ class NeighboursTest {
 
     @BeforeEach
     void setUp() {
-        ns = NetNamespace.create(NS);
+        t = TestNetns.create(NS);
         ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
         ip("link", "add", "br0", "type", "bridge");
         ip("link", "set", "d1", "master", "br0");
         for (String l : List.of("d0", "d1", "br0")) {
             ip("link", "set", l, "up");
         }
-        d0 = ns.run(() -> Libc.ifNameToIndex("d0"));
-        d1 = ns.run(() -> Libc.ifNameToIndex("d1"));
-        br0 = ns.run(() -> Libc.ifNameToIndex("br0"));
-        rtnl = Rtnetlink.open(ns);
+        d0 = t.index("d0");
+        d1 = t.index("d1");
+        br0 = t.index("br0");
+        rtnl = t.rtnl();
         neigh = new Neighbours(rtnl);
         fdb = new BridgeFdb(rtnl);
     }
 
     @AfterEach
     void tearDown() {
-        rtnl.close();
-        ns.close();
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        t.close();
     }
 
     static String ip(String... args) {
-        List<String> argv = new ArrayList<>(List.of("ip", "-n", NS));
-        argv.addAll(List.of(args));
-        return Command.ok(argv.toArray(String[]::new));
+        return Ip.in(NS, args);
     }
 
     static Map<String, Object> ipNeigh(String dst) {

@@ -8,8 +8,8 @@ import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.Libc;
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.TestNetns;
 import dev.keelson.netns.addr.IpPrefix;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
@@ -29,9 +29,7 @@ class RouteBulkTest {
 
     @AfterEach
     void tearDown() {
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     private static int vethUp(NetNamespace ns) {

@@ -11,17 +11,14 @@ import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.Flags;
-import dev.keelson.linux.Libc;
 import dev.keelson.linux.NotFoundException;
-import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.TestNetns;
 import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.netns.addr.IpPrefix;
-import dev.keelson.netns.addr.Json;
-import dev.keelson.testing.Command;
+import dev.keelson.testing.Ip;
+import dev.keelson.testing.Json;
 import dev.keelson.testing.KernelTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +31,7 @@ class RoutesTest {
     private static final String NS = "route";
     private static final int T = 100;
 
-    private NetNamespace ns;
+    private TestNetns t;
     private Rtnetlink rtnl;
     private Routes routes;
     private int d0;
@@ -42,7 +39,7 @@ class RoutesTest {
 
     @BeforeEach
     void setUp() {
-        ns = NetNamespace.create(NS);
+        t = TestNetns.create(NS);
         ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
         ip("link", "set", "d0", "up");
         ip("link", "set", "d1", "up");
@@ -50,25 +47,19 @@ class RoutesTest {
         ip("addr", "add", "10.0.1.1/24", "dev", "d1");
         ip("-6", "addr", "add", "fd00::1/64", "dev", "d0", "nodad");
         ip("-6", "addr", "add", "fd01::1/64", "dev", "d1", "nodad");
-        d0 = ns.run(() -> Libc.ifNameToIndex("d0"));
-        d1 = ns.run(() -> Libc.ifNameToIndex("d1"));
-        rtnl = Rtnetlink.open(ns);
+        d0 = t.index("d0");
+        d1 = t.index("d1");
+        rtnl = t.rtnl();
         routes = new Routes(rtnl);
     }
 
     @AfterEach
     void tearDown() {
-        rtnl.close();
-        ns.close();
-        for (String n : NetnsDirectory.system().list()) {
-            NetnsDirectory.system().delete(n);
-        }
+        t.close();
     }
 
     static String ip(String... args) {
-        List<String> argv = new ArrayList<>(List.of("ip", "-n", NS));
-        argv.addAll(List.of(args));
-        return Command.ok(argv.toArray(String[]::new));
+        return Ip.in(NS, args);
     }
 
     /** What {@code ip -j -d [-6] route show table TABLE} lists. */

@@ -10,7 +10,7 @@ import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.NotFoundException;
 import dev.keelson.linux.PermissionException;
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.TestNetns;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.io.IOException;
@@ -31,13 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @KernelTest
 class SysctlsTest {
-    private static final NetnsDirectory RUN = NetnsDirectory.system();
 
     @AfterEach
     void cleanUp() {
-        for (String n : RUN.list()) {
-            RUN.delete(n);
-        }
+        TestNetns.deleteAll();
     }
 
     /** The value in the test JVM's namespace: this thread never left it. */

@@ -2,22 +2,15 @@ package dev.keelson.netns.route;
 
 import static dev.keelson.linux.rtnetlink.RouteAttrs.*;
 
-import dev.keelson.linux.Flags;
-import dev.keelson.linux.netlink.AttrCursor;
 import dev.keelson.linux.netlink.MessageWriter;
 import dev.keelson.linux.netlink.Netlink;
-import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.RtMsg;
 import dev.keelson.linux.rtnetlink.RtNexthop;
 import dev.keelson.netns.addr.InetAddresses;
-import dev.keelson.netns.addr.IpPrefix;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Writes {@link Route}s as RTM_*ROUTE requests and reads them back from dump replies. One instance
- * holds the flyweights for one request or one dump: reading allocates only for the routes kept.
+ * Writes {@link Route}s as RTM_*ROUTE requests and dump requests ({@link RouteDecoder} reads them
+ * back). One instance holds the flyweights for one request or one batch.
  *
  * <pre>
  *  nlmsghdr | rtmsg | RTA_TABLE u32 | RTA_DST | RTA_GATEWAY | RTA_OIF u32 | RTA_PREFSRC | RTA_PRIORITY u32
@@ -25,11 +18,9 @@ import java.util.List;
  *           | RTA_MULTIPATH { rtnexthop { RTA_GATEWAY } rtnexthop { RTA_GATEWAY } ... }
  * </pre>
  */
-final class RouteCodec {
+final class RouteEncoder {
     private final RtMsg rtm = new RtMsg();
     private final RtNexthop nh = new RtNexthop();
-    private final AttrCursor attrs = new AttrCursor();
-    private final AttrCursor inner = new AttrCursor();
 
     /** Appends one request for {@code r}; {@code nlFlags} adds NLM_F_ACK / CREATE / EXCL / REPLACE as wanted. */
     void write(MessageWriter w, int type, int nlFlags, Route r) {
@@ -112,89 +103,5 @@ final class RouteCodec {
             w.putU32(RTA_OIF, f.oif());
         }
         w.end(m);
-    }
-
-    /**
-     * The route in a dump reply, or null if it is not an IPv4/IPv6 route matching {@code f}. A first
-     * pass reads only numbers to decide; addresses are made only for routes that are kept.
-     */
-    Route read(NlMsg msg, RouteFilter f) {
-        if (msg.type() != RTM_NEWROUTE) {
-            return null;
-        }
-        rtm.wrap(msg.segment(), msg.payload());
-        int family = rtm.family();
-        if ((family != Flags.AF_INET && family != Flags.AF_INET6) || (f.family() != 0 && family != f.family())
-                || (f.protocol() != 0 && rtm.protocol() != f.protocol()) || (f.type() != 0 && rtm.type() != f.type())
-                || (rtm.flags() & RTM_F_CLONED) != 0) {
-            return null;
-        }
-        int table = rtm.table();
-        int oif = 0;
-        msg.attributes(RtMsg.SIZE, attrs);
-        while (attrs.next()) {
-            switch (attrs.type()) {
-                case RTA_TABLE -> table = attrs.u32();
-                case RTA_OIF -> oif = attrs.u32();
-                default -> { }
-            }
-        }
-        if ((f.table() != 0 && table != f.table()) || (f.oif() != 0 && oif != f.oif())) {
-            return null;
-        }
-        return decode(msg, table, oif);
-    }
-
-    private Route decode(NlMsg msg, int table, int oif) {
-        InetAddress dst = null;
-        InetAddress gateway = null;
-        InetAddress prefsrc = null;
-        int priority = 0;
-        int mtu = 0;
-        int advmss = 0;
-        List<NextHop> nexthops = List.of();
-        msg.attributes(RtMsg.SIZE, attrs);
-        while (attrs.next()) {
-            switch (attrs.type()) {
-                case RTA_DST -> dst = InetAddresses.read(attrs);
-                case RTA_GATEWAY -> gateway = InetAddresses.read(attrs);
-                case RTA_PREFSRC -> prefsrc = InetAddresses.read(attrs);
-                case RTA_PRIORITY -> priority = attrs.u32();
-                case RTA_METRICS -> {
-                    attrs.nested(inner);
-                    while (inner.next()) {
-                        if (inner.type() == RTAX_MTU) {
-                            mtu = inner.u32();
-                        } else if (inner.type() == RTAX_ADVMSS) {
-                            advmss = inner.u32();
-                        }
-                    }
-                }
-                case RTA_MULTIPATH -> nexthops = nexthops();
-                default -> { }
-            }
-        }
-        IpPrefix prefix = dst != null ? new IpPrefix(dst, rtm.dstLength()) : IpPrefix.any(rtm.family());
-        return new Route(prefix, gateway, oif, prefsrc, priority, table, rtm.protocol(), rtm.scope(), rtm.type(),
-                rtm.flags(), mtu, advmss, nexthops);
-    }
-
-    /** The rtnexthop array of the current RTA_MULTIPATH attribute. */
-    private List<NextHop> nexthops() {
-        List<NextHop> out = new ArrayList<>(2);
-        var seg = attrs.segment();
-        long p = attrs.payloadOffset();
-        long end = p + attrs.payloadLength();
-        while (p + RtNexthop.SIZE <= end) {
-            nh.wrap(seg, p);
-            int len = nh.length();
-            if (len < RtNexthop.SIZE || p + len > end) {
-                break;
-            }
-            InetAddress gw = inner.wrap(seg, p + RtNexthop.SIZE, p + len).find(RTA_GATEWAY) ? InetAddresses.read(inner) : null;
-            out.add(new NextHop(gw, nh.ifindex(), nh.hops() + 1, nh.flags()));
-            p += Netlink.align(len);
-        }
-        return out;
     }
 }

@@ -1,4 +1,4 @@
-package dev.keelson.netns.addr;
+package dev.keelson.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
