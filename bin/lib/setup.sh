@@ -2,7 +2,7 @@
 # silent when everything is already there; prints one line per install otherwise.
 #
 # command-to-check:package pairs. Later modules add theirs here (nftables, runc, ...).
-KEELSON_PACKAGES="ip:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux gcc:gcc make:make curl:curl"
+KEELSON_PACKAGES="ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl"
 
 keelson_setup() {
   local missing="" pair cmd pkg

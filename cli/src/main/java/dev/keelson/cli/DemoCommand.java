@@ -3,6 +3,14 @@ package dev.keelson.cli;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.NetnsPool;
+import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.addr.Address;
+import dev.keelson.netns.addr.Addresses;
+import dev.keelson.netns.event.LinkEvent;
+import dev.keelson.netns.event.NetEvents;
+import dev.keelson.netns.link.Links;
+import dev.keelson.netns.link.Veth;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * the netns benchmark against {@code ip netns} and the C floor. Everything it makes is removed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the data-path demo: namespaces, exec, the warm pool, and the netns benchmark.")
+        description = "Run the data-path demo: namespaces, exec, a veth link and ping between namespaces, the warm pool,"
+                + " and the netns benchmark.")
 final class DemoCommand implements Callable<Integer> {
     private static final String PREFIX = "keelson-demo-";
 
@@ -61,7 +70,27 @@ final class DemoCommand implements Callable<Integer> {
             String seen = a.run(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());
             out.println("   /proc/thread-self/ns/net inside " + a.name() + " -> " + seen);
 
-            step(out, "5. A warm pool of 4 namespaces (lo up), taken without waiting for the kernel:");
+            step(out, "5. Wire them over rtnetlink, no ip: a veth pair (peer created straight in b), addresses, up:");
+            NetNamespace b = made.get(1);
+            try (Rtnetlink ra = Rtnetlink.open(a); Rtnetlink rb = Rtnetlink.open(b)) {
+                long t0 = System.nanoTime();
+                Links la = new Links(ra);
+                Links lb = new Links(rb);
+                la.add(Veth.named("eth0").peer("eth0", b).up());
+                lb.setUp("eth0");
+                new Addresses(ra).add(Address.of(la.indexOf("eth0"), "10.77.0.1/24"));
+                new Addresses(rb).add(Address.of(lb.indexOf("eth0"), "10.77.0.2/24"));
+                out.printf("   %s eth0 10.77.0.1/24 <-> %s eth0 10.77.0.2/24, wired in %.2f ms%n",
+                        a.name(), b.name(), (System.nanoTime() - t0) / 1e6);
+                LinkEvent up = NetEvents.awaitLink(a, "eth0", LinkEvent::isRunning, Duration.ofSeconds(5));
+                out.println("   carrier on " + a.name() + "/eth0 (operstate " + up.operState() + "), awaited through netlink, no sleeps");
+            }
+            out.flush();
+            int ping = Main.run(out, spec.commandLine().getErr(), "netns", "exec", PREFIX + "a", "--",
+                    "ping", "-c", "2", "-W", "1", "10.77.0.2");
+            out.println("   ping exit status " + ping);
+
+            step(out, "6. A warm pool of 4 namespaces (lo up), taken without waiting for the kernel:");
             try (NetnsPool pool = new NetnsPool(poolDir, PREFIX + "pool-", 4).start()) {
                 pool.awaitFull(30, TimeUnit.SECONDS);
                 for (int i = 0; i < 3; i++) {
@@ -74,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
 
-            step(out, "6. Delete them ('ip netns del' semantics: lazy unmount + unlink):");
+            step(out, "7. Delete them ('ip netns del' semantics: lazy unmount + unlink):");
             for (NetNamespace ns : made) {
                 ns.delete();
                 out.println("   deleted " + ns.name());
@@ -84,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
 
             if (!skipBench) {
-                step(out, "7. The netns benchmark, side by side with 'ip netns' and the C floor:");
+                step(out, "8. The netns benchmark, side by side with 'ip netns' and the C floor:");
                 out.flush();
                 return Main.run(out, spec.commandLine().getErr(), fullBench ? new String[] {"bench", "netns"}
                         : new String[] {"bench", "netns", "--quick"});
