@@ -1,14 +1,18 @@
 # Sourced by bin/keelson and bin/test: installs the Debian packages Keelson needs, once. Quick and
 # silent when everything is already there; prints one line per install otherwise.
 #
-# command-to-check:package pairs. Later modules add theirs here (nftables, runc, ...).
-KEELSON_PACKAGES="ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl"
+# command-to-check:package pairs (a command given as an absolute path is checked with test -x). Later modules add theirs here (nftables, runc, ...).
+KEELSON_PACKAGES="/usr/lib/cni/bridge:containernetworking-plugins ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl"
 
 keelson_setup() {
   local missing="" pair cmd pkg
   for pair in $KEELSON_PACKAGES; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+    case "$cmd" in
+      /*) [ -x "$cmd" ] && continue ;;
+      *) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+    esac
+    case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
   done
   [ -f /usr/include/stdio.h ] || missing="$missing libc6-dev"
   [ -z "$missing" ] && return 0
