@@ -20,8 +20,9 @@ import java.lang.invoke.VarHandle;
  * into a segment owned by the calling thread, and a failure becomes an {@link ErrnoException} that
  * names the call and the object.
  *
- * <p>Methods take Java types and an {@link Arena} only where the caller owns buffers; temporary
- * strings are allocated in a confined arena per call. Return values are the syscall's own (fd,
+ * <p>Methods take Java types and an {@link Arena} only where the caller owns buffers; C strings
+ * and small out-parameters go to the calling thread's scratch memory (see {@code Frame}), so the
+ * hot calls allocate no native memory. Return values are the syscall's own (fd,
  * byte count); {@code -1} never escapes.
  */
 @SuppressWarnings("restricted") // this class is where the project's native access is meant to be
