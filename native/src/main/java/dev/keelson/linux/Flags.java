@@ -28,6 +28,12 @@ public final class Flags {
     public static final int O_DIRECTORY = 0200000;
     public static final int O_CLOEXEC = 02000000;
 
+    // sys/file.h: flock(2) operations
+    public static final int LOCK_SH = 1;
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
+
     // linux/nsfs.h: NS_GET_NSTYPE = _IO(0xb7, 0x3)
     public static final long NS_GET_NSTYPE = 0xb703;
 

@@ -49,6 +49,7 @@ public final class Libc {
     private static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle MKDIR = fn("mkdir", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle FLOCK = fn("flock", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle UNLINK = fn("unlink", JAVA_INT, ADDRESS);
     private static final MethodHandle GETTID = fn("gettid", JAVA_INT);
     private static final MethodHandle GETPID = fn("getpid", JAVA_INT);
@@ -196,6 +197,35 @@ public final class Libc {
         }
         if (r < 0) {
             throw error(f.state, "unlink", quote(path));
+        }
+    }
+
+    /**
+     * flock(2): a whole-file advisory lock. Unlike the fcntl(2) record locks behind
+     * {@code FileChannel.lock}, these are what Go programs such as the reference CNI plugins take,
+     * and the two kinds do not exclude each other on Linux. EINTR is retried; with
+     * {@link Flags#LOCK_NB} a held lock returns false instead of blocking.
+     */
+    public static boolean flock(int fd, int operation) {
+        while (true) {
+            MemorySegment st = state();
+            int r;
+            try {
+                r = (int) FLOCK.invokeExact(st, fd, operation);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            if (r == 0) {
+                return true;
+            }
+            int e = errno(st);
+            if (e == Errno.EINTR) {
+                continue;
+            }
+            if (e == Errno.EAGAIN && (operation & Flags.LOCK_NB) != 0) {
+                return false;
+            }
+            throw ErrnoException.of("flock", "fd " + fd, e);
         }
     }
 

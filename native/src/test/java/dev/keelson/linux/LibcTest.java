@@ -118,6 +118,25 @@ class LibcTest {
     }
 
     @Test
+    void flockExcludesASecondHolderAndIsSeenByFlock1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String file = dir.resolve("lock").toString();
+        int a = Libc.open(file, Flags.O_RDONLY | Flags.O_CREAT | Flags.O_CLOEXEC, 0644);
+        int b = Libc.open(file, Flags.O_RDONLY | Flags.O_CLOEXEC, 0);
+        try {
+            assertTrue(Libc.flock(a, Flags.LOCK_EX));
+            // a second open file description cannot take it, and neither can flock(1)
+            assertEquals(false, Libc.flock(b, Flags.LOCK_EX | Flags.LOCK_NB));
+            dev.keelson.testing.Command held = dev.keelson.testing.Command.run("flock", "-n", file, "true");
+            assertEquals(1, held.exit(), held.err());
+            Libc.flock(a, Flags.LOCK_UN);
+            assertTrue(Libc.flock(b, Flags.LOCK_EX | Flags.LOCK_NB));
+        } finally {
+            Libc.close(a);
+            Libc.close(b);
+        }
+    }
+
+    @Test
     void gettidAndGetpidAreProcessIds() {
         assertEquals(ProcessHandle.current().pid(), Libc.getpid());
         assertTrue(Libc.gettid() > 0);
