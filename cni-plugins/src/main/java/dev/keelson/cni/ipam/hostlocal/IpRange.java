@@ -34,7 +34,9 @@ public record IpRange(Cidr subnet, InetAddress rangeStart, InetAddress rangeEnd,
         }
         InetAddress gw = gateway != null ? gateway : Ips.next(net);
         InetAddress s = start != null ? start : Ips.next(net);
-        if (start != null && !within(subnet, null, null, start)) {
+        // As in the reference, the start is checked against the end as written, so an inverted
+        // span is reported as a bad RangeStart.
+        if (start != null && !within(subnet, null, end, start)) {
             throw invalid("RangeStart " + Ips.format(start) + " not in network " + subnet);
         }
         InetAddress e = end;
