@@ -92,6 +92,12 @@ final class Ips {
         return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
     }
 
+    /** {@link #compare}, ordering IPv4 before IPv6. */
+    static int compare0(InetAddress a, InetAddress b) {
+        int f = Integer.compare(a.getAddress().length, b.getAddress().length);
+        return f != 0 ? f : compare(a, b);
+    }
+
     /** The next address, wrapping to all-zeros after all-ones as Go's {@code ip.NextIP} does. */
     static InetAddress next(InetAddress a) {
         byte[] b = a.getAddress();
