@@ -70,8 +70,6 @@ public final class HostLocal {
                 }
                 throw e;
             }
-        } catch (IOException e) {
-            throw new IpamException(IpamException.IO_FAILURE, "cannot unlock " + store.dir() + "/lock: " + e, e);
         }
         return new AddResult(done, config.routes(), dns);
     }
@@ -181,8 +179,6 @@ public final class HostLocal {
     private static <T> T locked(DiskStore store, Locked<T> body) throws IpamException {
         try (NetworkLock ignored = lock(store)) {
             return body.run();
-        } catch (IOException e) {
-            throw new IpamException(IpamException.IO_FAILURE, "cannot unlock " + store.dir() + "/lock: " + e, e);
         }
     }
 

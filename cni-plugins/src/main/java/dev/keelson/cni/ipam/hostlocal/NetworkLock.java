@@ -1,61 +1,55 @@
 package dev.keelson.cni.ipam.hostlocal;
 
+import dev.keelson.linux.ErrnoException;
+import dev.keelson.linux.Flags;
+import dev.keelson.linux.Libc;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The exclusive lock on {@code <dataDir>/<network>/lock}, held around every read-modify-write of the
- * allocation directory.
+ * allocation directory — the same lock the reference takes, so the two can share a data directory.
  *
- * <p>Two layers, because {@link FileChannel#lock()} takes a POSIX record lock ({@code fcntl(2)}
- * {@code F_SETLKW}), which belongs to the whole process: threads of this JVM first serialise on an
- * in-process lock per file, then the one holding it takes the file lock against other processes.
- *
- * <p><b>Interoperability gap:</b> the reference (go-filemutex) takes {@code flock(2)} {@code LOCK_EX}
- * on the same file, and on Linux {@code flock} and {@code fcntl} locks are independent (flock(2),
- * NOTES), so this lock does not exclude a concurrently running reference plugin. Allocation stays
- * safe anyway, since both sides reserve an address by creating its file with {@code O_EXCL}; what
- * is not serialised against the reference is the round-robin cursor and the duplicate check. The JDK
- * offers no {@code flock}; a {@code Libc.flock} in {@code native/} would close the gap.
+ * <p>The reference (go-filemutex) opens the file {@code O_CREAT|O_RDONLY} with mode 0750 and takes
+ * {@code flock(2)} {@code LOCK_EX}. This does exactly that through {@link Libc#flock}: the JDK's
+ * {@code FileChannel.lock} takes {@code fcntl(2)} record locks, which on Linux neither exclude nor
+ * are excluded by {@code flock} (flock(2), NOTES). A flock belongs to the open file description, so
+ * each acquisition opens its own descriptor; an in-process lock per file first queues this JVM's
+ * threads, so they wait in Java rather than in the kernel.
  */
 final class NetworkLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    private static final int MODE = 0750;
 
     private final ReentrantLock local;
-    private final FileChannel channel;
-    private final FileLock fileLock;
+    private final int fd;
 
-    private NetworkLock(ReentrantLock local, FileChannel channel, FileLock fileLock) {
+    private NetworkLock(ReentrantLock local, int fd) {
         this.local = local;
-        this.channel = channel;
-        this.fileLock = fileLock;
+        this.fd = fd;
     }
 
-    /**
-     * Blocks until this thread holds the lock file in {@code dir}, creating it with the reference's
-     * mode (0750, go-filemutex's) if missing.
-     */
+    /** Blocks until this thread holds the lock file in {@code dir}, creating it with the reference's mode if missing. */
     static NetworkLock acquire(Path dir) throws IOException {
         Path file = dir.resolve("lock").toAbsolutePath().normalize();
         ReentrantLock local = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
         local.lock();
-        FileChannel ch = null;
+        int fd = -1;
         try {
-            // Opened only while the in-process lock is held: closing any descriptor of the file
-            // drops the process's fcntl locks on it (fcntl(2), "Advisory record locking").
-            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-            return new NetworkLock(local, ch, ch.lock());
-        } catch (IOException | RuntimeException e) {
-            if (ch != null) {
-                ch.close();
+            fd = Libc.open(file.toString(), Flags.O_RDONLY | Flags.O_CREAT | Flags.O_CLOEXEC, MODE);
+            Libc.flock(fd, Flags.LOCK_EX);
+            return new NetworkLock(local, fd);
+        } catch (ErrnoException e) {
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+            local.unlock();
+            throw new IOException("cannot lock " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (fd >= 0) {
+                Libc.close(fd);
             }
             local.unlock();
             throw e;
@@ -63,9 +57,9 @@ final class NetworkLock implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try (channel) {
-            fileLock.release();
+    public void close() {
+        try {
+            Libc.close(fd); // closing the only descriptor of this open file description drops the flock
         } finally {
             local.unlock();
         }

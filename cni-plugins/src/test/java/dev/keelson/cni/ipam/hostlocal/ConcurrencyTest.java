@@ -3,8 +3,7 @@ package dev.keelson.cni.ipam.hostlocal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
-import java.nio.channels.FileLock;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,17 +79,30 @@ class ConcurrencyTest {
      * When flock is wired in through native/, this test must be inverted.
      */
     @Test
-    void jdkFileLockDoesNotSeeTheReferencesFlock() throws Exception {
-        Path lock = tmp.resolve("lock");
+    void ourLockWaitsWhileTheReferencesFlockIsHeld() throws Exception {
+        Path dir = tmp.resolve("net");
+        Files.createDirectories(dir);
+        Path lock = dir.resolve("lock");
         Files.createFile(lock);
-        Process holder = new ProcessBuilder("flock", "-x", lock.toString(), "-c", "echo held; sleep 30").start();
+        // -o: the command does not inherit the lock; flock(1) alone holds it, so ending it releases it.
+        Process holder = new ProcessBuilder("flock", "-o", "-x", lock.toString(), "-c", "echo held; sleep 30").start();
         try {
             assertEquals('h', holder.getInputStream().read(), "flock(1) took the lock");
-            try (RandomAccessFile f = new RandomAccessFile(lock.toFile(), "rw");
-                 FileLock l = f.getChannel().tryLock()) {
-                assertTrue(l != null, "fcntl lock granted despite the flock");
-            }
+            java.util.concurrent.CompletableFuture<Long> got = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (NetworkLock l = NetworkLock.acquire(dir)) {
+                    return System.nanoTime();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertTrue(!got.isDone(), "our lock was granted while the reference-style flock was held");
+            long released = System.nanoTime();
+            holder.descendants().forEach(ProcessHandle::destroy);
+            holder.destroy();
+            assertTrue(got.get(10, TimeUnit.SECONDS) >= released, "granted only after the holder let go");
         } finally {
+            holder.descendants().forEach(ProcessHandle::destroy);
             holder.destroy();
             holder.waitFor(5, TimeUnit.SECONDS);
         }
