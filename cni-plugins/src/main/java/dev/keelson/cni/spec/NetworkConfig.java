@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * @param cniVersion the {@code cniVersion} text, or null when absent (meaning 0.1.0)
  * @param capabilities {@code capabilities} (only in conflist plugin entries)
  * @param ipam the {@code ipam} object, or an empty object
- * @param prevResult the raw {@code prevResult}, or null; see {@link #prevResult()}
+ * @param rawPrevResult the raw {@code prevResult}, or null; see {@link #prevResult()}
  * @param args the {@code args} object, or an empty object
  * @param validAttachments GC's {@code cni.dev/valid-attachments}
  */
 public record NetworkConfig(String cniVersion, String name, String type, Map<String, Boolean> capabilities,
-                            ObjectNode ipam, Dns dns, RuntimeConfig runtimeConfig, JsonNode prevResult,
+                            ObjectNode ipam, Dns dns, RuntimeConfig runtimeConfig, JsonNode rawPrevResult,
                             ObjectNode args, List<Attachment> validAttachments, ObjectNode raw) {
 
     /** Names of networks and container IDs: libcni's {@code ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$}. */
@@ -99,7 +99,7 @@ public record NetworkConfig(String cniVersion, String name, String type, Map<Str
 
     /** {@code prevResult} upconverted to the current model (a pre-1.0 one takes the config's version). */
     public Optional<Result> prevResult() {
-        return prevResult == null ? Optional.empty() : Optional.of(ResultCodec.read(prevResult, versionText()));
+        return rawPrevResult == null ? Optional.empty() : Optional.of(ResultCodec.read(rawPrevResult, versionText()));
     }
 
     /** {@code ipam.type}, or empty when there is no IPAM. */
