@@ -10,6 +10,9 @@ import java.net.InetAddress;
  * run of zero groups as {@code ::}). The address keeps its host bits ({@code 10.1.0.5/24}).
  */
 public final class Cidr {
+    private static final java.util.regex.Pattern DOTTED_QUAD =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
     private Cidr() {
     }
 
@@ -50,6 +53,10 @@ public final class Cidr {
     private static InetAddress parse(String ip, String whole) {
         // ofLiteral never resolves names; a zone ("%eth0") or brackets are not addresses here.
         if (ip.isEmpty() || ip.indexOf('%') >= 0 || ip.indexOf('[') >= 0) {
+            throw new IllegalArgumentException("invalid IP address: " + whole);
+        }
+        // ofLiteral also takes BSD shorthand ("10.1", "0x0a.1"); Go takes only four decimal octets.
+        if (ip.indexOf(':') < 0 && !DOTTED_QUAD.matcher(ip).matches()) {
             throw new IllegalArgumentException("invalid IP address: " + whole);
         }
         try {
