@@ -233,4 +233,31 @@ class HostLocalDifferentialTest {
         assertNotEquals(Twin.tree(twin.ourDir.resolve("hlnet")).size(), 0);
         twin.sameTrees();
     }
+
+    @Test
+    void delOnAFreshDataDirectorySucceedsAndLeavesTheSameTree() {
+        String conf = conf("1.0.0", "\"subnet\":\"10.17.0.0/24\"");
+        assertEquals("", twin.run("DEL", "nobody", "", conf).sameOutput().ours().out());
+        twin.sameTrees();
+        assertTrue(Files.exists(twin.ourDir.resolve("hlnet/lock")));
+    }
+
+    @Test
+    void aCommaSeparatedIpListIsAcceptedWhereTheReferenceRefusesIt() {
+        // Deliberate: later reference releases take IP=a,b (one per range set); v1.1.1 takes one address.
+        String conf = conf("1.0.0", "\"ranges\":[[{\"subnet\":\"10.18.0.0/24\"}],[{\"subnet\":\"fd00:18::/64\"}]]");
+        Twin.Pair p = twin.run("ADD", "a", "IP=10.18.0.40,fd00:18::40", conf);
+        assertEquals(1, p.ref().exit(), p.ref().out());
+        assertEquals(0, p.ours().exit(), p.ours().out());
+        assertTrue(p.ours().out().contains("\"10.18.0.40/24\"") && p.ours().out().contains("\"fd00:18::40/64\""), p.ours().out());
+        assertEquals("a\r\neth0", readOurs("10.18.0.40"));
+    }
+
+    private String readOurs(String name) {
+        try {
+            return Files.readString(twin.ourDir.resolve(Twin.NETWORK).resolve(name));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
