@@ -1,0 +1,204 @@
+package dev.keelson.cni.plugins.bridge;
+
+import dev.keelson.cni.ipam.IpamExec;
+import dev.keelson.cni.skel.About;
+import dev.keelson.cni.skel.Plugin;
+import dev.keelson.cni.skel.Request;
+import dev.keelson.cni.spec.CniException;
+import dev.keelson.cni.spec.Dns;
+import dev.keelson.cni.spec.Interface;
+import dev.keelson.cni.spec.IpConfig;
+import dev.keelson.cni.spec.NetworkConfig;
+import dev.keelson.cni.spec.Result;
+import dev.keelson.cni.spec.Route;
+import dev.keelson.linux.ErrnoException;
+import dev.keelson.linux.NotFoundException;
+import dev.keelson.netns.NetNamespace;
+import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.addr.Addresses;
+import dev.keelson.netns.link.BridgePortOptions;
+import dev.keelson.netns.link.Link;
+import dev.keelson.netns.link.Links;
+import dev.keelson.netns.sysctl.IpFamily;
+import dev.keelson.netns.sysctl.Sysctls;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code bridge} plugin, a drop-in for containernetworking/plugins' (v1.1.1): the container
+ * gets one end of a veth pair, the other end is a port of a bridge in the host namespace (the
+ * namespace of the calling thread), addresses come from the IPAM plugin named in the config.
+ *
+ * <pre>
+ * ADD  bridge ensured, up ─ veth created with its container end directly in CNI_NETNS ─ host end
+ *      enslaved, hairpin set ─ IPAM ADD ─ container addresses, up, routes ─ port forwarding ─
+ *      gateway on the bridge, ip_forward ─ result: [bridge, host veth, container], ips, routes, dns
+ *      (each step that acquires something registers its undo: a failed ADD leaves nothing behind)
+ * DEL  container interface deleted (if the netns and it still exist) ─ IPAM DEL
+ * CHECK IPAM CHECK ─ prevResult's bridge and container interface exist as ADD left them, with
+ *      its addresses
+ * </pre>
+ *
+ * Deliberate differences from the reference: DNS from IPAM is returned when the config has none
+ * (the reference returns only the config's); the container end is created in place, never moved.
+ * Not handled yet: {@code ipMasq}, {@code vlan}, {@code macspoofchk}, {@code enabledad}, the
+ * {@code mac} arguments.
+ */
+public final class BridgePlugin implements Plugin {
+    /** The name the banner and VERSION use. */
+    public static final About ABOUT = About.of("bridge");
+
+    @Override
+    public Result add(Request req) {
+        BridgeConfig conf = BridgeConfig.of(req.config());
+        if (conf.hairpinMode() && conf.promiscMode()) {
+            throw new CniException(CniException.INTERNAL, "cannot set hairpin mode and promiscuous mode at the same time.");
+        }
+        try (Rtnetlink host = Rtnetlink.open(); Cleanup undo = new Cleanup()) {
+            try {
+                Result r = attach(req, conf, host, undo);
+                undo.commit();
+                return r;
+            } catch (RuntimeException e) {
+                throw undo.failed(e);
+            }
+        }
+    }
+
+    private static Result attach(Request req, BridgeConfig conf, Rtnetlink host, Cleanup undo) {
+        Links links = new Links(host);
+        Link br = HostBridge.ensure(links, conf);
+        try (NetNamespace pod = openNetns(req.netns());
+             Rtnetlink inPod = Rtnetlink.open(pod)) {
+            Links podLinks = new Links(inPod);
+            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), undo);
+            links.setMaster(hostVeth, br.index());
+            links.setBridgePort(hostVeth, BridgePortOptions.NONE.hairpin(conf.hairpinMode()));
+            hostSysctls(List.of(conf.bridge(), hostVeth), null);
+            Link hostLink = links.get(hostVeth);
+            Link contLink = podLinks.get(req.ifName());
+
+            NetworkConfig nc = req.config();
+            List<IpConfig> ips = List.of();
+            List<Route> routes = List.of();
+            Dns dns = nc.dns();
+            Optional<String> ipamType = nc.ipamType();
+            if (ipamType.isPresent()) {
+                String type = ipamType.get();
+                Result ipam = IpamExec.add(req, type);
+                undo.onFailure("IPAM DEL " + type, () -> IpamExec.del(req, type));
+                if (ipam.ips().isEmpty()) {
+                    throw new CniException(CniException.INTERNAL, "IPAM plugin returned missing IP config");
+                }
+                Gateways gw = Gateways.of(ipam.ips(), ipam.routes(), conf);
+                ips = gw.ips();
+                routes = gw.routes();
+                if (dns.isEmpty()) {
+                    dns = ipam.dns();
+                }
+                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes);
+                Ports.awaitForwarding(links, hostVeth);
+                if (conf.isGateway()) {
+                    Addresses hostAddrs = new Addresses(host);
+                    for (String cidr : gw.bridgeAddresses()) {
+                        HostBridge.ensureAddress(links, hostAddrs, br, cidr, conf.forceAddress());
+                    }
+                    hostSysctls(List.of(), gw.bridgeAddresses());
+                }
+            } else {
+                podLinks.setUp(req.ifName());
+            }
+            // The bridge's MAC may change when its first port is added or its address is set.
+            Link brNow = links.get(br.index());
+            List<Interface> ifs = new ArrayList<>();
+            ifs.add(Interface.of(brNow.name(), mac(brNow), null));
+            ifs.add(Interface.of(hostLink.name(), mac(hostLink), null));
+            ifs.add(Interface.of(contLink.name(), mac(contLink), req.netns()));
+            return Result.of(ifs, ips, routes, dns);
+        }
+    }
+
+    @Override
+    public void del(Request req) {
+        BridgeConfig.of(req.config());
+        Path netns = req.netnsPath();
+        if (netns != null) {
+            Optional<NetNamespace> pod = openIfPresent(netns);
+            if (pod.isPresent()) {
+                try (NetNamespace ns = pod.get(); Rtnetlink inPod = Rtnetlink.open(ns)) {
+                    new Links(inPod).deleteIfExists(req.ifName());
+                }
+            }
+        }
+        // After the interface: an address must not be handed out again while still configured.
+        req.config().ipamType().ifPresent(type -> IpamExec.del(req, type));
+    }
+
+    @Override
+    public void check(Request req) {
+        BridgeConfig conf = BridgeConfig.of(req.config());
+        try (NetNamespace pod = openNetns(req.netns())) {
+            req.config().ipamType().ifPresent(type -> IpamExec.check(req, type));
+            Result prev = req.config().prevResult().orElseThrow(
+                    () -> new CniException(CniException.INTERNAL, "Required prevResult missing"));
+            Checks.verify(req, conf, prev, pod);
+        }
+    }
+
+    /** The namespace, or empty when the runtime already removed it (and the interface with it, SPEC.md DEL). */
+    private static Optional<NetNamespace> openIfPresent(Path netns) {
+        try {
+            return Optional.of(NetNamespace.open(netns));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (IllegalArgumentException | ErrnoException e) {
+            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
+        }
+    }
+
+    static NetNamespace openNetns(String netns) {
+        try {
+            return NetNamespace.open(Path.of(netns));
+        } catch (NotFoundException e) {
+            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": no such file or directory", "", e);
+        } catch (IllegalArgumentException | ErrnoException e) {
+            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
+        }
+    }
+
+    /**
+     * Host-namespace sysctls, written as the reference does: {@code accept_ra=0} on our links (we
+     * own their routes; failures ignored, e.g. without IPv6) and forwarding for each family that
+     * got a gateway.
+     */
+    private static void hostSysctls(List<String> noAcceptRa, List<String> gateways) {
+        try (NetNamespace here = NetNamespace.current()) {
+            Sysctls s = Sysctls.of(here);
+            for (String ifname : noAcceptRa) {
+                try {
+                    s.setInterface(IpFamily.IPV6, ifname, "accept_ra", "0");
+                } catch (RuntimeException e) {
+                    // IPv6 disabled or the interface has no IPv6 config: nothing to own.
+                }
+            }
+            if (gateways != null) {
+                try {
+                    if (gateways.stream().anyMatch(g -> g.indexOf(':') < 0) && !s.ipForward()) {
+                        s.setIpForward(true);
+                    }
+                    if (gateways.stream().anyMatch(g -> g.indexOf(':') >= 0) && !s.ipv6Forwarding()) {
+                        s.setIpv6Forwarding(true);
+                    }
+                } catch (RuntimeException e) {
+                    throw new CniException(CniException.INTERNAL, "failed to enable forwarding: " + e.getMessage(), "", e);
+                }
+            }
+        }
+    }
+
+    private static String mac(Link l) {
+        return l.mac() == null ? null : l.mac().toString();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.keelson.cni.plugins.bridge;
+
+import dev.keelson.cni.spec.CniException;
+import dev.keelson.linux.AlreadyExistsException;
+import dev.keelson.netns.addr.Address;
+import dev.keelson.netns.addr.Addresses;
+import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.netns.link.Bridge;
+import dev.keelson.netns.link.Link;
+import dev.keelson.netns.link.Links;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bridge in the host namespace: created if missing (never deleted: other containers share
+ * it), promiscuous if asked, up; and its gateway addresses. Messages are the reference's, e.g.
+ * {@code failed to create bridge "cni0": "cni0" already exists but is not a bridge}.
+ */
+final class HostBridge {
+    private HostBridge() {
+    }
+
+    /** Ensures the bridge exists, is a bridge and is up; returns it as read back. */
+    static Link ensure(Links links, BridgeConfig conf) {
+        String name = conf.bridge();
+        Bridge spec = Bridge.named(name).up();
+        if (conf.mtu() > 0) {
+            spec = spec.mtu(conf.mtu());
+        }
+        Link br;
+        try {
+            br = links.ensure(spec);
+        } catch (AlreadyExistsException e) {
+            Optional<Link> other = links.find(name);
+            if (other.isPresent() && !other.get().is(Bridge.KIND)) {
+                throw new CniException(CniException.INTERNAL, "failed to create bridge \"" + name + "\": \"" + name
+                        + "\" already exists but is not a bridge", "", e);
+            }
+            throw new CniException(CniException.INTERNAL, "failed to create bridge \"" + name + "\": could not add \""
+                    + name + "\": " + e.getMessage(), "", e);
+        } catch (RuntimeException e) {
+            throw new CniException(CniException.INTERNAL, "failed to create bridge \"" + name + "\": could not add \""
+                    + name + "\": " + e.getMessage(), "", e);
+        }
+        if (conf.promiscMode() && !br.isPromisc()) {
+            links.setPromisc(name, true);
+        }
+        if (!br.isUp()) {
+            links.setUp(name);
+        }
+        return br;
+    }
+
+    /**
+     * Puts {@code cidr} on the bridge unless it is there. Another IPv4 address (or an overlapping
+     * IPv6 one) is an error, or is removed with {@code forceAddress}. Then the bridge's MAC is set
+     * to itself: an explicitly set address stops the kernel from taking the lowest port MAC,
+     * which would change as containers come and go.
+     */
+    static void ensureAddress(Links links, Addresses addrs, Link br, String cidr, boolean forceAddress) {
+        IpPrefix want = IpPrefix.parse(cidr);
+        List<Address> there = addrs.list(br.index(), want.family());
+        boolean v4 = want.address().getAddress().length == 4;
+        for (Address a : there) {
+            IpPrefix have = a.prefix();
+            if (have.equals(want)) {
+                return;
+            }
+            if (v4 || have.contains(want.address()) || want.contains(have.address())) {
+                if (!forceAddress) {
+                    throw new CniException(CniException.INTERNAL, "failed to set bridge addr: \"" + br.name()
+                            + "\" already has an IP address different from " + cidr);
+                }
+                addrs.delete(a);
+            }
+        }
+        try {
+            addrs.add(Address.of(br.index(), want));
+        } catch (AlreadyExistsException e) {
+            // Added concurrently by another ADD on the same bridge: what we wanted is there.
+        }
+        Link now = links.get(br.index());
+        if (now.mac() != null) {
+            links.setMac(br.name(), now.mac());
+        }
+    }
+}
