@@ -1,6 +1,6 @@
 package dev.keelson.cni.plugins.bridge;
 
-import dev.keelson.cni.ipam.IpamExec;
+import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -87,8 +87,8 @@ public final class BridgePlugin implements Plugin {
             Optional<String> ipamType = nc.ipamType();
             if (ipamType.isPresent()) {
                 String type = ipamType.get();
-                Result ipam = IpamExec.add(req, type);
-                undo.onFailure("IPAM DEL " + type, () -> IpamExec.del(req, type));
+                Result ipam = Ipam.add(req, type);
+                undo.onFailure("IPAM DEL " + type, () -> Ipam.del(req, type));
                 if (ipam.ips().isEmpty()) {
                     throw new CniException(CniException.INTERNAL, "IPAM plugin returned missing IP config");
                 }
@@ -133,14 +133,14 @@ public final class BridgePlugin implements Plugin {
             }
         }
         // After the interface: an address must not be handed out again while still configured.
-        req.config().ipamType().ifPresent(type -> IpamExec.del(req, type));
+        req.config().ipamType().ifPresent(type -> Ipam.del(req, type));
     }
 
     @Override
     public void check(Request req) {
         BridgeConfig conf = BridgeConfig.of(req.config());
         try (NetNamespace pod = openNetns(req.netns())) {
-            req.config().ipamType().ifPresent(type -> IpamExec.check(req, type));
+            req.config().ipamType().ifPresent(type -> Ipam.check(req, type));
             Result prev = req.config().prevResult().orElseThrow(
                     () -> new CniException(CniException.INTERNAL, "Required prevResult missing"));
             Checks.verify(req, conf, prev, pod);

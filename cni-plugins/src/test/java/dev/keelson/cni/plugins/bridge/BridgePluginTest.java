@@ -359,7 +359,7 @@ class BridgePluginTest {
         assertEquals(n, ours.veths().size());
         java.util.Arrays.sort(oursNs);
         java.util.Arrays.sort(refNs);
-        System.out.printf("bridge ADD median of %d: in-process %.2f ms (incl. exec'd host-local), reference exec'd %.2f ms%n",
+        System.out.printf("bridge ADD median of %d: in-process %.2f ms (host-local in-process), reference exec'd %.2f ms%n",
                 n, oursNs[n / 2] / 1e6, refNs[n / 2] / 1e6);
         assertNotEquals(0, oursNs[n / 2]);
     }
