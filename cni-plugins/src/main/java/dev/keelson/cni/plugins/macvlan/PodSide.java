@@ -1,0 +1,90 @@
+package dev.keelson.cni.plugins.macvlan;
+
+import dev.keelson.cni.spec.CniException;
+import dev.keelson.cni.spec.IpConfig;
+import dev.keelson.cni.spec.Route;
+import dev.keelson.netns.NetNamespace;
+import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.addr.Address;
+import dev.keelson.netns.addr.Addresses;
+import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.netns.link.Links;
+import dev.keelson.netns.route.Routes;
+import dev.keelson.netns.sysctl.IpFamily;
+import dev.keelson.netns.sysctl.Sysctls;
+import java.util.List;
+
+/**
+ * The container interface's L3 setup in the reference's order ({@code ipam.ConfigureIface} after
+ * {@code arp_notify}): addresses, up, routes; a route without a gateway goes via the first
+ * gateway of its family.
+ */
+final class PodSide {
+    private PodSide() {
+    }
+
+    static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes) {
+        Links links = new Links(inPod);
+        Addresses addrs = new Addresses(inPod);
+        Sysctls sys = Sysctls.of(pod);
+        // The new MAC is announced with gratuitous ARP when the link comes up; failures ignored as the reference does.
+        quietly(() -> sys.setInterface(IpFamily.IPV4, ifName, "arp_notify", "1"));
+        if (ips.stream().anyMatch(ip -> !ip.isIpv4())) {
+            // Deliberate difference: no DAD instead of the reference's wait for it (up to 10 s);
+            // the address is ours by IPAM.
+            quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "0"));
+            for (String i : List.of("lo", ifName)) {
+                try {
+                    if (!"0".equals(sys.getInterface(IpFamily.IPV6, i, "disable_ipv6"))) {
+                        sys.setInterface(IpFamily.IPV6, i, "disable_ipv6", "0");
+                    }
+                } catch (RuntimeException e) {
+                    throw new CniException(CniException.INTERNAL, "failed to enable IPv6 for interface \"" + i + "\": "
+                            + e.getMessage(), "", e);
+                }
+            }
+        }
+        int index = links.indexOf(ifName);
+        String v4gw = null;
+        String v6gw = null;
+        for (IpConfig ip : ips) {
+            try {
+                addrs.add(Address.of(index, IpPrefix.parse(ip.address())));
+            } catch (RuntimeException e) {
+                throw new CniException(CniException.INTERNAL, "failed to add IP addr " + ip.address() + " to \"" + ifName
+                        + "\": " + e.getMessage(), "", e);
+            }
+            if (ip.gateway() != null) {
+                if (ip.isIpv4() && v4gw == null) {
+                    v4gw = ip.gateway();
+                } else if (!ip.isIpv4() && v6gw == null) {
+                    v6gw = ip.gateway();
+                }
+            }
+        }
+        links.setUp(ifName);
+        Routes kernel = new Routes(inPod);
+        for (Route r : routes) {
+            boolean v4 = r.dst().indexOf(':') < 0;
+            String gw = r.gw() != null ? r.gw() : v4 ? v4gw : v6gw;
+            dev.keelson.netns.route.Route k = dev.keelson.netns.route.Route.to(r.dst()).withOif(index);
+            if (gw != null) {
+                k = k.withGateway(gw);
+            }
+            try {
+                kernel.add(k);
+            } catch (RuntimeException e) {
+                throw new CniException(CniException.INTERNAL, "failed to add route '" + r.dst() + " via " + gw + " dev "
+                        + ifName + "': " + e.getMessage(), "", e);
+            }
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            // Best effort, as in the reference.
+        }
+    }
+}
