@@ -1,5 +1,7 @@
 package dev.keelson.cni.plugins.bridge;
 
+import dev.keelson.cni.plugins.common.Cleanup;
+import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;

@@ -1,5 +1,6 @@
 package dev.keelson.cni.plugins.bridge;
 
+import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.netns.NetNamespace;

@@ -1,5 +1,7 @@
 package dev.keelson.cni.plugins.macvlan;
 
+import dev.keelson.cni.plugins.common.Cleanup;
+import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
@@ -66,7 +68,7 @@ public final class MacvlanPlugin implements Plugin {
         try (NetNamespace pod = openNetns(req.netns());
              Rtnetlink host = Rtnetlink.open();
              Rtnetlink inPod = Rtnetlink.open(pod);
-             Undo undo = new Undo()) {
+             Cleanup undo = new Cleanup()) {
             Master master = master(fields, host, inPod);
             MacvlanConfig conf = MacvlanConfig.of(req); // the MAC overrides come after the master, as in the reference
             try {
@@ -80,7 +82,7 @@ public final class MacvlanPlugin implements Plugin {
     }
 
     private static Result attach(Request req, MacvlanConfig conf, Master master, NetNamespace pod, Rtnetlink host,
-                                 Rtnetlink inPod, Undo undo) {
+                                 Rtnetlink inPod, Cleanup undo) {
         MacvlanMode mode = conf.macvlanMode();
         MacAddress mac = conf.macAddress();
         boolean layer3 = req.config().ipamType().isPresent();
@@ -125,7 +127,7 @@ public final class MacvlanPlugin implements Plugin {
             // Every address belongs to the one interface of the result.
             ips = ipam.ips().stream().map(ip -> new IpConfig(0, ip.address(), ip.gateway())).toList();
             routes = ipam.routes();
-            PodSide.configure(pod, inPod, ifName, ips, routes);
+            ContainerSide.configure(pod, inPod, ifName, ips, routes);
         }
         String macText = link.mac() == null ? null : link.mac().toString();
         return Result.of(List.of(Interface.of(ifName, macText, req.netns())), ips, routes, req.config().dns());

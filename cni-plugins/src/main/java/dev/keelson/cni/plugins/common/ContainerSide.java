@@ -1,4 +1,4 @@
-package dev.keelson.cni.plugins.bridge;
+package dev.keelson.cni.plugins.common;
 
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.cni.spec.IpConfig;
@@ -19,11 +19,11 @@ import java.util.List;
  * sysctls, addresses, up, then routes; a route without a gateway goes via the first gateway of
  * its family, if any.
  */
-final class ContainerSide {
+public final class ContainerSide {
     private ContainerSide() {
     }
 
-    static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes) {
+    public static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes) {
         Links links = new Links(inPod);
         Addresses addrs = new Addresses(inPod);
         Routes kernelRoutes = new Routes(inPod);

@@ -1,34 +1,34 @@
-package dev.keelson.cni.plugins.macvlan;
+package dev.keelson.cni.plugins.common;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The undo stack of one ADD (a twin of the bridge plugin's package-private one): each step that
- * acquired something registers how to give it back; unless {@link #commit()} is called, {@link #close()} runs the undos in reverse order. An undo
+ * The undo stack of one ADD: each step that acquired something registers how to give it back;
+ * unless {@link #commit()} is called, {@link #close()} runs the undos in reverse order. An undo
  * that fails does not stop the others; its error is attached to the ADD's error as suppressed
  * (so the runtime still sees the first, real failure).
  */
-final class Undo implements AutoCloseable {
-    private record Step(String what, Runnable action) {
+public final class Cleanup implements AutoCloseable {
+    private record Undo(String what, Runnable action) {
     }
 
-    private final Deque<Step> undos = new ArrayDeque<>();
+    private final Deque<Undo> undos = new ArrayDeque<>();
     private boolean committed;
     private Throwable primary;
 
     /** Registers {@code action} to run if the ADD fails; {@code what} names it in errors. */
-    void onFailure(String what, Runnable action) {
-        undos.push(new Step(what, action));
+    public void onFailure(String what, Runnable action) {
+        undos.push(new Undo(what, action));
     }
 
     /** The ADD succeeded: nothing will be undone. */
-    void commit() {
+    public void commit() {
         committed = true;
     }
 
     /** Records the ADD's failure, so undo errors can be attached to it; returns it for rethrow. */
-    <T extends Throwable> T failed(T e) {
+    public <T extends Throwable> T failed(T e) {
         primary = e;
         return e;
     }
@@ -39,7 +39,7 @@ final class Undo implements AutoCloseable {
             return;
         }
         while (!undos.isEmpty()) {
-            Step u = undos.pop();
+            Undo u = undos.pop();
             try {
                 u.action().run();
             } catch (RuntimeException e) {
