@@ -117,6 +117,7 @@ public final class CniDaemon implements AutoCloseable {
                 "known plugins: " + String.join(", ", Plugins.NAMES));
     }
 
+    @SuppressWarnings("try") // connecting is the probe; the channel itself is not used
     private static void removeStale(Path socket) throws IOException {
         if (!Files.exists(socket)) {
             return;

@@ -35,6 +35,7 @@ public final class HostLocal {
      *     a requested address is taken, is a gateway, or lies in no set, or the attachment already
      *     holds an address of a set; code 5 on I/O failure. Nothing stays reserved after a failure.
      */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public static AddResult add(HostLocalConfig config, Attachment attachment, List<InetAddress> cniArgsIps)
             throws IpamException {
         Dns dns = config.resolvConf() == null ? Dns.NONE : Dns.read(config.resolvConf());
@@ -176,6 +177,7 @@ public final class HostLocal {
         T run() throws IpamException;
     }
 
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     private static <T> T locked(DiskStore store, Locked<T> body) throws IpamException {
         try (NetworkLock ignored = lock(store)) {
             return body.run();
