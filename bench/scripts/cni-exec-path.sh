@@ -11,18 +11,18 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mount -t tmpfs keelson-bench /run
-mkdir -p /run/netns /tmp/cnibin
+mkdir -p /run/netns /run/cnibin
 ip link set lo up
-"$root/bin/keelson" cni install --dir /tmp/cnibin --plugins loopback,host-local,bridge >/dev/null
+"$root/bin/keelson" cni install --dir /run/cnibin --plugins loopback,host-local,bridge >/dev/null
 export KEELSON_CNI_SOCKET=/run/kcni/cni.sock
-"$root/bin/keelson" cni daemon --socket "$KEELSON_CNI_SOCKET" > /tmp/cnidaemon.log 2>&1 &
+"$root/bin/keelson" cni daemon --socket "$KEELSON_CNI_SOCKET" > /run/cnidaemon.log 2>&1 &
 daemon=$!
 trap 'kill $daemon 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -S "$KEELSON_CNI_SOCKET" ] && break; sleep 0.1; done
 ip netns add pod
 conf='{"cniVersion":"1.0.0","name":"lo","type":"loopback"}'
 for _ in $(seq 1 "${1:-2000}"); do
-  CNI_COMMAND=ADD CNI_CONTAINERID=c1 CNI_NETNS=/run/netns/pod CNI_IFNAME=lo CNI_PATH=/tmp/cnibin /tmp/cnibin/loopback <<<"$conf" >/dev/null
+  CNI_COMMAND=ADD CNI_CONTAINERID=c1 CNI_NETNS=/run/netns/pod CNI_IFNAME=lo CNI_PATH=/run/cnibin /run/cnibin/loopback <<<"$conf" >/dev/null
 done
 python3 "$here/cni_loopback_times.py"
 python3 "$here/cni_bridge_times.py" "${2:-300}" "${3:-100}"
