@@ -1,5 +1,10 @@
 package dev.keelson.cni.plugins.bridge;
 
+import static dev.keelson.cni.plugins.common.NetConfFields.bool;
+import static dev.keelson.cni.plugins.common.NetConfFields.integer;
+import static dev.keelson.cni.plugins.common.NetConfFields.string;
+import static dev.keelson.cni.plugins.common.NetConfFields.typeError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.cni.spec.NetworkConfig;
@@ -42,41 +47,5 @@ public record BridgeConfig(String bridge, boolean isGateway, boolean isDefaultGa
         boolean defaultGw = bool(c, "isDefaultGateway");
         return new BridgeConfig(bridge, bool(c, "isGateway") || defaultGw, defaultGw, bool(c, "forceAddress"),
                 integer(c, "mtu"), bool(c, "hairpinMode"), bool(c, "promiscMode"));
-    }
-
-    private static boolean bool(NetworkConfig c, String key) {
-        JsonNode v = c.field(key);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw typeError(key, "bool", v);
-        }
-        return v.booleanValue();
-    }
-
-    private static int integer(NetworkConfig c, String key) {
-        JsonNode v = c.field(key);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw typeError(key, "int", v);
-        }
-        return v.intValue();
-    }
-
-    /** Go's json "cannot unmarshal" wording, which the reference passes on. */
-    private static CniException typeError(String key, String goType, JsonNode v) {
-        String got = switch (v.getNodeType()) {
-            case STRING -> "string";
-            case BOOLEAN -> "bool";
-            case NUMBER -> "number";
-            case ARRAY -> "array";
-            case OBJECT -> "object";
-            default -> v.getNodeType().name().toLowerCase();
-        };
-        return new CniException(CniException.INTERNAL, "failed to load netconf: json: cannot unmarshal " + got
-                + " into Go struct field NetConf." + key + " of type " + goType);
     }
 }

@@ -1,6 +1,9 @@
 package dev.keelson.cni.plugins.macvlan;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static dev.keelson.cni.plugins.common.NetConfFields.bool;
+import static dev.keelson.cni.plugins.common.NetConfFields.integer;
+import static dev.keelson.cni.plugins.common.NetConfFields.string;
+
 import dev.keelson.cni.skel.Request;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.cni.spec.NetworkConfig;
@@ -85,52 +88,5 @@ public record MacvlanConfig(String master, String mode, int mtu, String mac, boo
         }
         throw new CniException(CniException.INTERNAL, "invalid args " + mac + " for MAC addr: address " + mac
                 + ": invalid MAC address");
-    }
-
-    private static String string(NetworkConfig c, String key) {
-        JsonNode v = c.field(key);
-        if (v == null || v.isNull()) {
-            return "";
-        }
-        if (!v.isTextual()) {
-            throw typeError(key, "string", v);
-        }
-        return v.textValue();
-    }
-
-    private static boolean bool(NetworkConfig c, String key) {
-        JsonNode v = c.field(key);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw typeError(key, "bool", v);
-        }
-        return v.booleanValue();
-    }
-
-    private static int integer(NetworkConfig c, String key) {
-        JsonNode v = c.field(key);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw typeError(key, "int", v);
-        }
-        return v.intValue();
-    }
-
-    /** Go's json "cannot unmarshal" wording, which the reference passes on. */
-    private static CniException typeError(String key, String goType, JsonNode v) {
-        String got = switch (v.getNodeType()) {
-            case STRING -> "string";
-            case BOOLEAN -> "bool";
-            case NUMBER -> "number";
-            case ARRAY -> "array";
-            case OBJECT -> "object";
-            default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
-        return new CniException(CniException.INTERNAL, "failed to load netconf: json: cannot unmarshal " + got
-                + " into Go struct field NetConf." + key + " of type " + goType);
     }
 }
