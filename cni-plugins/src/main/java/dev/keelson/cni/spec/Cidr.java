@@ -1,7 +1,7 @@
 package dev.keelson.cni.spec;
 
+import dev.keelson.netns.addr.InetAddresses;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
@@ -66,43 +66,8 @@ public final class Cidr {
         }
     }
 
+    /** Go prints addresses as iproute2 does (RFC 5952 for IPv6), so one formatter serves both. */
     private static String format(InetAddress a) {
-        if (a instanceof Inet6Address) {
-            return ipv6(a.getAddress());
-        }
-        return a.getHostAddress();
-    }
-
-    private static String ipv6(byte[] b) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return InetAddresses.format(a);
     }
 }
