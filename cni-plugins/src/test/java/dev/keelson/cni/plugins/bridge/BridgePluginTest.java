@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keelson.cni.plugins.TwinSide;
 import dev.keelson.cni.skel.Invocation;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,87 +27,24 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class BridgePluginTest {
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    /** One side of the twin setup. */
-    private static final class Side {
-        final NetNamespace host;
-        final List<NetNamespace> pods = new ArrayList<>();
-        final Path dataDir;
-        final boolean reference;
 
-        Side(String tag, boolean reference) {
-            int n = SEQ.incrementAndGet();
-            this.reference = reference;
-            host = NetNamespace.create("br-" + tag + "-host-" + n);
-            pods.add(NetNamespace.create("br-" + tag + "-pod-" + n));
-            try {
-                dataDir = Files.createTempDirectory("br-ipam-" + tag);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        NetNamespace pod() {
-            return pods.get(0);
-        }
-
-        NetNamespace newPod() {
-            NetNamespace p = NetNamespace.create(host.name().replace("-host-", "-pod" + pods.size() + "-"));
-            pods.add(p);
-            return p;
-        }
-
-        Invocation run(String cmd, String containerId, String netns, String conf) {
-            Map<String, String> env = env(cmd, containerId, netns);
-            if (reference) {
-                return Invocation.exec(List.of("/usr/sbin/ip", "netns", "exec", host.name(), "/usr/lib/cni/bridge"), env, conf);
-            }
-            return host.run(() -> Invocation.ours(new BridgePlugin(), BridgePlugin.ABOUT, env, conf));
-        }
-
-        Invocation add(NetNamespace pod, String containerId, String conf) {
-            return run("ADD", containerId, pod.path().toString(), conf.replace("DATADIR", dataDir.toString()));
-        }
-
-        Invocation del(String netns, String containerId, String conf) {
-            return run("DEL", containerId, netns, conf.replace("DATADIR", dataDir.toString()));
-        }
-
-        /** host-local's allocation files (one per address handed out). */
-        List<String> allocations() {
-            Path net = dataDir.resolve("br-net");
-            if (!Files.isDirectory(net)) {
-                return List.of();
-            }
-            try (Stream<Path> s = Files.list(net)) {
-                return s.map(p -> p.getFileName().toString()).filter(f -> Character.isDigit(f.charAt(0))).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        List<String> veths() {
-            return Ip.links(host.name()).stream().map(l -> (String) l.get("ifname")).filter(n -> n.startsWith("veth")).toList();
-        }
-
-        void close() {
-            for (NetNamespace p : pods) {
-                p.delete();
-                p.close();
-            }
-            host.delete();
-            host.close();
-        }
-    }
-
-    private Side ref;
-    private Side ours;
+    private TwinSide ref;
+    private TwinSide ours;
 
     @BeforeEach
     void twins() {
-        ref = new Side("ref", true);
-        ours = new Side("ours", false);
+        ref = side("ref", true);
+        ours = side("ours", false);
+    }
+
+    private static TwinSide side(String tag, boolean reference) {
+        return new TwinSide("br", tag, reference, "bridge", "br-net", BridgePlugin::new, BridgePlugin.ABOUT);
+    }
+
+    /** The host veths the plugin made. */
+    private static List<String> veths(TwinSide s) {
+        return TwinSide.linkNames(s.host.name()).stream().filter(n -> n.startsWith("veth")).toList();
     }
 
     @AfterEach
@@ -122,16 +53,6 @@ class BridgePluginTest {
         ours.close();
     }
 
-    private static Map<String, String> env(String cmd, String containerId, String netns) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CNI_COMMAND", cmd);
-        m.put("CNI_CONTAINERID", containerId);
-        m.put("CNI_NETNS", netns);
-        m.put("CNI_IFNAME", "eth0");
-        m.put("CNI_PATH", "/usr/lib/cni");
-        m.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        return m;
-    }
 
     private static String conf(String fields, String ipamExtra) {
         return "{\"cniVersion\":\"1.0.0\",\"name\":\"br-net\",\"type\":\"bridge\"" + fields
@@ -149,14 +70,14 @@ class BridgePluginTest {
     }
 
     /** The kernel state ADD leaves, as {@code ip -j -d} shows it, without random parts. */
-    private static Map<String, Object> state(Side s, NetNamespace pod) {
+    private static Map<String, Object> state(TwinSide s, NetNamespace pod) {
         Map<String, Object> m = new TreeMap<>();
         String h = s.host.name();
         Map<String, Object> br = Ip.link(h, "cni0");
         m.put("bridge.kind", Ip.obj(br, "linkinfo").get("info_kind"));
         m.put("bridge.up", Ip.flags(br).contains("UP"));
         m.put("bridge.addrs", addrs(h, "cni0"));
-        List<String> veths = s.veths();
+        List<String> veths = veths(s);
         m.put("veths", veths.size());
         if (!veths.isEmpty()) {
             Map<String, Object> v = Ip.link(h, veths.get(0));
@@ -207,7 +128,7 @@ class BridgePluginTest {
         assertEquals("1", got.get("ip_forward"));
         // The reported MACs and names are the kernel's.
         String hostVeth = o.json().get("interfaces").get(1).get("name").asText();
-        assertEquals(ours.veths(), List.of(hostVeth));
+        assertEquals(veths(ours), List.of(hostVeth));
         assertEquals(Ip.link(ours.pod().name(), "eth0").get("address"), o.json().get("interfaces").get(2).get("mac").asText());
         assertEquals(Ip.link(ours.host.name(), "cni0").get("address"), o.json().get("interfaces").get(0).get("mac").asText());
         assertEquals(ref.allocations(), ours.allocations());
@@ -220,7 +141,7 @@ class BridgePluginTest {
         Invocation o = ours.add(ours.pod(), "c1", l2);
         assertEquals(0, o.exit(), o.out());
         assertEquals(normalised(r, ref.pod()), normalised(o, ours.pod()));
-        Map<String, Object> v = Ip.link(ours.host.name(), ours.veths().get(0));
+        Map<String, Object> v = Ip.link(ours.host.name(), veths(ours).get(0));
         assertEquals(false, Ip.obj(v, "linkinfo", "info_slave_data").get("hairpin"));
         assertEquals(1400L, Ip.num(v, "mtu"));
         assertEquals(1400L, Ip.num(Ip.link(ours.pod().name(), "eth0"), "mtu"));
@@ -239,16 +160,16 @@ class BridgePluginTest {
         Invocation o = ours.add(ours2, "c2", one);
         assertEquals(1, o.exit());
         assertEquals(r.errorWithoutVersion(), o.errorWithoutVersion());
-        assertEquals(1, ours.veths().size(), "only c1's veth may remain: " + ours.veths());
+        assertEquals(1, veths(ours).size(), "only c1's veth may remain: " + veths(ours));
         assertFalse(Ip.exists(ours2.name(), "eth0"));
         assertEquals(List.of("10.22.0.5"), ours.allocations());
         // The reference leaks the failed ADD's veth; ours does not.
-        assertEquals(2, ref.veths().size());
+        assertEquals(2, veths(ref).size());
     }
 
     @Test
     void aFailureAfterIpamReleasesTheAddressAndDeletesTheVeth() {
-        for (Side s : List.of(ref, ours)) {
+        for (TwinSide s : List.of(ref, ours)) {
             Ip.in(s.host.name(), "link", "add", "cni0", "type", "bridge");
             Ip.in(s.host.name(), "addr", "add", "10.99.0.1/24", "dev", "cni0");
         }
@@ -258,11 +179,11 @@ class BridgePluginTest {
         assertEquals(r.errorWithoutVersion(), o.errorWithoutVersion());
         assertEquals("failed to set bridge addr: \"cni0\" already has an IP address different from 10.22.0.1/24",
                 o.json().get("msg").asText());
-        assertEquals(List.of(), ours.veths());
+        assertEquals(List.of(), veths(ours));
         assertFalse(Ip.exists(ours.pod().name(), "eth0"));
         assertEquals(List.of(), ours.allocations());
         assertEquals(ref.allocations(), ours.allocations());
-        assertEquals(1, ref.veths().size()); // the reference's leak
+        assertEquals(1, veths(ref).size()); // the reference's leak
         // forceAddress replaces the foreign address instead.
         Invocation forced = ours.add(ours.pod(), "c1", GW_CONF.replace("\"isGateway\"", "\"forceAddress\":true,\"isGateway\""));
         assertEquals(0, forced.exit(), forced.out());
@@ -278,7 +199,7 @@ class BridgePluginTest {
         assertEquals(0, d1.exit(), d1.out());
         assertEquals("", d1.out());
         assertFalse(Ip.exists(ours.pod().name(), "eth0"));
-        assertEquals(List.of(), ours.veths());
+        assertEquals(List.of(), veths(ours));
         assertEquals(List.of(), ours.allocations());
         assertEquals(0, ours.del(pod, "c1", GW_CONF).exit());
 
@@ -305,7 +226,7 @@ class BridgePluginTest {
 
     @Test
     void aNonBridgeLinkOfTheBridgesNameIsRefusedLikeTheReference() {
-        for (Side s : List.of(ref, ours)) {
+        for (TwinSide s : List.of(ref, ours)) {
             Ip.in(s.host.name(), "link", "add", "cni0", "type", "veth", "peer", "name", "cni0p");
         }
         Invocation r = ref.add(ref.pod(), "c1", GW_CONF);
@@ -356,7 +277,7 @@ class BridgePluginTest {
             assertEquals(0, o.exit(), o.out());
             assertEquals(0, r.exit(), r.out());
         }
-        assertEquals(n, ours.veths().size());
+        assertEquals(n, veths(ours).size());
         java.util.Arrays.sort(oursNs);
         java.util.Arrays.sort(refNs);
         System.out.printf("bridge ADD median of %d: in-process %.2f ms (host-local in-process), reference exec'd %.2f ms%n",

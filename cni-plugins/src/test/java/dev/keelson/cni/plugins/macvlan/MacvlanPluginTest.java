@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keelson.cni.plugins.TwinSide;
 import dev.keelson.cni.skel.Invocation;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,92 +26,29 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class MacvlanPluginTest {
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    /** One side of the twin setup. */
-    private static final class Side {
-        final NetNamespace host;
-        final List<NetNamespace> pods = new ArrayList<>();
-        final Path dataDir;
-        final boolean reference;
 
-        Side(String tag, boolean reference) {
-            int n = SEQ.incrementAndGet();
-            this.reference = reference;
-            host = NetNamespace.create("mv-" + tag + "-host-" + n);
-            pods.add(NetNamespace.create("mv-" + tag + "-pod-" + n));
-            Ip.in(host.name(), "link", "add", "m0", "type", "veth", "peer", "name", "m0p");
-            Ip.in(host.name(), "link", "set", "m0", "up");
-            Ip.in(host.name(), "link", "set", "m0p", "up");
-            try {
-                dataDir = Files.createTempDirectory("mv-ipam-" + tag);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        NetNamespace pod() {
-            return pods.get(0);
-        }
-
-        NetNamespace newPod() {
-            NetNamespace p = NetNamespace.create(host.name().replace("-host-", "-pod" + pods.size() + "-"));
-            pods.add(p);
-            return p;
-        }
-
-        Invocation run(String cmd, String containerId, String netns, String conf, String cniArgs) {
-            Map<String, String> env = env(cmd, containerId, netns, cniArgs);
-            String c = conf.replace("DATADIR", dataDir.toString());
-            if (reference) {
-                return Invocation.exec(List.of("/usr/sbin/ip", "netns", "exec", host.name(), "/usr/lib/cni/macvlan"), env, c);
-            }
-            return host.run(() -> Invocation.ours(new MacvlanPlugin(), MacvlanPlugin.ABOUT, env, c));
-        }
-
-        Invocation add(NetNamespace pod, String containerId, String conf) {
-            return run("ADD", containerId, pod.path().toString(), conf, "");
-        }
-
-        Invocation del(String netns, String containerId, String conf) {
-            return run("DEL", containerId, netns, conf, "");
-        }
-
-        /** host-local's allocation files (one per address handed out). */
-        List<String> allocations() {
-            Path net = dataDir.resolve("mv-net");
-            if (!Files.isDirectory(net)) {
-                return List.of();
-            }
-            try (Stream<Path> s = Files.list(net)) {
-                return s.map(p -> p.getFileName().toString()).filter(f -> Character.isDigit(f.charAt(0))).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** The names of the pod's links other than lo. */
-        List<String> podLinks(NetNamespace pod) {
-            return Ip.links(pod.name()).stream().map(l -> (String) l.get("ifname")).filter(n -> !n.equals("lo")).toList();
-        }
-
-        void close() {
-            for (NetNamespace p : pods) {
-                p.delete();
-                p.close();
-            }
-            host.delete();
-            host.close();
-        }
-    }
-
-    private Side ref;
-    private Side ours;
+    private TwinSide ref;
+    private TwinSide ours;
 
     @BeforeEach
     void twins() {
-        ref = new Side("ref", true);
-        ours = new Side("ours", false);
+        ref = side("ref", true);
+        ours = side("ours", false);
+    }
+
+    /** A twin side whose host has the veth end {@code m0} up, to serve as master. */
+    private static TwinSide side(String tag, boolean reference) {
+        TwinSide s = new TwinSide("mv", tag, reference, "macvlan", "mv-net", MacvlanPlugin::new, MacvlanPlugin.ABOUT);
+        Ip.in(s.host.name(), "link", "add", "m0", "type", "veth", "peer", "name", "m0p");
+        Ip.in(s.host.name(), "link", "set", "m0", "up");
+        Ip.in(s.host.name(), "link", "set", "m0p", "up");
+        return s;
+    }
+
+    /** The names of the pod's links other than lo. */
+    private static List<String> podLinks(NetNamespace pod) {
+        return TwinSide.linkNames(pod.name()).stream().filter(n -> !n.equals("lo")).toList();
     }
 
     @AfterEach
@@ -126,19 +57,6 @@ class MacvlanPluginTest {
         ours.close();
     }
 
-    private static Map<String, String> env(String cmd, String containerId, String netns, String cniArgs) {
-        Map<String, String> m = new HashMap<>();
-        m.put("CNI_COMMAND", cmd);
-        m.put("CNI_CONTAINERID", containerId);
-        m.put("CNI_NETNS", netns);
-        m.put("CNI_IFNAME", "eth0");
-        m.put("CNI_PATH", "/usr/lib/cni");
-        m.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        if (!cniArgs.isEmpty()) {
-            m.put("CNI_ARGS", cniArgs);
-        }
-        return m;
-    }
 
     private static final String L2 = "{\"cniVersion\":\"1.0.0\",\"name\":\"mv-net\",\"type\":\"macvlan\",\"master\":\"m0\"}";
 
@@ -158,7 +76,7 @@ class MacvlanPluginTest {
     }
 
     /** The kernel state of the pod's eth0 as {@code ip -j -d} shows it, without random parts. */
-    private static Map<String, Object> state(Side s, NetNamespace pod) {
+    private static Map<String, Object> state(TwinSide s, NetNamespace pod) {
         Map<String, Object> m = new TreeMap<>();
         Map<String, Object> eth0 = Ip.link(pod.name(), "eth0");
         Map<String, Object> info = Ip.obj(eth0, "linkinfo");
@@ -171,7 +89,7 @@ class MacvlanPluginTest {
         m.put("addrs", addrs(pod.name(), "eth0"));
         m.put("routes", Ip.json(pod.name(), "route", "show").stream()
                 .map(r -> r.get("dst") + " via " + r.get("gateway") + " dev " + r.get("dev")).sorted().toList());
-        m.put("podLinks", s.podLinks(pod));
+        m.put("podLinks", podLinks(pod));
         return m;
     }
 
@@ -215,7 +133,7 @@ class MacvlanPluginTest {
             assertEquals(0, ref.del(rp.path().toString(), id, conf).exit());
             Invocation d = ours.del(op.path().toString(), id, conf);
             assertEquals(0, d.exit(), d.out());
-            assertEquals(List.of(), ours.podLinks(op));
+            assertEquals(List.of(), podLinks(op));
             assertEquals(List.of(), ours.allocations());
         }
     }
@@ -244,7 +162,7 @@ class MacvlanPluginTest {
             assertEquals(1, o.exit());
             assertEquals(r.errorWithoutVersion(), o.errorWithoutVersion());
             assertEquals("invalid MTU " + mtu + ", must be [0, master MTU(1500)]", o.json().get("msg").asText());
-            assertEquals(List.of(), ours.podLinks(ours.pod()));
+            assertEquals(List.of(), podLinks(ours.pod()));
         }
         Ip.in(ours.host.name(), "link", "set", "m0", "mtu", "9000");
         assertEquals(0, ours.add(ours.pod(), "c1", withField(L2, "\"mtu\":9000")).exit());
@@ -260,7 +178,7 @@ class MacvlanPluginTest {
         assertEquals(r.json().get("code"), o.json().get("code"));
         assertEquals(r.json().get("msg"), o.json().get("msg"));
         assertEquals("master \"nope\" not found in the host namespace", o.json().get("details").asText());
-        assertEquals(List.of(), ours.podLinks(ours.pod()));
+        assertEquals(List.of(), podLinks(ours.pod()));
     }
 
     @Test
@@ -271,7 +189,7 @@ class MacvlanPluginTest {
         assertEquals(1, o.exit());
         assertEquals(r.json().get("msg"), o.json().get("msg"));
         assertEquals("no default route interface found", o.json().get("msg").asText());
-        for (Side s : List.of(ref, ours)) {
+        for (TwinSide s : List.of(ref, ours)) {
             Ip.in(s.host.name(), "addr", "add", "10.77.0.2/24", "dev", "m0");
             Ip.in(s.host.name(), "route", "add", "default", "via", "10.77.0.1");
         }
@@ -302,19 +220,19 @@ class MacvlanPluginTest {
         assertEquals(ref.add(ref.pod(), "x", withField(L2, "\"mac\":\"zz\"")).errorWithoutVersion(), bad.errorWithoutVersion());
         Invocation mode = ours.add(ours.pod(), "x", withField(L2, "\"mode\":\"foo\""));
         assertEquals(ref.add(ref.pod(), "x", withField(L2, "\"mode\":\"foo\"")).errorWithoutVersion(), mode.errorWithoutVersion());
-        assertEquals(List.of(), ours.podLinks(ours.pod()));
+        assertEquals(List.of(), podLinks(ours.pod()));
     }
 
     @Test
     void aTakenNameIsTheReferencesErrorAndLeavesNothingBehind() {
-        for (Side s : List.of(ref, ours)) {
+        for (TwinSide s : List.of(ref, ours)) {
             Ip.in(s.pod().name(), "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
         }
         Invocation r = ref.add(ref.pod(), "c1", l3("", ""));
         Invocation o = ours.add(ours.pod(), "c1", l3("", ""));
         assertEquals(1, o.exit());
         assertEquals(r.errorWithoutVersion(), o.errorWithoutVersion());
-        assertEquals(List.of("eth0", "eth0p"), ours.podLinks(ours.pod()).stream().sorted().toList());
+        assertEquals(List.of("eth0", "eth0p"), podLinks(ours.pod()).stream().sorted().toList());
         assertEquals(List.of(), ours.allocations());
     }
 
@@ -329,9 +247,9 @@ class MacvlanPluginTest {
         Invocation o = ours.add(ours2, "c2", one);
         assertEquals(1, o.exit());
         assertEquals(r.errorWithoutVersion(), o.errorWithoutVersion());
-        assertEquals(List.of(), ours.podLinks(ours2));
+        assertEquals(List.of(), podLinks(ours2));
         // The reference leaks the failed ADD's macvlan (its deferred delete misses a shadowed error).
-        assertEquals(List.of("eth0"), ref.podLinks(ref2));
+        assertEquals(List.of("eth0"), podLinks(ref2));
         assertEquals(List.of("10.23.0.5"), ours.allocations());
     }
 
@@ -343,7 +261,7 @@ class MacvlanPluginTest {
         Invocation d1 = ours.del(pod, "c1", conf);
         assertEquals(0, d1.exit(), d1.out());
         assertEquals("", d1.out());
-        assertEquals(List.of(), ours.podLinks(ours.pod()));
+        assertEquals(List.of(), podLinks(ours.pod()));
         assertEquals(List.of(), ours.allocations());
         assertEquals(0, ours.del(pod, "c1", conf).exit());
         assertEquals(0, ours.del("", "c1", conf).exit());
@@ -359,10 +277,10 @@ class MacvlanPluginTest {
         ours.pods.set(ours.pods.indexOf(p2), NetNamespace.create(p2.name())); // for cleanup
 
         // The master is gone (and the kernel deleted the macvlan with it).
-        for (Side s : List.of(ref, ours)) {
+        for (TwinSide s : List.of(ref, ours)) {
             assertEquals(0, s.add(s.pod(), "c3", conf).exit());
             Ip.in(s.host.name(), "link", "del", "m0");
-            assertEquals(List.of(), s.podLinks(s.pod()));
+            assertEquals(List.of(), podLinks(s.pod()));
         }
         Invocation r = ref.del(ref.pod().path().toString(), "c3", conf);
         o = ours.del(ours.pod().path().toString(), "c3", conf);
