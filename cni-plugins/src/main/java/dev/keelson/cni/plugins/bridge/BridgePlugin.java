@@ -1,8 +1,9 @@
 package dev.keelson.cni.plugins.bridge;
 
+import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
-import dev.keelson.cni.ipam.Ipam;
+import dev.keelson.cni.plugins.common.PodNetns;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -13,8 +14,6 @@ import dev.keelson.cni.spec.IpConfig;
 import dev.keelson.cni.spec.NetworkConfig;
 import dev.keelson.cni.spec.Result;
 import dev.keelson.cni.spec.Route;
-import dev.keelson.linux.ErrnoException;
-import dev.keelson.linux.NotFoundException;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Addresses;
@@ -72,7 +71,7 @@ public final class BridgePlugin implements Plugin {
     private static Result attach(Request req, BridgeConfig conf, Rtnetlink host, Cleanup undo) {
         Links links = new Links(host);
         Link br = HostBridge.ensure(links, conf);
-        try (NetNamespace pod = openNetns(req.netns());
+        try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink inPod = Rtnetlink.open(pod)) {
             Links podLinks = new Links(inPod);
             String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), undo);
@@ -127,7 +126,7 @@ public final class BridgePlugin implements Plugin {
         BridgeConfig.of(req.config());
         Path netns = req.netnsPath();
         if (netns != null) {
-            Optional<NetNamespace> pod = openIfPresent(netns);
+            Optional<NetNamespace> pod = PodNetns.openIfPresent(netns);
             if (pod.isPresent()) {
                 try (NetNamespace ns = pod.get(); Rtnetlink inPod = Rtnetlink.open(ns)) {
                     new Links(inPod).deleteIfExists(req.ifName());
@@ -141,32 +140,11 @@ public final class BridgePlugin implements Plugin {
     @Override
     public void check(Request req) {
         BridgeConfig conf = BridgeConfig.of(req.config());
-        try (NetNamespace pod = openNetns(req.netns())) {
+        try (NetNamespace pod = PodNetns.open(req.netns())) {
             req.config().ipamType().ifPresent(type -> Ipam.check(req, type));
             Result prev = req.config().prevResult().orElseThrow(
                     () -> new CniException(CniException.INTERNAL, "Required prevResult missing"));
             Checks.verify(req, conf, prev, pod);
-        }
-    }
-
-    /** The namespace, or empty when the runtime already removed it (and the interface with it, SPEC.md DEL). */
-    private static Optional<NetNamespace> openIfPresent(Path netns) {
-        try {
-            return Optional.of(NetNamespace.open(netns));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (IllegalArgumentException | ErrnoException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
-        }
-    }
-
-    static NetNamespace openNetns(String netns) {
-        try {
-            return NetNamespace.open(Path.of(netns));
-        } catch (NotFoundException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": no such file or directory", "", e);
-        } catch (IllegalArgumentException | ErrnoException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.keelson.cni.plugins.loopback;
 
+import dev.keelson.cni.plugins.common.PodNetns;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -9,7 +10,6 @@ import dev.keelson.cni.spec.Interface;
 import dev.keelson.cni.spec.IpConfig;
 import dev.keelson.cni.spec.Result;
 import dev.keelson.linux.ErrnoException;
-import dev.keelson.linux.NotFoundException;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Address;
@@ -101,14 +101,11 @@ public final class LoopbackPlugin implements Plugin {
 
     /** Runs {@code work} in the namespace; empty when there is no file at {@code netns}. */
     private static <T> Optional<T> inNamespaceIfPresent(String netns, Function<Rtnetlink, T> work) {
-        NetNamespace ns;
-        try {
-            ns = NetNamespace.open(Path.of(netns));
-        } catch (NotFoundException e) {
+        Optional<NetNamespace> found = PodNetns.openIfPresent(Path.of(netns));
+        if (found.isEmpty()) {
             return Optional.empty();
-        } catch (IllegalArgumentException | ErrnoException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
         }
+        NetNamespace ns = found.get();
         try (ns; Rtnetlink rtnl = Rtnetlink.open(ns)) {
             return Optional.of(work.apply(rtnl));
         } catch (ErrnoException e) {

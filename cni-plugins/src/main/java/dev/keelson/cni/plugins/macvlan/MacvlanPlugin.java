@@ -1,8 +1,9 @@
 package dev.keelson.cni.plugins.macvlan;
 
+import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
-import dev.keelson.cni.ipam.Ipam;
+import dev.keelson.cni.plugins.common.PodNetns;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -12,8 +13,6 @@ import dev.keelson.cni.spec.IpConfig;
 import dev.keelson.cni.spec.Result;
 import dev.keelson.cni.spec.Route;
 import dev.keelson.linux.AlreadyExistsException;
-import dev.keelson.linux.ErrnoException;
-import dev.keelson.linux.NotFoundException;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Address;
@@ -65,7 +64,7 @@ public final class MacvlanPlugin implements Plugin {
     @Override
     public Result add(Request req) {
         MacvlanConfig fields = MacvlanConfig.fieldsOnly(req.config());
-        try (NetNamespace pod = openNetns(req.netns());
+        try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink host = Rtnetlink.open();
              Rtnetlink inPod = Rtnetlink.open(pod);
              Cleanup undo = new Cleanup()) {
@@ -176,7 +175,7 @@ public final class MacvlanPlugin implements Plugin {
         Path netns = req.netnsPath();
         if (netns != null) {
             try {
-                Optional<NetNamespace> pod = openIfPresent(netns);
+                Optional<NetNamespace> pod = PodNetns.openIfPresent(netns);
                 if (pod.isPresent()) {
                     try (NetNamespace ns = pod.get(); Rtnetlink inPod = Rtnetlink.open(ns)) {
                         new Links(inPod).deleteIfExists(req.ifName());
@@ -199,7 +198,7 @@ public final class MacvlanPlugin implements Plugin {
     @Override
     public void check(Request req) {
         MacvlanConfig fields = MacvlanConfig.fieldsOnly(req.config());
-        try (NetNamespace pod = openNetns(req.netns());
+        try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink host = Rtnetlink.open();
              Rtnetlink inPod = Rtnetlink.open(pod)) {
             Master master = master(fields, host, inPod);
@@ -245,24 +244,4 @@ public final class MacvlanPlugin implements Plugin {
         return new CniException(CniException.INTERNAL, msg);
     }
 
-    /** The namespace, or empty when the runtime already removed it (and the interface with it, SPEC.md DEL). */
-    private static Optional<NetNamespace> openIfPresent(Path netns) {
-        try {
-            return Optional.of(NetNamespace.open(netns));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (IllegalArgumentException | ErrnoException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
-        }
-    }
-
-    private static NetNamespace openNetns(String netns) {
-        try {
-            return NetNamespace.open(Path.of(netns));
-        } catch (NotFoundException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": no such file or directory", "", e);
-        } catch (IllegalArgumentException | ErrnoException e) {
-            throw new CniException(CniException.INTERNAL, "failed to open netns \"" + netns + "\": " + e.getMessage(), "", e);
-        }
-    }
 }
