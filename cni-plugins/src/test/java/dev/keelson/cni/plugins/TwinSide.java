@@ -105,6 +105,26 @@ public final class TwinSide {
         return Ip.links(ns).stream().map(l -> (String) l.get("ifname")).toList();
     }
 
+    /** The IPv4 addresses on {@code dev} in namespace {@code ns}, as {@code a.b.c.d/len}. */
+    @SuppressWarnings("unchecked")
+    public static List<String> addrs(String ns, String dev) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> a : Ip.json(ns, "addr", "show", "dev", dev)) {
+            for (Map<String, Object> i : (List<Map<String, Object>>) a.get("addr_info")) {
+                if ("inet".equals(i.get("family"))) {
+                    out.add(i.get("local") + "/" + i.get("prefixlen"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The routes of namespace {@code ns} as sorted {@code dst via gw dev d} lines. */
+    public static List<String> routes(String ns) {
+        return Ip.json(ns, "route", "show").stream()
+                .map(r -> r.get("dst") + " via " + r.get("gateway") + " dev " + r.get("dev")).sorted().toList();
+    }
+
     public void close() {
         for (NetNamespace p : pods) {
             p.delete();

@@ -10,7 +10,6 @@ import dev.keelson.cni.skel.Invocation;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class BridgePluginTest {
-
 
     private TwinSide ref;
     private TwinSide ours;
@@ -53,7 +51,6 @@ class BridgePluginTest {
         ours.close();
     }
 
-
     private static String conf(String fields, String ipamExtra) {
         return "{\"cniVersion\":\"1.0.0\",\"name\":\"br-net\",\"type\":\"bridge\"" + fields
                 + ",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"DATADIR\",\"ranges\":[[{\"subnet\":\"10.22.0.0/24\"" + ipamExtra
@@ -76,7 +73,7 @@ class BridgePluginTest {
         Map<String, Object> br = Ip.link(h, "cni0");
         m.put("bridge.kind", Ip.obj(br, "linkinfo").get("info_kind"));
         m.put("bridge.up", Ip.flags(br).contains("UP"));
-        m.put("bridge.addrs", addrs(h, "cni0"));
+        m.put("bridge.addrs", TwinSide.addrs(h, "cni0"));
         List<String> veths = veths(s);
         m.put("veths", veths.size());
         if (!veths.isEmpty()) {
@@ -89,24 +86,10 @@ class BridgePluginTest {
         Map<String, Object> eth0 = Ip.link(pod.name(), "eth0");
         m.put("eth0.kind", Ip.obj(eth0, "linkinfo").get("info_kind"));
         m.put("eth0.up", Ip.flags(eth0).contains("UP"));
-        m.put("eth0.addrs", addrs(pod.name(), "eth0"));
-        m.put("pod.routes", Ip.json(pod.name(), "route", "show").stream()
-                .map(r -> r.get("dst") + " via " + r.get("gateway") + " dev " + r.get("dev")).sorted().toList());
+        m.put("eth0.addrs", TwinSide.addrs(pod.name(), "eth0"));
+        m.put("pod.routes", TwinSide.routes(pod.name()));
         m.put("ip_forward", dev.keelson.testing.Command.ok("ip", "netns", "exec", h, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
         return m;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> addrs(String ns, String dev) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, Object> a : Ip.json(ns, "addr", "show", "dev", dev)) {
-            for (Map<String, Object> i : (List<Map<String, Object>>) a.get("addr_info")) {
-                if ("inet".equals(i.get("family"))) {
-                    out.add(i.get("local") + "/" + i.get("prefixlen"));
-                }
-            }
-        }
-        return out;
     }
 
     @Test
@@ -146,7 +129,7 @@ class BridgePluginTest {
         assertEquals(1400L, Ip.num(v, "mtu"));
         assertEquals(1400L, Ip.num(Ip.link(ours.pod().name(), "eth0"), "mtu"));
         assertTrue(Ip.flags(Ip.link(ours.pod().name(), "eth0")).contains("UP"));
-        assertEquals(List.of(), addrs(ours.pod().name(), "eth0"));
+        assertEquals(List.of(), TwinSide.addrs(ours.pod().name(), "eth0"));
     }
 
     @Test
@@ -187,7 +170,7 @@ class BridgePluginTest {
         // forceAddress replaces the foreign address instead.
         Invocation forced = ours.add(ours.pod(), "c1", GW_CONF.replace("\"isGateway\"", "\"forceAddress\":true,\"isGateway\""));
         assertEquals(0, forced.exit(), forced.out());
-        assertEquals(List.of("10.22.0.1/24"), addrs(ours.host.name(), "cni0"));
+        assertEquals(List.of("10.22.0.1/24"), TwinSide.addrs(ours.host.name(), "cni0"));
     }
 
     @Test

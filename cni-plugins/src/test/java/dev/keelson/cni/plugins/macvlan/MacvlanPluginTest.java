@@ -9,7 +9,6 @@ import dev.keelson.cni.skel.Invocation;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class MacvlanPluginTest {
-
 
     private TwinSide ref;
     private TwinSide ours;
@@ -57,7 +55,6 @@ class MacvlanPluginTest {
         ours.close();
     }
 
-
     private static final String L2 = "{\"cniVersion\":\"1.0.0\",\"name\":\"mv-net\",\"type\":\"macvlan\",\"master\":\"m0\"}";
 
     private static String l3(String fields, String ipamExtra) {
@@ -86,24 +83,10 @@ class MacvlanPluginTest {
         m.put("mtu", eth0.get("mtu"));
         // The lower device is m0 of the side's host namespace.
         m.put("onMaster", Ip.num(eth0, "link_index") == Ip.ifindex(s.host.name(), "m0") && eth0.containsKey("link_netnsid"));
-        m.put("addrs", addrs(pod.name(), "eth0"));
-        m.put("routes", Ip.json(pod.name(), "route", "show").stream()
-                .map(r -> r.get("dst") + " via " + r.get("gateway") + " dev " + r.get("dev")).sorted().toList());
+        m.put("addrs", TwinSide.addrs(pod.name(), "eth0"));
+        m.put("routes", TwinSide.routes(pod.name()));
         m.put("podLinks", podLinks(pod));
         return m;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> addrs(String ns, String dev) {
-        List<String> out = new ArrayList<>();
-        for (Map<String, Object> a : Ip.json(ns, "addr", "show", "dev", dev)) {
-            for (Map<String, Object> i : (List<Map<String, Object>>) a.get("addr_info")) {
-                if ("inet".equals(i.get("family"))) {
-                    out.add(i.get("local") + "/" + i.get("prefixlen"));
-                }
-            }
-        }
-        return out;
     }
 
     @Test
