@@ -1,7 +1,7 @@
 # Sourced by bin/keelson and bin/test: installs the Debian packages Keelson needs, once. Quick and
 # silent when everything is already there; prints one line per install otherwise.
 #
-# command-to-check:package pairs (a command given as an absolute path is checked with test -x). Later modules add theirs here (nftables, runc, ...).
+# command-to-check:package pairs (a command given as an absolute path only has to exist). Later modules add theirs here (nftables, runc, ...).
 KEELSON_PACKAGES="/usr/lib/cni/bridge:containernetworking-plugins ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl nft:nftables /usr/lib/x86_64-linux-gnu/libnftables.so.1:libnftables1 iptables:iptables iptables-legacy:iptables conntrack:conntrack"
 
 keelson_setup() {
@@ -9,7 +9,7 @@ keelson_setup() {
   for pair in $KEELSON_PACKAGES; do
     cmd=${pair%%:*}; pkg=${pair#*:}
     case "$cmd" in
-      /*) [ -x "$cmd" ] && continue ;;
+      /*) [ -e "$cmd" ] && continue ;;
       *) command -v "$cmd" >/dev/null 2>&1 && continue ;;
     esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac

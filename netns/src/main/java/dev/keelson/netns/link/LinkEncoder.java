@@ -10,7 +10,8 @@ import dev.keelson.linux.rtnetlink.Rtnl;
  * Writes RTM_NEWLINK create requests for link specs:
  * <pre>
  * nlmsghdr (REQUEST|ACK|CREATE|EXCL) | ifinfomsg (flags IFF_UP if asked)
- *   IFLA_IFNAME, IFLA_MTU, IFLA_ADDRESS, IFLA_TXQLEN, IFLA_NET_NS_FD   common options
+ *   IFLA_IFNAME, IFLA_MTU, IFLA_ADDRESS, IFLA_TXQLEN, IFLA_NET_NS_FD,
+ *   IFLA_MASTER                                                     common options
  *   IFLA_LINK                                                         lower device (macvlan, ipvlan, vlan)
  *   IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA { kind attributes } }
  * </pre>
@@ -42,6 +43,9 @@ final class LinkEncoder {
         }
         if (o.namespace() != null) {
             w.putU32(Rtnl.IFLA_NET_NS_FD, o.namespace().fd());
+        }
+        if (o.master() != null) {
+            w.putU32(Rtnl.IFLA_MASTER, o.master());
         }
         if (lowerIndex > 0 && !(spec instanceof Vxlan)) {
             w.putU32(Rtnl.IFLA_LINK, lowerIndex);

@@ -57,6 +57,11 @@ public sealed interface LinkSpec<S extends LinkSpec<S>>
         return options(options().withNamespace(ns));
     }
 
+    /** Enslaves the new link to ifindex {@code ifindex} (e.g. a bridge) in the same request. */
+    default S master(int ifindex) {
+        return options(options().withMaster(ifindex));
+    }
+
     /** Brings the link up in the same request. */
     default S up() {
         return options(options().withUp(true));

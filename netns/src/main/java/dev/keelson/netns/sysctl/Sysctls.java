@@ -60,6 +60,16 @@ public final class Sysctls {
         return new Sysctls(ns);
     }
 
+    /**
+     * The sysctls of the calling thread's own namespace, read and written on the calling thread
+     * without a visit to a namespace thread: /proc/sys/net resolves to the namespace of the task
+     * that opens a file. Use it only on a thread that stays in one namespace while it uses this
+     * (e.g. inside {@link NetNamespace#run}, or a plugin working on the host side).
+     */
+    public static Sysctls here() {
+        return new Sysctls(null);
+    }
+
     /** The path under /proc/sys that {@code key} names, e.g. {@code net/ipv4/conf/eth0.100/rp_filter}; checks the key. */
     public static String path(String key) {
         return SysctlKey.parse(key).path();
@@ -106,7 +116,7 @@ public final class Sysctls {
     public Map<String, String> getAll(List<String> keys) {
         List<SysctlKey> parsed = keys.stream().map(SysctlKey::parse).toList();
         Map<String, String> out = new LinkedHashMap<>();
-        ns.execute(() -> {
+        visit(() -> {
             for (int i = 0; i < parsed.size(); i++) {
                 out.put(keys.get(i), readHere(parsed.get(i)));
             }
@@ -192,15 +202,23 @@ public final class Sysctls {
     // ------------------------------------------------------------------ I/O in the namespace
 
     private String read(SysctlKey k) {
-        return ns.run(() -> readHere(k));
+        return ns == null ? readHere(k) : ns.run(() -> readHere(k));
     }
 
     private void write(List<Map.Entry<SysctlKey, String>> values) {
-        ns.execute(() -> {
+        visit(() -> {
             for (Map.Entry<SysctlKey, String> e : values) {
                 writeHere(e.getKey(), e.getValue());
             }
         });
+    }
+
+    private void visit(Runnable io) {
+        if (ns == null) {
+            io.run();
+        } else {
+            ns.execute(io::run);
+        }
     }
 
     /** Reads on the calling thread (already inside the namespace). */

@@ -74,9 +74,10 @@ public final class BridgePlugin implements Plugin {
         try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink inPod = Rtnetlink.open(pod)) {
             Links podLinks = new Links(inPod);
-            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), undo);
-            links.setMaster(hostVeth, br.index());
-            links.setBridgePort(hostVeth, BridgePortOptions.NONE.hairpin(conf.hairpinMode()));
+            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), br.index(), undo);
+            if (conf.hairpinMode()) { // off is the kernel's default for a new port
+                links.setBridgePort(hostVeth, BridgePortOptions.NONE.hairpin(true));
+            }
             hostSysctls(List.of(conf.bridge(), hostVeth), null);
             Link hostLink = links.get(hostVeth);
             Link contLink = podLinks.get(req.ifName());
@@ -154,26 +155,24 @@ public final class BridgePlugin implements Plugin {
      * got a gateway.
      */
     private static void hostSysctls(List<String> noAcceptRa, List<String> gateways) {
-        try (NetNamespace here = NetNamespace.current()) {
-            Sysctls s = Sysctls.of(here);
-            for (String ifname : noAcceptRa) {
-                try {
-                    s.setInterface(IpFamily.IPV6, ifname, "accept_ra", "0");
-                } catch (RuntimeException e) {
-                    // IPv6 disabled or the interface has no IPv6 config: nothing to own.
-                }
+        Sysctls s = Sysctls.here(); // the calling thread is in the host namespace
+        for (String ifname : noAcceptRa) {
+            try {
+                s.setInterface(IpFamily.IPV6, ifname, "accept_ra", "0");
+            } catch (RuntimeException e) {
+                // IPv6 disabled or the interface has no IPv6 config: nothing to own.
             }
-            if (gateways != null) {
-                try {
-                    if (gateways.stream().anyMatch(g -> g.indexOf(':') < 0) && !s.ipForward()) {
-                        s.setIpForward(true);
-                    }
-                    if (gateways.stream().anyMatch(g -> g.indexOf(':') >= 0) && !s.ipv6Forwarding()) {
-                        s.setIpv6Forwarding(true);
-                    }
-                } catch (RuntimeException e) {
-                    throw new CniException(CniException.INTERNAL, "failed to enable forwarding: " + e.getMessage(), "", e);
+        }
+        if (gateways != null) {
+            try {
+                if (gateways.stream().anyMatch(g -> g.indexOf(':') < 0) && !s.ipForward()) {
+                    s.setIpForward(true);
                 }
+                if (gateways.stream().anyMatch(g -> g.indexOf(':') >= 0) && !s.ipv6Forwarding()) {
+                    s.setIpv6Forwarding(true);
+                }
+            } catch (RuntimeException e) {
+                throw new CniException(CniException.INTERNAL, "failed to enable forwarding: " + e.getMessage(), "", e);
             }
         }
     }

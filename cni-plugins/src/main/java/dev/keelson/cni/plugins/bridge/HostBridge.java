@@ -27,9 +27,11 @@ final class HostBridge {
         if (conf.mtu() > 0) {
             spec = spec.mtu(conf.mtu());
         }
-        Link br;
+        Link br = links.find(name).filter(l -> l.is(Bridge.KIND)).orElse(null); // usually there: one read
         try {
-            br = links.ensure(spec);
+            if (br == null) {
+                br = links.ensure(spec);
+            }
         } catch (AlreadyExistsException e) {
             Optional<Link> other = links.find(name);
             if (other.isPresent() && !other.get().is(Bridge.KIND)) {
@@ -53,8 +55,8 @@ final class HostBridge {
 
     /**
      * Puts {@code cidr} on the bridge unless it is there. Another IPv4 address (or an overlapping
-     * IPv6 one) is an error, or is removed with {@code forceAddress}. Then the bridge's MAC is set
-     * to itself: an explicitly set address stops the kernel from taking the lowest port MAC,
+     * IPv6 one) is an error, or is removed with {@code forceAddress}. Having added it, the bridge's
+     * MAC is set to itself: an explicitly set address stops the kernel from taking the lowest port MAC,
      * which would change as containers come and go.
      */
     static void ensureAddress(Links links, Addresses addrs, Link br, String cidr, boolean forceAddress) {
@@ -77,7 +79,7 @@ final class HostBridge {
         try {
             addrs.add(Address.of(br.index(), want));
         } catch (AlreadyExistsException e) {
-            // Added concurrently by another ADD on the same bridge: what we wanted is there.
+            return; // added concurrently by another ADD on the same bridge, which also sets the MAC
         }
         Link now = links.get(br.index());
         if (now.mac() != null) {

@@ -29,13 +29,14 @@ final class Veths {
     }
 
     /**
-     * Creates the pair and registers its deletion with {@code undo}; returns the host end's name.
+     * Creates the pair, its host end already a port of bridge {@code master} (one request), and
+     * registers its deletion with {@code undo}; returns the host end's name.
      * A taken container name is the reference's error; a taken host name is retried with another.
      */
-    static String create(Links host, Links pod, NetNamespace podNs, String ifName, int mtu, Cleanup undo) {
+    static String create(Links host, Links pod, NetNamespace podNs, String ifName, int mtu, int master, Cleanup undo) {
         for (int i = 0; i < ATTEMPTS; i++) {
             String name = randomName();
-            Veth spec = Veth.named(name).peer(ifName, podNs).up();
+            Veth spec = Veth.named(name).peer(ifName, podNs).master(master).up();
             if (mtu > 0) {
                 spec = spec.mtu(mtu).peerMtu(mtu);
             }

@@ -27,24 +27,8 @@ public final class ContainerSide {
         Links links = new Links(inPod);
         Addresses addrs = new Addresses(inPod);
         Routes kernelRoutes = new Routes(inPod);
-        Sysctls sys = Sysctls.of(pod);
         boolean v6 = ips.stream().anyMatch(ip -> !ip.isIpv4());
-        // No DAD: the address is ours by IPAM, and tentative addresses would delay routes.
-        quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "0"));
-        // Announce the new MAC with gratuitous ARP when it comes up.
-        quietly(() -> sys.setInterface(IpFamily.IPV4, ifName, "arp_notify", "1"));
-        if (v6) {
-            for (String i : List.of("lo", ifName)) {
-                try {
-                    if (!"0".equals(sys.getInterface(IpFamily.IPV6, i, "disable_ipv6"))) {
-                        sys.setInterface(IpFamily.IPV6, i, "disable_ipv6", "0");
-                    }
-                } catch (RuntimeException e) {
-                    throw new CniException(CniException.INTERNAL, "failed to enable IPv6 for interface \"" + i + "\": "
-                            + e.getMessage(), "", e);
-                }
-            }
-        }
+        pod.execute(() -> podSysctls(ifName, v6)); // one visit to the pod namespace for all of them
         int index = links.indexOf(ifName);
         String v4gw = null;
         String v6gw = null;
@@ -76,6 +60,27 @@ public final class ContainerSide {
             } catch (RuntimeException e) {
                 throw new CniException(CniException.INTERNAL, "failed to add route '" + r.dst() + " via " + gw + " dev "
                         + ifName + "': " + e.getMessage(), "", e);
+            }
+        }
+    }
+
+    /** Runs on a thread inside the pod namespace. */
+    private static void podSysctls(String ifName, boolean v6) {
+        Sysctls sys = Sysctls.here();
+        // No DAD: the address is ours by IPAM, and tentative addresses would delay routes.
+        quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "0"));
+        // Announce the new MAC with gratuitous ARP when it comes up.
+        quietly(() -> sys.setInterface(IpFamily.IPV4, ifName, "arp_notify", "1"));
+        if (v6) {
+            for (String i : List.of("lo", ifName)) {
+                try {
+                    if (!"0".equals(sys.getInterface(IpFamily.IPV6, i, "disable_ipv6"))) {
+                        sys.setInterface(IpFamily.IPV6, i, "disable_ipv6", "0");
+                    }
+                } catch (RuntimeException e) {
+                    throw new CniException(CniException.INTERNAL, "failed to enable IPv6 for interface \"" + i + "\": "
+                            + e.getMessage(), "", e);
+                }
             }
         }
     }
