@@ -16,19 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code out} (192.168.77.2/24) over {@code n-out} (192.168.77.1/24); {@code out} routes
  * 10.22.0.0/24 back through the node, so unmasqueraded traffic is answered too.
  */
-final class Topology implements AutoCloseable {
-    static final String POD_IP = "10.22.0.5";
-    static final String GW = "10.22.0.1";
-    static final String OUT_IP = "192.168.77.2";
-    static final String NODE_OUT_IP = "192.168.77.1";
+public final class Topology implements AutoCloseable {
+    public static final String POD_IP = "10.22.0.5";
+    public static final String GW = "10.22.0.1";
+    public static final String OUT_IP = "192.168.77.2";
+    public static final String NODE_OUT_IP = "192.168.77.1";
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     final String tag = "nt" + ProcessHandle.current().pid() % 10000 + "x" + SEQ.incrementAndGet();
-    final NetNamespace node = NetNamespace.create(tag + "-node");
-    final NetNamespace pod = NetNamespace.create(tag + "-pod");
-    final NetNamespace out = NetNamespace.create(tag + "-out");
+    public final NetNamespace node = NetNamespace.create(tag + "-node");
+    public final NetNamespace pod = NetNamespace.create(tag + "-pod");
+    public final NetNamespace out = NetNamespace.create(tag + "-out");
 
-    Topology() {
+    public Topology() {
         String n = node.name();
         String p = pod.name();
         String o = out.name();
@@ -88,7 +88,7 @@ final class Topology implements AutoCloseable {
     }
 
     /** {@code nft list ruleset} in the node namespace. */
-    String nodeRuleset() {
+    public String nodeRuleset() {
         return Command.ok("ip", "netns", "exec", node.name(), "nft", "list", "ruleset");
     }
 
