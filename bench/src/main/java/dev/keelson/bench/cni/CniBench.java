@@ -192,7 +192,8 @@ public final class CniBench implements BenchArea {
                             e.id());
             case IN_PROCESS -> new PluginContender(e.label(), site.node(), config, Invoker.inProcess(
                     e.scenario() == Scenario.MACVLAN ? new Skeleton(new MacvlanPlugin(), MacvlanPlugin.ABOUT)
-                            : new Skeleton(new BridgePlugin(), BridgePlugin.ABOUT)), e.id());
+                            : new Skeleton(new BridgePlugin(), BridgePlugin.ABOUT),
+                    withEnv(base, "CNI_PATH", site.bin().toString())), e.id());
             case FLOOR -> e.scenario() == Scenario.MASQ ? null
                     : new FloorContender(e.label(), floor, e.scenario() == Scenario.MACVLAN ? "macvlan" : "veth", site.node(),
                             e.lower(), e.prefix(), site::floorProcess);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -47,12 +48,18 @@ interface Invoker {
         };
     }
 
-    /** Calls {@code skeleton} in this JVM, as a runtime that links the plugins as a library does. */
-    static Invoker inProcess(Skeleton skeleton) {
+    /**
+     * Calls {@code skeleton} in this JVM, as a runtime that links the plugins as a library does, with
+     * {@code baseEnv} plus the call's variables as the plugin's environment.
+     */
+    static Invoker inProcess(Skeleton skeleton, Map<String, String> baseEnv) {
+        Map<String, String> base = Map.copyOf(baseEnv);
         return (env, stdin) -> {
+            Map<String, String> all = new HashMap<>(base);
+            all.putAll(env);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = skeleton.run(env, stdin, out, err);
+            int code = skeleton.run(all, stdin, out, err);
             return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         };
     }
