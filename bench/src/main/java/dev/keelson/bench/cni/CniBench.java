@@ -149,7 +149,7 @@ public final class CniBench implements BenchArea {
             boolean ours = c.getKey().kind() == Kind.EXEC || c.getKey().kind() == Kind.IN_PROCESS;
             int pairs = c.getKey().kind() == Kind.FLOOR ? plan.poolSize() : ours ? plan.oursWarmup() : plan.refWarmup();
             line.update("cni: warm-up: " + pairs + " ADD/DEL pairs of " + c.getValue().label());
-            c.getValue().warmUp(pools.get(c.getKey()), pairs);
+            c.getValue().warmUp(pools.get(c.getKey()), pairs, plan.workers());
         }
         line.end();
 

@@ -14,10 +14,14 @@ interface Contender {
      */
     void batch(List<Pod> pods, int workers, Samples add, Samples del) throws Exception;
 
-    /** Uncounted ADD/DEL pairs (at least one batch) so that what is counted runs warm. */
-    default void warmUp(List<Pod> pods, int pairs) throws Exception {
+    /**
+     * Uncounted ADD/DEL pairs so that what is counted runs warm (the JIT, in this JVM and the
+     * daemon's). Made by {@code workers} callers at once: a DEL waits ~30 ms for the kernel's RCU
+     * grace periods, and concurrent DELs wait together, so warming up takes a fraction of the time.
+     */
+    default void warmUp(List<Pod> pods, int pairs, int workers) throws Exception {
         for (int done = 0; done < pairs; done += pods.size()) {
-            batch(pods.subList(0, Math.min(pods.size(), pairs - done)), 1, new Samples(), new Samples());
+            batch(pods.subList(0, Math.min(pods.size(), pairs - done)), workers, new Samples(), new Samples());
         }
     }
 }
