@@ -41,17 +41,22 @@ final class Site implements AutoCloseable {
     private final Thread hook = new Thread(this::remove, "keelson-bench-cni-cleanup");
     private volatile DaemonProcess daemon;
     private volatile Process floor;
+    /** The parent of DIR when this run made it (e.g. /run/keelson on a fresh machine), to remove it again if empty. */
+    private final Path madeParent;
     private boolean removed;
 
-    private Site(Path dir, NetnsDirectory pins, NetNamespace node) {
+    private Site(Path dir, NetnsDirectory pins, NetNamespace node, Path madeParent) {
         this.dir = dir;
         this.pins = pins;
         this.node = node;
+        this.madeParent = madeParent;
     }
 
     /** Makes DIR and the node namespace (lo up). DIR must not exist yet. */
     static Site open(Path dir) throws IOException {
-        Files.createDirectories(dir.getParent());
+        Path parent = dir.toAbsolutePath().getParent();
+        Path madeParent = Files.exists(parent) ? null : parent;
+        Files.createDirectories(parent);
         Files.createDirectory(dir);
         NetnsDirectory pins = NetnsDirectory.of(dir.resolve("netns"));
         NetNamespace node;
@@ -59,9 +64,10 @@ final class Site implements AutoCloseable {
             node = pins.create("node", true);
         } catch (RuntimeException e) {
             deleteTree(dir);
+            removeIfEmpty(madeParent);
             throw e;
         }
-        Site s = new Site(dir, pins, node);
+        Site s = new Site(dir, pins, node, madeParent);
         Runtime.getRuntime().addShutdownHook(s.hook);
         for (String sub : List.of("data", "bin", "sock")) {
             Files.createDirectories(dir.resolve(sub));
@@ -165,6 +171,7 @@ final class Site implements AutoCloseable {
         attempt(failures, node::delete, node.path());
         attempt(failures, pins::destroy, pins.root());
         attempt(failures, () -> deleteTree(dir), dir);
+        removeIfEmpty(madeParent);
         if (!failures.isEmpty()) {
             throw new IllegalStateException("the CNI benchmark could not remove: " + String.join("; ", failures));
         }
@@ -179,6 +186,17 @@ final class Site implements AutoCloseable {
             step.run();
         } catch (Exception e) {
             failures.add(what + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void removeIfEmpty(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // Not empty (someone else uses it now) or gone: either way not ours to remove.
         }
     }
 
