@@ -1,0 +1,333 @@
+/*
+ * keelson-cni-floor: the kernel floor of a CNI ADD and DEL — the netlink requests a bridge (or
+ * macvlan) plugin cannot avoid, made from C with nothing around them: no config parsing, no IPAM,
+ * no result, no process start.
+ *
+ *   keelson-cni-floor MODE NODE_NS LOWER PREFIX WORKERS POD_NS...
+ *
+ * MODE is "veth" (what a bridge ADD needs; LOWER is the bridge) or "macvlan" (LOWER is the
+ * master). The program enters NODE_NS (a pin path) and, with WORKERS threads taking pods in turn,
+ * first ADDs every pod, then DELs every pod. Pod i gets the address PREFIX.x.y/16 (x.y = i + 2) and
+ * a default route via PREFIX.0.1. Each ADD and each DEL is timed with CLOCK_MONOTONIC; one line per
+ * pod is printed at the end: "<add ns> <del ns>". Exit 1 with a message on any failure.
+ *
+ * ADD (timed as a whole):
+ *   open POD_NS, setns into it, open a netlink socket there, setns back   (every plugin does this)
+ *   veth:    RTM_NEWLINK veth "kfl<i>" with peer "eth0" created directly in the pod
+ *            (VETH_INFO_PEER with IFLA_NET_NS_FD), RTM_NEWLINK IFLA_MASTER=bridge, RTM_NEWLINK up
+ *   macvlan: RTM_NEWLINK macvlan "eth0" on IFLA_LINK=master, created directly in the pod
+ *            (IFLA_NET_NS_FD), mode bridge
+ *   in the pod: RTM_GETLINK eth0 (its index), RTM_NEWADDR, RTM_NEWLINK up, RTM_NEWROUTE default
+ * DEL (timed as a whole): open POD_NS, setns, socket, setns back, RTM_DELLINK "eth0" — the kernel
+ * deletes the veth pair (or the macvlan) and waits for its RCU grace periods, which is the bulk.
+ *
+ * Layouts: linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/veth.h, linux/if_addr.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+/* glibc's net/if.h before the uapi headers: it tells them not to define its types again */
+#include <net/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IFNAME "eth0"
+
+static int macvlan_mode;
+static int node_fd;
+static unsigned lower_index;
+static const char *prefix;
+static char **pods;
+static long npods;
+static long long *add_ns, *del_ns;
+static atomic_long next_pod;
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "keelson-cni-floor: %s failed: %s\n", what, strerror(err));
+	exit(1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct msg {
+	char buf[1024] __attribute__((aligned(4)));
+};
+
+static struct nlmsghdr *start(struct msg *m, int type, int flags, const void *hdr, int hdrlen)
+{
+	memset(m->buf, 0, sizeof m->buf);
+	struct nlmsghdr *h = (struct nlmsghdr *)m->buf;
+	h->nlmsg_len = NLMSG_LENGTH(hdrlen);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	memcpy(NLMSG_DATA(h), hdr, hdrlen);
+	return h;
+}
+
+static struct rtattr *attr(struct nlmsghdr *h, int type, const void *data, int len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	a->rta_type = type;
+	a->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+	return a;
+}
+
+static void end_nest(struct nlmsghdr *h, struct rtattr *a)
+{
+	a->rta_len = (char *)h + h->nlmsg_len - (char *)a;
+}
+
+static int nl_socket(void)
+{
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (s < 0)
+		die("socket(NETLINK_ROUTE)", errno);
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	if (bind(s, (struct sockaddr *)&sa, sizeof sa) < 0)
+		die("bind", errno);
+	return s;
+}
+
+/*
+ * Sends one request and reads replies until its ACK (or error). A RTM_GETLINK answer comes before
+ * the ACK; its ifindex is returned through *index when index is not NULL.
+ */
+static void request(int s, struct nlmsghdr *h, const char *what, int *index)
+{
+	static _Thread_local unsigned seq;
+	h->nlmsg_seq = ++seq;
+	if (send(s, h, h->nlmsg_len, 0) < 0)
+		die(what, errno);
+	char reply[8192] __attribute__((aligned(4)));
+	for (;;) {
+		ssize_t n = recv(s, reply, sizeof reply, 0);
+		if (n < 0)
+			die(what, errno);
+		for (struct nlmsghdr *r = (struct nlmsghdr *)reply; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
+			if (r->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(r);
+				if (e->error)
+					die(what, -e->error);
+				return;
+			}
+			if (r->nlmsg_type == RTM_NEWLINK && index)
+				*index = ((struct ifinfomsg *)NLMSG_DATA(r))->ifi_index;
+		}
+	}
+}
+
+/* A netlink socket inside the pod's namespace; the thread returns to the node's namespace. */
+static int pod_socket(int pod_fd)
+{
+	if (setns(pod_fd, CLONE_NEWNET) < 0)
+		die("setns(POD_NS)", errno);
+	int s = nl_socket();
+	if (setns(node_fd, CLONE_NEWNET) < 0)
+		die("setns(NODE_NS)", errno);
+	return s;
+}
+
+static int open_pod(long i)
+{
+	int fd = open(pods[i], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open POD_NS", errno);
+	return fd;
+}
+
+static void link_set(int s, const char *name, int master, const char *what)
+{
+	struct msg m;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	if (!master) {
+		ifi.ifi_flags = IFF_UP;
+		ifi.ifi_change = IFF_UP;
+	}
+	struct nlmsghdr *h = start(&m, RTM_NEWLINK, 0, &ifi, sizeof ifi);
+	attr(h, IFLA_IFNAME, name, strlen(name) + 1);
+	if (master)
+		attr(h, IFLA_MASTER, &master, sizeof master);
+	request(s, h, what, NULL);
+}
+
+static void create_in_pod(int node_sock, long i, int pod_fd)
+{
+	struct msg m;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nlmsghdr *h = start(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof ifi);
+	if (macvlan_mode) {
+		attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
+		attr(h, IFLA_LINK, &lower_index, sizeof lower_index);
+		attr(h, IFLA_NET_NS_FD, &pod_fd, sizeof pod_fd);
+		struct rtattr *li = attr(h, IFLA_LINKINFO, NULL, 0);
+		attr(h, IFLA_INFO_KIND, "macvlan", 8);
+		struct rtattr *data = attr(h, IFLA_INFO_DATA, NULL, 0);
+		unsigned mode = MACVLAN_MODE_BRIDGE;
+		attr(h, IFLA_MACVLAN_MODE, &mode, sizeof mode);
+		end_nest(h, data);
+		end_nest(h, li);
+		request(node_sock, h, "RTM_NEWLINK macvlan", NULL);
+		return;
+	}
+	char host[IFNAMSIZ];
+	snprintf(host, sizeof host, "kfl%ld", i);
+	attr(h, IFLA_IFNAME, host, strlen(host) + 1);
+	struct rtattr *li = attr(h, IFLA_LINKINFO, NULL, 0);
+	attr(h, IFLA_INFO_KIND, "veth", 5);
+	struct rtattr *data = attr(h, IFLA_INFO_DATA, NULL, 0);
+	struct rtattr *pe = attr(h, VETH_INFO_PEER, NULL, 0);
+	/* VETH_INFO_PEER's payload starts with the peer's own ifinfomsg */
+	struct ifinfomsg zero = {0};
+	memcpy((char *)h + h->nlmsg_len, &zero, sizeof zero);
+	h->nlmsg_len += NLMSG_ALIGN(sizeof zero);
+	attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
+	attr(h, IFLA_NET_NS_FD, &pod_fd, sizeof pod_fd);
+	end_nest(h, pe);
+	end_nest(h, data);
+	end_nest(h, li);
+	request(node_sock, h, "RTM_NEWLINK veth", NULL);
+	link_set(node_sock, host, (int)lower_index, "RTM_NEWLINK master");
+	link_set(node_sock, host, 0, "RTM_NEWLINK host end up");
+}
+
+static void configure_in_pod(int s, long i)
+{
+	struct msg m;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nlmsghdr *h = start(&m, RTM_GETLINK, 0, &ifi, sizeof ifi);
+	attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
+	int index = 0;
+	request(s, h, "RTM_GETLINK eth0", &index);
+
+	char text[32];
+	struct in_addr ip, gw;
+	snprintf(text, sizeof text, "%s.%ld.%ld", prefix, (i + 2) >> 8, (i + 2) & 255);
+	if (inet_pton(AF_INET, text, &ip) != 1)
+		die("PREFIX (an address such as 10.250)", EINVAL);
+	snprintf(text, sizeof text, "%s.0.1", prefix);
+	inet_pton(AF_INET, text, &gw);
+	struct ifaddrmsg ifa = {.ifa_family = AF_INET, .ifa_prefixlen = 16, .ifa_index = index};
+	h = start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof ifa);
+	attr(h, IFA_LOCAL, &ip, sizeof ip);
+	attr(h, IFA_ADDRESS, &ip, sizeof ip);
+	request(s, h, "RTM_NEWADDR", NULL);
+
+	link_set(s, IFNAME, 0, "RTM_NEWLINK eth0 up");
+
+	struct rtmsg rt = {.rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+			   .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST};
+	h = start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rt, sizeof rt);
+	attr(h, RTA_GATEWAY, &gw, sizeof gw);
+	attr(h, RTA_OIF, &index, sizeof index);
+	request(s, h, "RTM_NEWROUTE default", NULL);
+}
+
+static void add(int node_sock, long i)
+{
+	long long t0 = now_ns();
+	int fd = open_pod(i);
+	int s = pod_socket(fd);
+	create_in_pod(node_sock, i, fd);
+	configure_in_pod(s, i);
+	close(s);
+	close(fd);
+	add_ns[i] = now_ns() - t0;
+}
+
+static void del(long i)
+{
+	long long t0 = now_ns();
+	int fd = open_pod(i);
+	int s = pod_socket(fd);
+	close(fd);
+	struct msg m;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nlmsghdr *h = start(&m, RTM_DELLINK, 0, &ifi, sizeof ifi);
+	attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
+	request(s, h, "RTM_DELLINK eth0", NULL);
+	close(s);
+	del_ns[i] = now_ns() - t0;
+}
+
+static pthread_barrier_t phase;
+
+/* A worker: ADDs pods until none is left, waits for the others, then DELs in the same way. */
+static void *worker(void *arg)
+{
+	(void)arg;
+	int node_sock = nl_socket();
+	for (long i; (i = atomic_fetch_add(&next_pod, 1)) < npods;)
+		add(node_sock, i);
+	if (pthread_barrier_wait(&phase) == PTHREAD_BARRIER_SERIAL_THREAD)
+		atomic_store(&next_pod, 0);
+	pthread_barrier_wait(&phase);
+	for (long i; (i = atomic_fetch_add(&next_pod, 1)) < npods;)
+		del(i);
+	close(node_sock);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 7 || (strcmp(argv[1], "veth") && strcmp(argv[1], "macvlan"))) {
+		fprintf(stderr, "usage: keelson-cni-floor veth|macvlan NODE_NS LOWER PREFIX WORKERS POD_NS...\n");
+		return 2;
+	}
+	macvlan_mode = !strcmp(argv[1], "macvlan");
+	prefix = argv[4];
+	long workers = atol(argv[5]);
+	pods = argv + 6;
+	npods = argc - 6;
+	if (workers < 1 || workers > 64) {
+		fprintf(stderr, "keelson-cni-floor: WORKERS must be 1..64\n");
+		return 2;
+	}
+	if (npods > 60000) {
+		fprintf(stderr, "keelson-cni-floor: at most 60000 pods\n");
+		return 2;
+	}
+	node_fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	if (node_fd < 0 || setns(node_fd, CLONE_NEWNET) < 0)
+		die("entering NODE_NS", errno);
+	/* threads created from here on start in the node's namespace */
+	lower_index = if_nametoindex(argv[3]);
+	if (!lower_index)
+		die("finding LOWER in NODE_NS", errno);
+	add_ns = calloc(npods, sizeof *add_ns);
+	del_ns = calloc(npods, sizeof *del_ns);
+	if (!add_ns || !del_ns)
+		die("calloc", errno);
+	pthread_barrier_init(&phase, NULL, (unsigned)workers);
+	pthread_t t[64];
+	for (long w = 0; w < workers; w++) {
+		int e = pthread_create(&t[w], NULL, worker, NULL);
+		if (e)
+			die("pthread_create", e);
+	}
+	for (long w = 0; w < workers; w++)
+		pthread_join(t[w], NULL);
+	for (long i = 0; i < npods; i++)
+		printf("%lld %lld\n", add_ns[i], del_ns[i]);
+	return 0;
+}
