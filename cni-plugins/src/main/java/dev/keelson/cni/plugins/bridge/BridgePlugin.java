@@ -53,9 +53,13 @@ public final class BridgePlugin implements Plugin {
 
     @Override
     public Result add(Request req) {
-        BridgeConfig conf = BridgeConfig.of(req.config());
+        BridgeConfig conf = BridgeConfig.forAdd(req);
         if (conf.hairpinMode() && conf.promiscMode()) {
             throw new CniException(CniException.INTERNAL, "cannot set hairpin mode and promiscuous mode at the same time.");
+        }
+        if (conf.disableContainerInterface() && req.config().ipamType().isPresent()) {
+            throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+                    "cannot use IPAM when DisableContainerInterface flag is set");
         }
         try (Rtnetlink host = Rtnetlink.open(); Cleanup undo = new Cleanup()) {
             try {
@@ -70,21 +74,34 @@ public final class BridgePlugin implements Plugin {
 
     private static Result attach(Request req, BridgeConfig conf, Rtnetlink host, Cleanup undo) {
         Links links = new Links(host);
-        Link br = HostBridge.ensure(links, conf);
+        Link br = HostBridge.ensure(links, host, conf);
         try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink inPod = Rtnetlink.open(pod)) {
             Links podLinks = new Links(inPod);
-            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), undo);
+            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), conf.mac(), undo);
             links.setMaster(hostVeth, br.index());
-            links.setBridgePort(hostVeth, BridgePortOptions.NONE.hairpin(conf.hairpinMode()));
-            hostSysctls(List.of(conf.bridge(), hostVeth), null);
+            BridgePortOptions port = BridgePortOptions.NONE.hairpin(conf.hairpinMode());
+            if (conf.portIsolation()) {
+                port = port.isolated(true); // only when asked: kernels before 4.18 lack IFLA_BRPORT_ISOLATED
+            }
+            links.setBridgePort(hostVeth, port);
             Link hostLink = links.get(hostVeth);
+            if (conf.vlan() != 0) {
+                try {
+                    BridgeVlans.setAccessVlan(host, hostLink.index(), hostVeth, conf.vlan());
+                } catch (RuntimeException e) {
+                    throw new CniException(CniException.INTERNAL, "failed to setup vlan tag on interface \"" + hostVeth
+                            + "\": " + e.getMessage(), "", e);
+                }
+            }
+            hostSysctls(List.of(conf.bridge(), hostVeth), null);
             Link contLink = podLinks.get(req.ifName());
 
             NetworkConfig nc = req.config();
             List<IpConfig> ips = List.of();
             List<Route> routes = List.of();
             Dns dns = nc.dns();
+            Link vlanGateway = null;
             Optional<String> ipamType = nc.ipamType();
             if (ipamType.isPresent()) {
                 String type = ipamType.get();
@@ -99,16 +116,12 @@ public final class BridgePlugin implements Plugin {
                 if (dns.isEmpty()) {
                     dns = ipam.dns();
                 }
-                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes);
+                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes, conf.enableDad());
                 Ports.awaitForwarding(links, hostVeth);
                 if (conf.isGateway()) {
-                    Addresses hostAddrs = new Addresses(host);
-                    for (String cidr : gw.bridgeAddresses()) {
-                        HostBridge.ensureAddress(links, hostAddrs, br, cidr, conf.forceAddress());
-                    }
-                    hostSysctls(List.of(), gw.bridgeAddresses());
+                    vlanGateway = gateways(links, host, br, gw, conf);
                 }
-            } else {
+            } else if (!conf.disableContainerInterface()) {
                 podLinks.setUp(req.ifName());
             }
             // The bridge's MAC may change when its first port is added or its address is set.
@@ -117,8 +130,33 @@ public final class BridgePlugin implements Plugin {
             ifs.add(Interface.of(brNow.name(), mac(brNow), null));
             ifs.add(Interface.of(hostLink.name(), mac(hostLink), null));
             ifs.add(Interface.of(contLink.name(), mac(contLink), req.netns()));
+            if (vlanGateway != null) {
+                ifs.add(Interface.of(vlanGateway.name(), mac(vlanGateway), null));
+            }
             return Result.of(ifs, ips, routes, dns);
         }
+    }
+
+    /**
+     * Puts the gateway addresses on the bridge, or with {@code vlan} on the VLAN's gateway
+     * interface (which is returned), and enables forwarding.
+     */
+    private static Link gateways(Links links, Rtnetlink host, Link br, Gateways gw, BridgeConfig conf) {
+        Addresses hostAddrs = new Addresses(host);
+        Link vlanGateway = null;
+        if (conf.vlan() != 0 && !gw.bridgeAddresses().isEmpty()) {
+            vlanGateway = VlanGateway.ensure(links, host, br, conf.vlan());
+        }
+        for (String cidr : gw.bridgeAddresses()) {
+            if (vlanGateway != null) {
+                HostBridge.ensureAddress(links, hostAddrs, vlanGateway, cidr, conf.forceAddress(),
+                        "failed to set vlan interface for bridge with addr: ");
+            } else {
+                HostBridge.ensureAddress(links, hostAddrs, br, cidr, conf.forceAddress());
+            }
+        }
+        hostSysctls(List.of(), gw.bridgeAddresses());
+        return vlanGateway == null ? null : links.get(vlanGateway.index());
     }
 
     @Override
