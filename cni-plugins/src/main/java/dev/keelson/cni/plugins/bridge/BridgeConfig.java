@@ -18,7 +18,7 @@ import dev.keelson.netns.link.MacAddress;
  * reference answers; an out-of-range {@code vlan} is its {@code invalid VLAN ID …}.
  *
  * <p>{@code ipMasq} and {@code macspoofchk} are handled elsewhere (nftables). {@code vlanTrunk}
- * (later reference releases) is refused with code 2, unsupported field.
+ * (later reference releases) is refused by ADD with code 2, unsupported field.
  *
  * @param bridge the bridge's name ({@code "bridge"}, default {@code cni0})
  * @param isGateway give the bridge the gateway address and enable forwarding
@@ -61,11 +61,6 @@ public record BridgeConfig(String bridge, boolean isGateway, boolean isDefaultGa
         if (vlan < 0 || vlan > 4094) {
             throw new CniException(CniException.INTERNAL, "invalid VLAN ID " + vlan + " (must be between 0 and 4094)");
         }
-        JsonNode trunk = c.field("vlanTrunk");
-        if (trunk != null && !trunk.isNull()) {
-            throw new CniException(CniException.UNSUPPORTED_FIELD, "vlanTrunk is not supported: this bridge plugin"
-                    + " gives a port one access VLAN (\"vlan\"), as containernetworking/plugins v1.1.1 does");
-        }
         configMac(c);
         runtimeMac(c);
         boolean defaultGw = bool(c, "isDefaultGateway");
@@ -83,6 +78,12 @@ public record BridgeConfig(String bridge, boolean isGateway, boolean isDefaultGa
     public static BridgeConfig forAdd(Request req) {
         NetworkConfig c = req.config();
         BridgeConfig f = of(c);
+        // Refused by ADD only: DEL and CHECK of such a config must not fail on it.
+        JsonNode trunk = c.field("vlanTrunk");
+        if (trunk != null && !trunk.isNull()) {
+            throw new CniException(CniException.UNSUPPORTED_FIELD, "vlanTrunk is not supported: this bridge plugin"
+                    + " gives a port one access VLAN (\"vlan\"), as containernetworking/plugins v1.1.1 does");
+        }
         MacAddress mac = null;
         String text = runtimeMac(c);
         if (!text.isEmpty()) {

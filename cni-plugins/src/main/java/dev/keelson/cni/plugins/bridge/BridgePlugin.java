@@ -33,19 +33,43 @@ import java.util.Optional;
  * namespace of the calling thread), addresses come from the IPAM plugin named in the config.
  *
  * <pre>
- * ADD  bridge ensured, up ─ veth created with its container end directly in CNI_NETNS ─ host end
- *      enslaved, hairpin set ─ IPAM ADD ─ container addresses, up, routes ─ port forwarding ─
- *      gateway on the bridge, ip_forward ─ result: [bridge, host veth, container], ips, routes, dns
+ * ADD  config and MAC checked ─ bridge ensured (stable MAC when created; VLAN filtering with
+ *      vlan), up ─ veth created with its container end (and requested MAC) directly in CNI_NETNS ─
+ *      host end enslaved: hairpin, isolated, access VLAN ─ IPAM ADD ─ container sysctls (DAD),
+ *      addresses, up, DAD awaited, routes ─ port forwarding ─ gateway on the bridge (or on the
+ *      VLAN's BRIDGE.VLAN interface), forwarding ─ result: [bridge, host veth, container(, vlan
+ *      gateway)], ips, routes, dns
  *      (each step that acquires something registers its undo: a failed ADD leaves nothing behind)
  * DEL  container interface deleted (if the netns and it still exist) ─ IPAM DEL
  * CHECK IPAM CHECK ─ prevResult's bridge and container interface exist as ADD left them, with
  *      its addresses
  * </pre>
  *
- * Deliberate differences from the reference: DNS from IPAM is returned when the config has none
- * (the reference returns only the config's); the container end is created in place, never moved.
- * Not handled yet: {@code ipMasq}, {@code vlan}, {@code macspoofchk}, {@code enabledad}, the
- * {@code mac} arguments.
+ * Fields: those of v1.1.1 ({@code bridge}, {@code isGateway}, {@code isDefaultGateway},
+ * {@code forceAddress}, {@code mtu}, {@code hairpinMode}, {@code promiscMode}, {@code vlan},
+ * {@code enabledad}, the MAC from {@code runtimeConfig.mac}, {@code args.cni.mac} or
+ * {@code CNI_ARGS} {@code MAC}) and, from later releases, {@code portIsolation},
+ * {@code disableContainerInterface} and {@code preserveDefaultVlan} (see {@link BridgeConfig}).
+ *
+ * <p>Deliberate differences from the reference:
+ * <ul>
+ * <li>DNS from IPAM is returned when the config has none (the reference returns only the
+ *     config's); the container end is created in place, never moved.</li>
+ * <li>A bridge this plugin creates gets a stable MAC at creation ({@link StableMac}); the
+ *     reference's follows the lowest port MAC until a gateway address is set.</li>
+ * <li>A bad requested MAC is refused before anything is created, with code 7 (config) or 4
+ *     ({@code CNI_ARGS}); the reference fails later with 999. {@code disableContainerInterface}
+ *     with IPAM is code 7 (the later reference: 999).</li>
+ * <li>With {@code enabledad}, ADD waits for DAD on every IPv6 address and fails, undoing
+ *     everything, if DAD fails or takes over 5 s; v1.1.1 waits only with an IPv6 gateway, up to
+ *     10 s, and then returns success with an unusable address.</li>
+ * <li>{@code vlan}: an existing bridge without VLAN filtering gets it turned on (the reference
+ *     leaves it off, so the VLAN is not enforced); a kernel without bridge VLAN filtering fails
+ *     the ADD with a message saying so and leaves no veth (the reference leaks the veth when the
+ *     bridge exists). The port keeps its default-VLAN membership, as in v1.1.1.</li>
+ * <li>{@code vlanTrunk} (later releases) is refused with code 2.</li>
+ * </ul>
+ * Handled elsewhere: {@code ipMasq} and {@code macspoofchk} (nftables).
  */
 public final class BridgePlugin implements Plugin {
     /** The name the banner and VERSION use. */

@@ -19,13 +19,19 @@ import java.security.NoSuchAlgorithmException;
  */
 final class StableMac {
     private static final Path MACHINE_ID = Path.of("/etc/machine-id");
+    /** Read once: it names the host install and does not change while we run. */
+    private static volatile String machineId;
 
     private StableMac() {
     }
 
     /** The MAC for bridge {@code name} on this host. */
     static MacAddress of(String name) {
-        return derive(machineId(), name);
+        String id = machineId;
+        if (id == null) {
+            id = machineId = readMachineId();
+        }
+        return derive(id, name);
     }
 
     static MacAddress derive(String machineId, String name) {
@@ -42,7 +48,7 @@ final class StableMac {
         return MacAddress.of(mac);
     }
 
-    private static String machineId() {
+    private static String readMachineId() {
         try {
             return Files.readString(MACHINE_ID).strip();
         } catch (IOException e) {

@@ -162,12 +162,15 @@ class BridgeFieldsTest {
     }
 
     @Test
-    void vlanTrunkIsRefusedAsAnUnsupportedField() {
+    void vlanTrunkIsRefusedAsAnUnsupportedFieldByAddOnly() {
         Invocation o = ours.add(ours.pod(), "c1", v4(",\"vlanTrunk\":[{\"id\":101}]"));
         assertEquals(1, o.exit(), o.out());
         assertEquals(CniException.UNSUPPORTED_FIELD, o.json().get("code").asInt());
         assertTrue(o.json().get("msg").asText().startsWith("vlanTrunk is not supported"), o.out());
         assertEquals(List.of("lo"), TwinSide.linkNames(ours.host.name()));
+        // DEL after the failed ADD (what a runtime does) must not fail on the field.
+        Invocation d = ours.del(ours.pod().path().toString(), "c1", v4(",\"vlanTrunk\":[{\"id\":101}]"));
+        assertEquals(0, d.exit(), d.out());
     }
 
     // ---- vlan -----------------------------------------------------------------------------------
