@@ -3,6 +3,8 @@ package dev.keelson.cni.daemon;
 import dev.keelson.cni.plugins.bridge.BridgePlugin;
 import dev.keelson.cni.plugins.hostlocal.HostLocalPlugin;
 import dev.keelson.cni.plugins.loopback.LoopbackPlugin;
+import dev.keelson.cni.plugins.macvlan.MacvlanPlugin;
+import dev.keelson.cni.plugins.portmap.PortmapPlugin;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Skeleton;
@@ -15,7 +17,7 @@ import java.util.Optional;
  */
 public final class Plugins {
     /** Every name, in install order. */
-    public static final List<String> NAMES = List.of("loopback", "host-local", "bridge");
+    public static final List<String> NAMES = List.of("loopback", "host-local", "bridge", "macvlan", "portmap");
 
     private Plugins() {
     }
@@ -34,6 +36,8 @@ public final class Plugins {
             case "loopback" -> new Entry(new LoopbackPlugin(), LoopbackPlugin.ABOUT);
             case "host-local" -> new Entry(new HostLocalPlugin(), HostLocalPlugin.ABOUT);
             case "bridge" -> new Entry(new BridgePlugin(), BridgePlugin.ABOUT);
+            case "macvlan" -> new Entry(new MacvlanPlugin(), MacvlanPlugin.ABOUT);
+            case "portmap" -> new Entry(new PortmapPlugin(), PortmapPlugin.ABOUT);
             default -> null;
         });
     }

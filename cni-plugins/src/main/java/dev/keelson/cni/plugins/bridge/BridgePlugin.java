@@ -1,6 +1,8 @@
 package dev.keelson.cni.plugins.bridge;
 
 import dev.keelson.cni.ipam.Ipam;
+import dev.keelson.cni.nft.IpMasq;
+import dev.keelson.cni.nft.SpoofCheck;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
@@ -33,19 +35,49 @@ import java.util.Optional;
  * namespace of the calling thread), addresses come from the IPAM plugin named in the config.
  *
  * <pre>
- * ADD  bridge ensured, up ─ veth created with its container end directly in CNI_NETNS ─ host end
- *      enslaved, hairpin set ─ IPAM ADD ─ container addresses, up, routes ─ port forwarding ─
- *      gateway on the bridge, ip_forward ─ result: [bridge, host veth, container], ips, routes, dns
+ * ADD  config and MAC checked ─ bridge ensured (stable MAC when created; VLAN filtering with
+ *      vlan), up ─ veth created with its container end (and requested MAC) directly in CNI_NETNS ─
+ *      host end enslaved: hairpin, isolated, access VLAN ─ IPAM ADD ─ container sysctls (DAD),
+ *      addresses, up, DAD awaited, routes ─ port forwarding ─ gateway on the bridge (or on the
+ *      VLAN's BRIDGE.VLAN interface), forwarding ─ result: [bridge, host veth, container(, vlan
+ *      gateway)], ips, routes, dns
  *      (each step that acquires something registers its undo: a failed ADD leaves nothing behind)
- * DEL  container interface deleted (if the netns and it still exist) ─ IPAM DEL
+ *      ─ with macspoofchk, an nftables rule lets only the container's MAC in from its host veth;
+ *      with ipMasq, its addresses are masqueraded to everything outside the network
+ * DEL  container interface deleted (if the netns and it still exist) ─ spoof check and masquerade
+ *      removed by container id and interface (no netns or prevResult needed) ─ IPAM DEL
  * CHECK IPAM CHECK ─ prevResult's bridge and container interface exist as ADD left them, with
  *      its addresses
  * </pre>
  *
- * Deliberate differences from the reference: DNS from IPAM is returned when the config has none
- * (the reference returns only the config's); the container end is created in place, never moved.
- * Not handled yet: {@code ipMasq}, {@code vlan}, {@code macspoofchk}, {@code enabledad}, the
- * {@code mac} arguments.
+ * Fields: those of v1.1.1 ({@code bridge}, {@code isGateway}, {@code isDefaultGateway},
+ * {@code forceAddress}, {@code mtu}, {@code hairpinMode}, {@code promiscMode}, {@code vlan},
+ * {@code enabledad}, the MAC from {@code runtimeConfig.mac}, {@code args.cni.mac} or
+ * {@code CNI_ARGS} {@code MAC}) and, from later releases, {@code portIsolation},
+ * {@code disableContainerInterface} and {@code preserveDefaultVlan} (see {@link BridgeConfig}).
+ *
+ * <p>Deliberate differences from the reference:
+ * <ul>
+ * <li>DNS from IPAM is returned when the config has none (the reference returns only the
+ *     config's); the container end is created in place, never moved.</li>
+ * <li>A bridge this plugin creates gets a stable MAC at creation ({@link StableMac}); the
+ *     reference's follows the lowest port MAC until a gateway address is set.</li>
+ * <li>A bad requested MAC is refused before anything is created, with code 7 (config) or 4
+ *     ({@code CNI_ARGS}); the reference fails later with 999. {@code disableContainerInterface}
+ *     with IPAM is code 7 (the later reference: 999).</li>
+ * <li>With {@code enabledad}, ADD waits for DAD on every IPv6 address and fails, undoing
+ *     everything, if DAD fails or takes over 5 s; v1.1.1 waits only with an IPv6 gateway, up to
+ *     10 s, and then returns success with an unusable address.</li>
+ * <li>{@code vlan}: an existing bridge without VLAN filtering gets it turned on (the reference
+ *     leaves it off, so the VLAN is not enforced); a kernel without bridge VLAN filtering fails
+ *     the ADD with a message saying so and leaves no veth (the reference leaks the veth when the
+ *     bridge exists). The port keeps its default-VLAN membership, as in v1.1.1.</li>
+ * <li>{@code vlanTrunk} (later releases) is refused with code 2.</li>
+ * <li>{@code ipMasq} and {@code macspoofchk} are nftables rules in Keelson's own tables
+ *     ({@link IpMasq}, {@link SpoofCheck}), found again by container id and interface, so DEL
+ *     removes them also when the netns is gone (the reference leaks its iptables masquerade chain
+ *     then, as it needs the container's addresses to find it).</li>
+ * </ul>
  */
 public final class BridgePlugin implements Plugin {
     /** The name the banner and VERSION use. */
@@ -53,9 +85,13 @@ public final class BridgePlugin implements Plugin {
 
     @Override
     public Result add(Request req) {
-        BridgeConfig conf = BridgeConfig.of(req.config());
+        BridgeConfig conf = BridgeConfig.forAdd(req);
         if (conf.hairpinMode() && conf.promiscMode()) {
             throw new CniException(CniException.INTERNAL, "cannot set hairpin mode and promiscuous mode at the same time.");
+        }
+        if (conf.disableContainerInterface() && req.config().ipamType().isPresent()) {
+            throw new CniException(CniException.INVALID_NETWORK_CONFIG,
+                    "cannot use IPAM when DisableContainerInterface flag is set");
         }
         try (Rtnetlink host = Rtnetlink.open(); Cleanup undo = new Cleanup()) {
             try {
@@ -70,22 +106,40 @@ public final class BridgePlugin implements Plugin {
 
     private static Result attach(Request req, BridgeConfig conf, Rtnetlink host, Cleanup undo) {
         Links links = new Links(host);
-        Link br = HostBridge.ensure(links, conf);
+        Link br = HostBridge.ensure(links, host, conf);
         try (NetNamespace pod = PodNetns.open(req.netns());
              Rtnetlink inPod = Rtnetlink.open(pod)) {
             Links podLinks = new Links(inPod);
-            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), br.index(), undo);
-            if (conf.hairpinMode()) { // off is the kernel's default for a new port
-                links.setBridgePort(hostVeth, BridgePortOptions.NONE.hairpin(true));
+            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), br.index(), conf.mac(), undo);
+            if (conf.hairpinMode() || conf.portIsolation()) { // both off is the kernel's default for a new port
+                BridgePortOptions port = BridgePortOptions.NONE.hairpin(conf.hairpinMode());
+                if (conf.portIsolation()) {
+                    port = port.isolated(true); // only when asked: kernels before 4.18 lack IFLA_BRPORT_ISOLATED
+                }
+                links.setBridgePort(hostVeth, port);
+            }
+            Link hostLink = links.get(hostVeth);
+            if (conf.vlan() != 0) {
+                try {
+                    BridgeVlans.setAccessVlan(host, hostLink.index(), hostVeth, conf.vlan());
+                } catch (RuntimeException e) {
+                    throw new CniException(CniException.INTERNAL, "failed to setup vlan tag on interface \"" + hostVeth
+                            + "\": " + e.getMessage(), "", e);
+                }
             }
             hostSysctls(List.of(conf.bridge(), hostVeth), null);
-            Link hostLink = links.get(hostVeth);
             Link contLink = podLinks.get(req.ifName());
+            String network = req.config().name();
+            if (conf.macSpoofCheck()) {
+                SpoofCheck.setup(network, req.containerId(), req.ifName(), hostVeth, mac(contLink));
+                undo.onFailure("remove MAC spoof check", () -> SpoofCheck.teardown(network, req.containerId(), req.ifName()));
+            }
 
             NetworkConfig nc = req.config();
             List<IpConfig> ips = List.of();
             List<Route> routes = List.of();
             Dns dns = nc.dns();
+            Link vlanGateway = null;
             Optional<String> ipamType = nc.ipamType();
             if (ipamType.isPresent()) {
                 String type = ipamType.get();
@@ -100,16 +154,16 @@ public final class BridgePlugin implements Plugin {
                 if (dns.isEmpty()) {
                     dns = ipam.dns();
                 }
-                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes);
+                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes, conf.enableDad());
                 Ports.awaitForwarding(links, hostVeth);
                 if (conf.isGateway()) {
-                    Addresses hostAddrs = new Addresses(host);
-                    for (String cidr : gw.bridgeAddresses()) {
-                        HostBridge.ensureAddress(links, hostAddrs, br, cidr, conf.forceAddress());
-                    }
-                    hostSysctls(List.of(), gw.bridgeAddresses());
+                    vlanGateway = gateways(links, host, br, gw, conf);
                 }
-            } else {
+                if (conf.ipMasq()) {
+                    IpMasq.setup(network, req.containerId(), req.ifName(), ips.stream().map(IpConfig::address).toList());
+                    undo.onFailure("remove IP masquerade", () -> IpMasq.teardown(network, req.containerId(), req.ifName()));
+                }
+            } else if (!conf.disableContainerInterface()) {
                 podLinks.setUp(req.ifName());
             }
             // The bridge's MAC may change when its first port is added or its address is set.
@@ -118,8 +172,33 @@ public final class BridgePlugin implements Plugin {
             ifs.add(Interface.of(brNow.name(), mac(brNow), null));
             ifs.add(Interface.of(hostLink.name(), mac(hostLink), null));
             ifs.add(Interface.of(contLink.name(), mac(contLink), req.netns()));
+            if (vlanGateway != null) {
+                ifs.add(Interface.of(vlanGateway.name(), mac(vlanGateway), null));
+            }
             return Result.of(ifs, ips, routes, dns);
         }
+    }
+
+    /**
+     * Puts the gateway addresses on the bridge, or with {@code vlan} on the VLAN's gateway
+     * interface (which is returned), and enables forwarding.
+     */
+    private static Link gateways(Links links, Rtnetlink host, Link br, Gateways gw, BridgeConfig conf) {
+        Addresses hostAddrs = new Addresses(host);
+        Link vlanGateway = null;
+        if (conf.vlan() != 0 && !gw.bridgeAddresses().isEmpty()) {
+            vlanGateway = VlanGateway.ensure(links, host, br, conf.vlan());
+        }
+        for (String cidr : gw.bridgeAddresses()) {
+            if (vlanGateway != null) {
+                HostBridge.ensureAddress(links, hostAddrs, vlanGateway, cidr, conf.forceAddress(),
+                        "failed to set vlan interface for bridge with addr: ");
+            } else {
+                HostBridge.ensureAddress(links, hostAddrs, br, cidr, conf.forceAddress());
+            }
+        }
+        hostSysctls(List.of(), gw.bridgeAddresses());
+        return vlanGateway == null ? null : links.get(vlanGateway.index());
     }
 
     @Override
@@ -134,6 +213,11 @@ public final class BridgePlugin implements Plugin {
                 }
             }
         }
+        // Found by container and interface alone, so they go even when the netns is already gone;
+        // before IPAM, so a released address never still has another container's masquerade.
+        String network = req.config().name();
+        SpoofCheck.teardown(network, req.containerId(), req.ifName());
+        IpMasq.teardown(network, req.containerId(), req.ifName());
         // After the interface: an address must not be handed out again while still configured.
         req.config().ipamType().ifPresent(type -> Ipam.del(req, type));
     }
@@ -146,6 +230,21 @@ public final class BridgePlugin implements Plugin {
             Result prev = req.config().prevResult().orElseThrow(
                     () -> new CniException(CniException.INTERNAL, "Required prevResult missing"));
             Checks.verify(req, conf, prev, pod);
+            String network = req.config().name();
+            if (conf.ipMasq() && !IpMasq.isSetUp(network, req.containerId(), req.ifName(),
+                    prev.ips().stream().map(IpConfig::address).toList())) {
+                throw new CniException(CniException.INTERNAL, "ipMasq: the masquerade rules of container "
+                        + req.containerId() + " interface " + req.ifName() + " are missing or changed");
+            }
+            if (conf.macSpoofCheck()) {
+                String hostVeth = prev.interfaces().stream()
+                        .filter(i -> i.sandbox() == null || i.sandbox().isEmpty())
+                        .map(Interface::name).filter(n -> !n.equals(conf.bridge())).findFirst().orElse("");
+                if (!SpoofCheck.isSetUp(network, req.containerId(), req.ifName(), hostVeth)) {
+                    throw new CniException(CniException.INTERNAL, "macspoofchk: the spoof check of container "
+                            + req.containerId() + " interface " + req.ifName() + " on " + hostVeth + " is missing");
+                }
+            }
         }
     }
 

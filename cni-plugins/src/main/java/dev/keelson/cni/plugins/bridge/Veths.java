@@ -5,6 +5,7 @@ import dev.keelson.cni.spec.CniException;
 import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.link.Links;
+import dev.keelson.netns.link.MacAddress;
 import dev.keelson.netns.link.Veth;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -32,13 +33,18 @@ final class Veths {
      * Creates the pair, its host end already a port of bridge {@code master} (one request), and
      * registers its deletion with {@code undo}; returns the host end's name.
      * A taken container name is the reference's error; a taken host name is retried with another.
+     * {@code mac}, when not null, is the container end's MAC.
      */
-    static String create(Links host, Links pod, NetNamespace podNs, String ifName, int mtu, int master, Cleanup undo) {
+    static String create(Links host, Links pod, NetNamespace podNs, String ifName, int mtu, int master, MacAddress mac,
+                         Cleanup undo) {
         for (int i = 0; i < ATTEMPTS; i++) {
             String name = randomName();
             Veth spec = Veth.named(name).peer(ifName, podNs).master(master).up();
             if (mtu > 0) {
                 spec = spec.mtu(mtu).peerMtu(mtu);
+            }
+            if (mac != null) {
+                spec = spec.peerMac(mac);
             }
             try {
                 host.add(spec);

@@ -23,12 +23,25 @@ public final class ContainerSide {
     private ContainerSide() {
     }
 
+    /** Configures the interface without duplicate address detection (the reference's default). */
     public static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes) {
+        configure(pod, inPod, ifName, ips, routes, false);
+    }
+
+    /**
+     * Configures the interface. With {@code enableDad} (the bridge's {@code enabledad}), IPv6
+     * duplicate address detection runs ({@code accept_dad=1}, {@code enhanced_dad=1}), and the
+     * routes are added once no address is tentative any more, so the container never starts with
+     * an unusable address; a duplicate fails the ADD naming the address. Without it
+     * {@code accept_dad=0}: the address is ours by IPAM, and no DAD delay is paid.
+     */
+    public static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes,
+                                 boolean enableDad) {
         Links links = new Links(inPod);
         Addresses addrs = new Addresses(inPod);
         Routes kernelRoutes = new Routes(inPod);
         boolean v6 = ips.stream().anyMatch(ip -> !ip.isIpv4());
-        pod.execute(() -> podSysctls(ifName, v6)); // one visit to the pod namespace for all of them
+        pod.execute(() -> podSysctls(ifName, v6, enableDad)); // one visit to the pod namespace for all of them
         int index = links.indexOf(ifName);
         String v4gw = null;
         String v6gw = null;
@@ -48,6 +61,9 @@ public final class ContainerSide {
             }
         }
         links.setUp(ifName);
+        if (enableDad && v6) {
+            DadWait.settle(addrs, ifName, index);
+        }
         for (Route r : routes) {
             boolean isV4 = r.dst().indexOf(':') < 0;
             String gw = r.gw() != null ? r.gw() : isV4 ? v4gw : v6gw;
@@ -65,10 +81,16 @@ public final class ContainerSide {
     }
 
     /** Runs on a thread inside the pod namespace. */
-    private static void podSysctls(String ifName, boolean v6) {
+    private static void podSysctls(String ifName, boolean v6, boolean enableDad) {
         Sysctls sys = Sysctls.here();
-        // No DAD: the address is ours by IPAM, and tentative addresses would delay routes.
-        quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "0"));
+        if (enableDad) {
+            // enhanced_dad (RFC 7527, ip-sysctl.rst): a looped-back copy of our own probe is not a duplicate.
+            quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "enhanced_dad", "1"));
+            quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "1"));
+        } else {
+            // No DAD: the address is ours by IPAM, and tentative addresses would delay routes.
+            quietly(() -> sys.setInterface(IpFamily.IPV6, ifName, "accept_dad", "0"));
+        }
         // Announce the new MAC with gratuitous ARP when it comes up.
         quietly(() -> sys.setInterface(IpFamily.IPV4, ifName, "arp_notify", "1"));
         if (v6) {

@@ -52,15 +52,24 @@ public final class NetConfFields {
 
     /** Go's json "cannot unmarshal X into Go struct field NetConf.key of type T". */
     public static CniException typeError(String key, String goType, JsonNode v) {
+        return typeError("NetConf", key, goType, v);
+    }
+
+    /**
+     * The same for a nested field: Go names the innermost struct type and the whole JSON path,
+     * e.g. {@code BridgeArgs.args.cni.mac}, or {@code .runtimeConfig.mac} for an anonymous struct.
+     */
+    public static CniException typeError(String goStruct, String path, String goType, JsonNode v) {
         String got = switch (v.getNodeType()) {
             case STRING -> "string";
             case BOOLEAN -> "bool";
-            case NUMBER -> "number";
+            // Go quotes the literal only when a number does not fit an integer type (1.5 into int).
+            case NUMBER -> goType.equals("int") ? "number " + v.toString() : "number";
             case ARRAY -> "array";
             case OBJECT -> "object";
             default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
         };
         return new CniException(CniException.INTERNAL, "failed to load netconf: json: cannot unmarshal " + got
-                + " into Go struct field NetConf." + key + " of type " + goType);
+                + " into Go struct field " + goStruct + "." + path + " of type " + goType);
     }
 }
