@@ -7,12 +7,14 @@ import java.util.TreeSet;
 
 /**
  * What differs between two compiled states, so that a sync rewrites only that: units added, removed
- * and changed (with old and new), and the elements of the shared sets to add and delete.
+ * and changed (with old and new), the elements of the shared sets to add and delete, and the
+ * affinity timeouts in use afterwards.
  */
 public record StateDiff(List<ServicePortRules> added, List<ServicePortRules> removed, List<Change> changed,
                         SortedSet<String> clusterIPsAdded, SortedSet<String> clusterIPsRemoved,
                         SortedSet<String> hairpinAdded, SortedSet<String> hairpinRemoved,
-                        SortedSet<String> affinityAdded, SortedSet<String> affinityRemoved) {
+                        SortedSet<String> affinityAdded, SortedSet<String> affinityRemoved,
+                        SortedSet<String> affinityInUse) {
 
     /** A unit present on both sides with different content. */
     public record Change(ServicePortRules before, ServicePortRules after) {
@@ -43,7 +45,7 @@ public record StateDiff(List<ServicePortRules> added, List<ServicePortRules> rem
                 minus(after.clusterIPs(), before.clusterIPs()), minus(before.clusterIPs(), after.clusterIPs()),
                 minus(after.hairpin(), before.hairpin()), minus(before.hairpin(), after.hairpin()),
                 minus(after.affinityTimes(), before.affinityTimes()),
-                minus(before.affinityTimes(), after.affinityTimes()));
+                minus(before.affinityTimes(), after.affinityTimes()), after.affinityTimes());
     }
 
     /** Whether nothing changed. */
