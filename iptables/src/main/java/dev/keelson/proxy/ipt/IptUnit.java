@@ -84,8 +84,14 @@ record IptUnit(Map<String, List<String>> natChains, List<String> natShared, List
                 for (IpPrefix range : r.sourceRanges()) {
                     fwRules.add(comment + " -s " + cidr(range) + " -j " + ext);
                 }
-                fwRules.add("-m comment --comment " + quote(r.name() + " loadbalancer IP") + " -j DROP");
                 chains.put(fw, fwRules);
+                // DROP is refused in the nat table; a packet the FW chain did not send on stays un-DNATed
+                // and is dropped in filter, where its destination is still the load-balancer IP.
+                for (Frontend lb : r.frontends(Frontend.Kind.LOAD_BALANCER)) {
+                    filter.add("KUBE-EXTERNAL-SERVICES -d " + host(lb) + " -p " + proto + " -m comment --comment "
+                            + quote(r.name() + " traffic not accepted by " + fw) + " -m " + proto + " --dport "
+                            + lb.port() + " -j DROP");
+                }
             }
         }
         chains.putAll(seps);

@@ -93,7 +93,7 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
         List<String> rules = new ArrayList<>();
         Family f = r.family();
         String proto = r.protocol().lower();
-        if (r.affinitySeconds() > 0 && !eps.isEmpty()) {
+        if (r.affinitySeconds() > 0 && !eps.isEmpty() && f == Family.V4) {
             // A client seen within the timeout goes back to the endpoint recorded by the affinity chain.
             rules.add("meta l4proto " + proto + " dnat " + f.nft() + " to " + f.nft() + " saddr . " + f.nft()
                     + " daddr . " + proto + " dport map @" + NftTable.AFFINITY + f.suffix());

@@ -76,7 +76,7 @@ public final class Tracer {
             if (fe.kind() == Frontend.Kind.LOAD_BALANCER && r.firewalled()) {
                 path.add(Names.nft("fw", r.name(), f));
                 if (!inAny(p.source(), r.sourceRanges())) {
-                    path.add("drop");
+                    path.add("drop"); // nft: the fw- chain's last rule; iptables: KUBE-EXTERNAL-SERVICES in filter
                     return new Trace(path, Trace.Verdict.DROP, List.of(), false, false);
                 }
             }
@@ -96,7 +96,7 @@ public final class Tracer {
                 eps = r.localEndpoints();
             }
         }
-        if (r.affinitySeconds() > 0) {
+        if (r.affinitySeconds() > 0 && f == Family.V4) { // see NftTable.affinityRules for IPv6
             path.add("affinity-record");
         }
         boolean hairpin = eps.stream().anyMatch(b -> b.address().equals(p.source()));

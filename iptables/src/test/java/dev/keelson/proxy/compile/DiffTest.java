@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Test;
 class DiffTest {
     static final ServiceRef WEB = new ServiceRef("default", "web");
 
-    /** The fixture with one more endpoint for default/web. */
     static Snapshot withExtraWebEndpoint(Snapshot s) {
-        EndpointSlice old = s.slicesOf(WEB).getFirst();
-        List<Endpoint> eps = new ArrayList<>(old.endpoints());
-        eps.add(new Endpoint(List.of(InetAddresses.parse("10.244.4.4")), EndpointConditions.READY, "node-d", null));
-        return s.withSlices(WEB, List.of(new EndpointSlice(old.name(), WEB, old.addressType(), eps, old.ports())));
+        return dev.keelson.proxy.DiffTestAccess.withExtraWebEndpoint(s);
     }
 
     @Test
