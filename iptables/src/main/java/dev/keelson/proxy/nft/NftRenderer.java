@@ -1,0 +1,157 @@
+package dev.keelson.proxy.nft;
+
+import dev.keelson.proxy.compile.CompiledState;
+import dev.keelson.proxy.compile.Family;
+import dev.keelson.proxy.compile.ServicePortRules;
+import dev.keelson.proxy.compile.StateDiff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/**
+ * Renders compiled state as {@code nft -f} scripts: a full load that replaces Keelson's table
+ * atomically, and an incremental script that touches only the chains and elements of what changed.
+ * Each script is one nft transaction: it applies whole or not at all.
+ */
+public final class NftRenderer {
+    private static final String T = "inet " + NftTable.TABLE;
+
+    private NftRenderer() {
+    }
+
+    /** A script that (re)creates the whole table. */
+    public static String full(CompiledState s) {
+        StringBuilder sb = new StringBuilder();
+        // "add" then "delete" removes a previous table whether or not one exists, in the same transaction.
+        sb.append("add table ").append(T).append('\n');
+        sb.append("delete table ").append(T).append('\n');
+        sb.append("table ").append(T).append(" {\n");
+        NftTable.declarations(s.node()).forEach(d -> sb.append('\t').append(d).append('\n'));
+        s.affinityTimes().forEach(t -> sb.append('\t').append(NftTable.affinitySetDeclaration(t)).append('\n'));
+        for (NftTable.Chain c : NftTable.chains(s.node(), s.affinityTimes())) {
+            sb.append("\tchain ").append(c.name()).append(" {\n");
+            if (c.header() != null) {
+                sb.append("\t\t").append(c.header()).append('\n');
+            }
+            c.rules().forEach(r -> sb.append("\t\t").append(r).append('\n'));
+            sb.append("\t}\n");
+        }
+        SortedMap<String, SortedMap<String, String>> elements = new TreeMap<>();
+        for (ServicePortRules r : s.ports().values()) {
+            NftUnit u = NftUnit.of(r);
+            u.chains().forEach((name, rules) -> {
+                sb.append("\tchain ").append(name).append(" {\n");
+                rules.forEach(rule -> sb.append("\t\t").append(rule).append('\n'));
+                sb.append("\t}\n");
+            });
+            u.elements().forEach((m, e) -> elements.computeIfAbsent(m, k -> new TreeMap<>()).putAll(e));
+        }
+        sb.append("}\n");
+        addShared(elements, NftTable.CLUSTER_IPS, s.clusterIPs(), false);
+        addShared(elements, NftTable.HAIRPIN, s.hairpin(), true);
+        elements.forEach((m, e) -> sb.append(elementLine("add", m, e)));
+        return sb.toString();
+    }
+
+    /** A script that turns the state {@code d} was computed from into its target, touching only what changed. */
+    public static String incremental(StateDiff d) {
+        List<String> deleteElements = new ArrayList<>();
+        List<String> chainOps = new ArrayList<>();
+        List<String> deleteChains = new ArrayList<>();
+        List<String> addElements = new ArrayList<>();
+        List<NftUnit[]> pairs = new ArrayList<>();
+        d.removed().forEach(r -> pairs.add(new NftUnit[]{NftUnit.of(r), null}));
+        d.changed().forEach(c -> pairs.add(new NftUnit[]{NftUnit.of(c.before()), NftUnit.of(c.after())}));
+        d.added().forEach(r -> pairs.add(new NftUnit[]{null, NftUnit.of(r)}));
+        for (NftUnit[] p : pairs) {
+            NftUnit before = p[0];
+            NftUnit after = p[1];
+            SortedMap<String, SortedMap<String, String>> gone = minus(before, after);
+            SortedMap<String, SortedMap<String, String>> come = minus(after, before);
+            gone.forEach((m, e) -> deleteElements.add(elementLine("delete", m, e)));
+            come.forEach((m, e) -> addElements.add(elementLine("add", m, e)));
+            if (after != null) {
+                after.chains().forEach((name, rules) -> {
+                    List<String> old = before == null ? null : before.chains().get(name);
+                    if (rules.equals(old)) {
+                        return;
+                    }
+                    chainOps.add((old == null ? "add" : "flush") + " chain " + T + " " + name + "\n");
+                    rules.forEach(r -> chainOps.add("add rule " + T + " " + name + " " + r + "\n"));
+                });
+            }
+            if (before != null) {
+                // Flush first: another chain of the same unit may jump here until its own rules go.
+                before.chains().keySet().stream().filter(c -> after == null || !after.chains().containsKey(c))
+                        .forEach(c -> {
+                            chainOps.addFirst("flush chain " + T + " " + c + "\n");
+                            deleteChains.add("delete chain " + T + " " + c + "\n");
+                        });
+            }
+        }
+        SortedMap<String, SortedMap<String, String>> sharedAdd = new TreeMap<>();
+        SortedMap<String, SortedMap<String, String>> sharedDel = new TreeMap<>();
+        addShared(sharedAdd, NftTable.CLUSTER_IPS, d.clusterIPsAdded(), false);
+        addShared(sharedAdd, NftTable.HAIRPIN, d.hairpinAdded(), true);
+        addShared(sharedDel, NftTable.CLUSTER_IPS, d.clusterIPsRemoved(), false);
+        addShared(sharedDel, NftTable.HAIRPIN, d.hairpinRemoved(), true);
+        sharedDel.forEach((m, e) -> deleteElements.add(elementLine("delete", m, e)));
+        sharedAdd.forEach((m, e) -> addElements.add(elementLine("add", m, e)));
+
+        StringBuilder sb = new StringBuilder();
+        deleteElements.forEach(sb::append);
+        if (!d.affinityAdded().isEmpty() || !d.affinityRemoved().isEmpty()) {
+            SortedSet<String> now = new java.util.TreeSet<>(d.affinityAdded());
+            // The record chain is rewritten from the full list of timeouts in use.
+            now.addAll(d.affinityInUse());
+            d.affinityAdded().forEach(t -> sb.append("add ").append(NftTable.affinitySetDeclaration(t)
+                    .replaceFirst("^set ", "set " + T + " ")).append('\n'));
+            sb.append("flush chain ").append(T).append(' ').append(NftTable.AFFINITY_RECORD).append('\n');
+            NftTable.affinityRules(now).forEach(r -> sb.append("add rule ").append(T).append(' ')
+                    .append(NftTable.AFFINITY_RECORD).append(' ').append(r).append('\n'));
+        }
+        chainOps.forEach(sb::append);
+        deleteChains.forEach(sb::append);
+        d.affinityRemoved().forEach(t -> sb.append("delete set ").append(T).append(' ')
+                .append(NftTable.affinitySet(Family.valueOf(t.substring(0, 2)), Integer.parseInt(t.substring(3))))
+                .append('\n'));
+        addElements.forEach(sb::append);
+        return sb.toString();
+    }
+
+    private static void addShared(SortedMap<String, SortedMap<String, String>> el, String set,
+                                  SortedSet<String> keys, boolean pair) {
+        for (String k : keys) {
+            Family f = Family.valueOf(k.substring(0, 2));
+            String a = k.substring(3);
+            el.computeIfAbsent(set + f.suffix(), x -> new TreeMap<>()).put(pair ? a + " . " + a : a, "");
+        }
+    }
+
+    private static SortedMap<String, SortedMap<String, String>> minus(NftUnit a, NftUnit b) {
+        SortedMap<String, SortedMap<String, String>> out = new TreeMap<>();
+        if (a == null) {
+            return out;
+        }
+        a.elements().forEach((m, e) -> e.forEach((k, v) -> {
+            String other = b == null ? null : b.elements().getOrDefault(m, new TreeMap<>()).get(k);
+            if (!v.equals(other)) {
+                out.computeIfAbsent(m, x -> new TreeMap<>()).put(k, v);
+            }
+        }));
+        return out;
+    }
+
+    private static String elementLine(String op, String map, Map<String, String> e) {
+        if (e.isEmpty()) {
+            return "";
+        }
+        List<String> items = new ArrayList<>();
+        // "delete element" takes keys only; a changed map value is a delete of the key plus an add.
+        e.forEach((k, v) -> items.add(v.isEmpty() || op.equals("delete") ? k : k + " : " + v));
+        return op + " element " + T + " " + map + " { " + String.join(", ", items) + " }\n";
+    }
+}
