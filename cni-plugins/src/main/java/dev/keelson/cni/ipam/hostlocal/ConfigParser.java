@@ -28,6 +28,10 @@ final class ConfigParser {
         } catch (JacksonException e) {
             throw new IpamException(IpamException.DECODE, "failed to decode network config: " + e.getOriginalMessage(), e);
         }
+        return parse(root);
+    }
+
+    static HostLocalConfig parse(JsonNode root) throws IpamException {
         if (root == null || !root.isObject()) {
             throw new IpamException(IpamException.DECODE, "network config is not a JSON object");
         }

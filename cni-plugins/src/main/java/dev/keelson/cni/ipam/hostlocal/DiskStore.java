@@ -50,6 +50,9 @@ final class DiskStore {
 
     /** Creates {@code dir} (and parents, mode 0755) if needed. */
     static DiskStore open(Path dir) throws IpamException {
+        if (Files.isDirectory(dir)) {
+            return new DiskStore(dir); // the usual case: one stat instead of mkdir attempts up the path
+        }
         try {
             Files.createDirectories(dir, DIR_MODE);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.keelson.cni.ipam.hostlocal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,11 @@ public record HostLocalConfig(String cniVersion, String name, List<RangeSet> ran
      *     {@code range set 0 overlaps with 1}, {@code no IP ranges specified} ...)
      */
     public static HostLocalConfig parse(String networkConfig) throws IpamException {
+        return ConfigParser.parse(networkConfig);
+    }
+
+    /** As {@link #parse(String)}, for a config the caller has already parsed (a main plugin's). */
+    public static HostLocalConfig parse(JsonNode networkConfig) throws IpamException {
         return ConfigParser.parse(networkConfig);
     }
 

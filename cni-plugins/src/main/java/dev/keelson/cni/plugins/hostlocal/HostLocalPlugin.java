@@ -122,10 +122,9 @@ public final class HostLocalPlugin implements Plugin {
     }
 
     private static HostLocalConfig config(Request request) {
-        String text = request.stdin() != null ? new String(request.stdin(), StandardCharsets.UTF_8)
-                : request.config().raw().toString();
         try {
-            return HostLocalConfig.parse(text);
+            // The skeleton parsed stdin already; that tree is the config (not parsed twice).
+            return HostLocalConfig.parse(request.config().raw());
         } catch (IpamException e) {
             throw Translate.error(e);
         }
