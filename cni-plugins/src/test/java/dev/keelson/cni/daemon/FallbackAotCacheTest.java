@@ -165,6 +165,7 @@ class FallbackAotCacheTest {
         List<String> argv = new ArrayList<>(Files.readAllLines(cached.resolve(Installer.FALLBACK_FILE)));
         assertTrue(argv.contains("-XX:AOTCache=" + cached.resolve(AotCache.FILE_NAME)), argv.toString());
         argv.add(1, "-XX:AOTMode=on");
+        argv.add("loopback");
         Invocation v = Invocation.exec(argv, Map.of("CNI_COMMAND", "VERSION"), "");
         assertEquals(0, v.exit(), v.out() + v.err());
         assertTrue(v.out().startsWith("{\"cniVersion\":\"1.1.0\""), v.out());
