@@ -1,10 +1,13 @@
 package dev.keelson.cli;
 
+import dev.keelson.cni.daemon.AotCache;
 import dev.keelson.cni.daemon.CniDaemon;
 import dev.keelson.cni.daemon.Installer;
 import dev.keelson.cni.daemon.Plugins;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +32,7 @@ final class CniCommand {
 
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = "Install the client as DIR/<plugin> for each plugin, with the JVM fallback in DIR/"
-                    + Installer.FALLBACK_FILE + ".")
+                    + Installer.FALLBACK_FILE + " and its AOT cache in DIR/" + AotCache.FILE_NAME + ".")
     static final class Install implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/opt/cni/bin",
                 description = "CNI bin directory (default: ${DEFAULT-VALUE}).")
@@ -37,6 +40,9 @@ final class CniCommand {
         @Option(names = "--plugins", paramLabel = "NAMES", split = ",", defaultValue = "loopback,host-local,bridge",
                 description = "Plugins to install (default: ${DEFAULT-VALUE}).")
         List<String> plugins;
+        @Option(names = "--no-aot-cache", description = "Do not train an AOT cache for the JVM fallback "
+                + "(the training runs plugins in two throwaway network namespaces for a few seconds).")
+        boolean noAotCache;
         @Spec
         CommandSpec spec;
 
@@ -53,8 +59,20 @@ final class CniCommand {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
+            Path cache = null;
+            if (!noAotCache) {
+                long t0 = System.nanoTime();
+                try {
+                    cache = AotCache.create(java, classPath, dir);
+                    out.printf("AOT cache %s (%.1f MB, trained in %.1f s)%n", cache,
+                            Files.size(cache) / 1e6, (System.nanoTime() - t0) / 1e9);
+                } catch (IOException e) {
+                    // The fallback still works without a cache, only slower: say so and go on.
+                    spec.commandLine().getErr().println("keelson cni install: no AOT cache for the fallback: " + e.getMessage());
+                }
+            }
             for (Path p : Installer.install(Libexec.program("keelson-cni-client"), dir, plugins,
-                    Installer.fallbackCommand(java, classPath))) {
+                    Installer.fallbackCommand(java, classPath, cache))) {
                 out.println("installed " + p);
             }
             return 0;

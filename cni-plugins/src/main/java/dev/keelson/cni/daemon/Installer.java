@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Installs the native client once per plugin name into a CNI bin directory, with the sidecar
  * {@code .keelson-fallback} the client reads when the daemon is down: the java command line, one
- * argument per line, to which the client appends the plugin name ({@link PluginMain}).
+ * argument per line, to which the client appends the plugin name ({@link PluginMain}). The
+ * fallback names the AOT cache made by {@link AotCache} when there is one.
  */
 public final class Installer {
     /** The sidecar's file name (the client looks for it next to itself). */
@@ -52,12 +53,35 @@ public final class Installer {
     }
 
     /**
-     * The command line of a JVM like the running one for the fallback: the same java, class path
-     * and native access, tuned for a short run (SerialGC, C1 only, CDS), ending in
-     * {@link PluginMain}.
+     * The fallback JVM's flags, shared by its training run ({@link AotCache}) because an AOT cache
+     * only fits the flags it was made with: SerialGC and C1 only for a short run; every JVM log
+     * line and VM message on stderr (the JVM's default is stdout, where the runtime expects only
+     * the plugin's JSON; a cache that does not fit is reported that way).
+     */
+    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr",
+            "--enable-native-access=ALL-UNNAMED");
+
+    /**
+     * The command line of a JVM like the running one for the fallback, without an AOT cache (the
+     * JDK's default CDS archive only).
      */
     public static List<String> fallbackCommand(String java, String classPath) {
-        return List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, PluginMain.class.getName());
+        return fallbackCommand(java, classPath, null);
+    }
+
+    /**
+     * The command line of a JVM like the running one for the fallback: the same java and class
+     * path, {@link #JVM_FLAGS}, {@code -XX:AOTCache=aotCache} when a cache is given (else the
+     * default CDS archive), ending in {@link PluginMain}. A cache that does not fit is ignored by
+     * the JVM (AOTMode auto), so the fallback works without it, only slower.
+     */
+    public static List<String> fallbackCommand(String java, String classPath, Path aotCache) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(JVM_FLAGS);
+        argv.add(aotCache == null ? "-Xshare:auto" : "-XX:AOTCache=" + aotCache.toAbsolutePath());
+        argv.addAll(List.of("-cp", classPath, PluginMain.class.getName()));
+        return List.copyOf(argv);
     }
 }

@@ -28,13 +28,16 @@ import java.util.Map;
  * env vars (4, or 3 for an empty container ID) ─ CNI_COMMAND unset: banner on stderr, exit 0
  * stdin config (6 bad JSON, 7 missing/invalid name)      ─ not for VERSION
  * version (1 unsupported; CHECK needs ≥ 0.4.0, STATUS/GC ≥ 1.1.0)
+ * prevResult on ADD/CHECK (1 unknown result version, 6 malformed)
  * verb ─ result printed for the config's version, or the error JSON; exit 0 / 1
  * </pre>
  *
  * Deliberate differences from reference v1.1.1: STATUS and GC are implemented; an unknown verb
  * is "unknown CNI_COMMAND" (code 4) as in current libcni; results are converted to the config's
  * version properly (the reference prints a 1.0.0-shaped result for 0.1.0–0.3.1 configs); errors
- * carry the config's {@code cniVersion} once the config is known (the spec's error format).
+ * carry the config's {@code cniVersion} once the config is known (the spec's error format); a
+ * prevResult of an unknown version is code 1 "unsupported CNI result version" up front (the
+ * reference reports it, if at all, as code 999 from the plugin).
  */
 public final class Skeleton {
     private final Plugin plugin;
@@ -91,6 +94,12 @@ public final class Skeleton {
                     env.getOrDefault("CNI_IFNAME", ""), env.getOrDefault("CNI_ARGS", ""),
                     Request.splitPath(env.get("CNI_PATH")), config, stdin);
             SpecVersion version = checkVersion(cmd, config);
+            if ((cmd == Command.ADD || cmd == Command.CHECK) && config.rawPrevResult() != null) {
+                // Before any work: a prevResult of an unknown version is code 1, a malformed one 6,
+                // whether or not the plugin reads it (loopback does not; bridge's CHECK would
+                // otherwise fail later on an unrelated symptom). DEL stays best-effort.
+                config.prevResult();
+            }
             dispatch(req, version, env, out);
             return 0;
         } catch (CniException e) {

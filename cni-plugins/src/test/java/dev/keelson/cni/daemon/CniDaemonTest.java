@@ -226,10 +226,10 @@ class CniDaemonTest {
     void unknownPluginAndForeignNamespaceAreAnsweredAsCniErrors() throws IOException {
         NetNamespace self = NetNamespace.home();
         long pid = ProcessHandle.current().pid();
-        Protocol.Reply unknown = call(new Protocol.Call((int) pid, self.id().device(), self.id().inode(), "ptp",
+        Protocol.Reply unknown = call(new Protocol.Call((int) pid, self.id().device(), self.id().inode(), "flannel",
                 Map.of("CNI_COMMAND", "VERSION"), new byte[0]));
         assertEquals(1, unknown.exitCode());
-        assertTrue(new String(unknown.stdout(), StandardCharsets.UTF_8).contains("keelson has no CNI plugin \\\"ptp\\\""));
+        assertTrue(new String(unknown.stdout(), StandardCharsets.UTF_8).contains("keelson has no CNI plugin \\\"flannel\\\""));
         // A pid whose namespace is not the one claimed (another pid namespace, or a reused pid).
         Protocol.Reply foreign = call(new Protocol.Call((int) pid, self.id().device(), caller.inode(), "loopback",
                 Map.of("CNI_COMMAND", "VERSION"), new byte[0]));
