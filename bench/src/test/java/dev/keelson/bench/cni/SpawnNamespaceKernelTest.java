@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 @KernelTest
 class SpawnNamespaceKernelTest {
     private static final Path ROOT = Path.of("/run/keelson/spawn-ns-test");
+    private static final Path LOGS = Path.of("/run/keelson/spawn-ns-test-logs");
     private static final Path SH = Path.of("/bin/sh");
     private NetNamespace node;
     private final List<Process> started = new ArrayList<>();
@@ -36,7 +37,7 @@ class SpawnNamespaceKernelTest {
     @BeforeEach
     void node() throws IOException {
         node = NetnsDirectory.of(ROOT).create("node");
-        Files.createDirectories(ROOT.resolve("logs"));
+        Files.createDirectories(LOGS);
     }
 
     @AfterEach
@@ -46,13 +47,12 @@ class SpawnNamespaceKernelTest {
             p.waitFor();
         }
         NetnsDirectory.of(ROOT).destroy();
-        try (var s = Files.list(ROOT.resolve("logs"))) {
+        try (var s = Files.list(LOGS)) {
             for (Path p : s.toList()) {
                 Files.delete(p);
             }
         }
-        Files.delete(ROOT.resolve("logs"));
-        Files.deleteIfExists(ROOT);
+        Files.delete(LOGS);
     }
 
     /** The namespace inode a child reports for itself: {@code readlink /proc/self/ns/net} is {@code net:[INODE]}. */
@@ -64,7 +64,7 @@ class SpawnNamespaceKernelTest {
     }
 
     private Spawner spawner() throws IOException {
-        return Spawner.start(BenchPrograms.floorProgram(CniBench.SPAWNER_PROGRAM), node, ROOT.resolve("logs/spawner.log"),
+        return Spawner.start(BenchPrograms.floorProgram(CniBench.SPAWNER_PROGRAM), node, LOGS.resolve("spawner.log"),
                 started::add);
     }
 
@@ -86,7 +86,7 @@ class SpawnNamespaceKernelTest {
     void theSpawnerRunsPluginsInTheNodeNamespaceWithTheirEnvAndStdin() throws Exception {
         // "plugins" that print their namespace, or a variable, to a file named by the call; the
         // spawner reports stdout's size, so the printed text's length is checked too
-        Path out = ROOT.resolve("logs/out");
+        Path out = LOGS.resolve("out");
         String ns = "readlink /proc/self/ns/net > " + out + "; printf 12345\n";
         try (Spawner s = spawner()) {
             List<Spawner.Reply> r = s.run(1, List.of(sh(ns, 0), sh("printf \"$CNI_COMMAND\"; exit 3\n", 3)));
