@@ -3,13 +3,20 @@
  * macvlan) plugin cannot avoid, made from C with nothing around them: no config parsing, no IPAM,
  * no result, no process start.
  *
- *   keelson-cni-floor MODE NODE_NS LOWER PREFIX WORKERS POD_NS...
+ *   keelson-cni-floor MODE NODE_NS LOWER PREFIX POD_NS...
  *
  * MODE is "veth" (what a bridge ADD needs; LOWER is the bridge) or "macvlan" (LOWER is the
- * master). The program enters NODE_NS (a pin path) and, with WORKERS threads taking pods in turn,
- * first ADDs every pod, then DELs every pod. Pod i gets the address PREFIX.x.y/16 (x.y = i + 2) and
- * a default route via PREFIX.0.1. Each ADD and each DEL is timed with CLOCK_MONOTONIC; one line per
- * pod is printed at the end: "<add ns> <del ns>". Exit 1 with a message on any failure.
+ * master). The program enters NODE_NS (a pin path), then reads commands from stdin, one a line,
+ * until EOF:
+ *
+ *   add WORKERS I...     ADD pods I... (indexes into POD_NS...), WORKERS threads taking them in turn
+ *   del WORKERS I...     DEL them the same way
+ *
+ * and answers each command with one line per pod, in the order given: the call's duration in ns
+ * (CLOCK_MONOTONIC), stdout flushed. A long-lived process lets its caller interleave the floor's
+ * calls one by one with other contenders', so that all of them meet the same kernel conditions.
+ * Pod i gets the address PREFIX.x.y/16 (x.y = i + 2) and a default route via PREFIX.0.1. Exit 1
+ * with a message on any failure.
  *
  * ADD (timed as a whole):
  *   open POD_NS, setns into it, open a netlink socket there, setns back   (every plugin does this)
@@ -51,8 +58,6 @@ static unsigned lower_index;
 static const char *prefix;
 static char **pods;
 static long npods;
-static long long *add_ns, *del_ns;
-static atomic_long next_pod;
 
 static void die(const char *what, int err)
 {
@@ -245,19 +250,16 @@ static void configure_in_pod(int s, long i)
 
 static void add(int node_sock, long i)
 {
-	long long t0 = now_ns();
 	int fd = open_pod(i);
 	int s = pod_socket(fd);
 	create_in_pod(node_sock, i, fd);
 	configure_in_pod(s, i);
 	close(s);
 	close(fd);
-	add_ns[i] = now_ns() - t0;
 }
 
 static void del(long i)
 {
-	long long t0 = now_ns();
 	int fd = open_pod(i);
 	int s = pod_socket(fd);
 	close(fd);
@@ -267,42 +269,87 @@ static void del(long i)
 	attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
 	request(s, h, "RTM_DELLINK eth0", NULL);
 	close(s);
-	del_ns[i] = now_ns() - t0;
 }
 
-static pthread_barrier_t phase;
+static long *batch;
+static long nbatch;
+static atomic_long next_pod;
+static int del_mode;
+static long long *took;
 
-/* A worker: ADDs pods until none is left, waits for the others, then DELs in the same way. */
+/* A worker: takes the command's pods in turn, with a netlink socket of its own in the node namespace. */
 static void *worker(void *arg)
 {
 	(void)arg;
-	int node_sock = nl_socket();
-	for (long i; (i = atomic_fetch_add(&next_pod, 1)) < npods;)
-		add(node_sock, i);
-	if (pthread_barrier_wait(&phase) == PTHREAD_BARRIER_SERIAL_THREAD)
-		atomic_store(&next_pod, 0);
-	pthread_barrier_wait(&phase);
-	for (long i; (i = atomic_fetch_add(&next_pod, 1)) < npods;)
-		del(i);
-	close(node_sock);
+	int node_sock = del_mode ? -1 : nl_socket();
+	for (long k; (k = atomic_fetch_add(&next_pod, 1)) < nbatch;) {
+		long long t0 = now_ns();
+		if (del_mode)
+			del(batch[k]);
+		else
+			add(node_sock, batch[k]);
+		took[k] = now_ns() - t0;
+	}
+	if (node_sock >= 0)
+		close(node_sock);
 	return NULL;
+}
+
+/* One command line: "add|del WORKERS I...". */
+static void command(char *line)
+{
+	char *save;
+	char *verb = strtok_r(line, " \t\n", &save);
+	char *w = strtok_r(NULL, " \t\n", &save);
+	if (!verb || !w || (strcmp(verb, "add") && strcmp(verb, "del"))) {
+		fprintf(stderr, "keelson-cni-floor: expected \"add|del WORKERS I...\"\n");
+		exit(1);
+	}
+	del_mode = !strcmp(verb, "del");
+	long workers = atol(w);
+	if (workers < 1 || workers > 64) {
+		fprintf(stderr, "keelson-cni-floor: WORKERS must be 1..64\n");
+		exit(1);
+	}
+	nbatch = 0;
+	for (char *t; (t = strtok_r(NULL, " \t\n", &save));) {
+		char *end;
+		long i = strtol(t, &end, 10);
+		if (*end || i < 0 || i >= npods) {
+			fprintf(stderr, "keelson-cni-floor: no pod \"%s\" (0..%ld)\n", t, npods - 1);
+			exit(1);
+		}
+		batch[nbatch++] = i;
+	}
+	atomic_store(&next_pod, 0);
+	if (workers == 1) {
+		worker(NULL);
+	} else {
+		pthread_t t[64];
+		for (long k = 0; k < workers; k++) {
+			int e = pthread_create(&t[k], NULL, worker, NULL);
+			if (e)
+				die("pthread_create", e);
+		}
+		for (long k = 0; k < workers; k++)
+			pthread_join(t[k], NULL);
+	}
+	for (long k = 0; k < nbatch; k++)
+		printf("%lld\n", took[k]);
+	if (fflush(stdout) != 0)
+		die("writing stdout", errno);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 7 || (strcmp(argv[1], "veth") && strcmp(argv[1], "macvlan"))) {
-		fprintf(stderr, "usage: keelson-cni-floor veth|macvlan NODE_NS LOWER PREFIX WORKERS POD_NS...\n");
+	if (argc < 6 || (strcmp(argv[1], "veth") && strcmp(argv[1], "macvlan"))) {
+		fprintf(stderr, "usage: keelson-cni-floor veth|macvlan NODE_NS LOWER PREFIX POD_NS... < commands\n");
 		return 2;
 	}
 	macvlan_mode = !strcmp(argv[1], "macvlan");
 	prefix = argv[4];
-	long workers = atol(argv[5]);
-	pods = argv + 6;
-	npods = argc - 6;
-	if (workers < 1 || workers > 64) {
-		fprintf(stderr, "keelson-cni-floor: WORKERS must be 1..64\n");
-		return 2;
-	}
+	pods = argv + 5;
+	npods = argc - 5;
 	if (npods > 60000) {
 		fprintf(stderr, "keelson-cni-floor: at most 60000 pods\n");
 		return 2;
@@ -314,20 +361,14 @@ int main(int argc, char **argv)
 	lower_index = if_nametoindex(argv[3]);
 	if (!lower_index)
 		die("finding LOWER in NODE_NS", errno);
-	add_ns = calloc(npods, sizeof *add_ns);
-	del_ns = calloc(npods, sizeof *del_ns);
-	if (!add_ns || !del_ns)
+	batch = calloc(npods, sizeof *batch);
+	took = calloc(npods, sizeof *took);
+	if (!batch || !took)
 		die("calloc", errno);
-	pthread_barrier_init(&phase, NULL, (unsigned)workers);
-	pthread_t t[64];
-	for (long w = 0; w < workers; w++) {
-		int e = pthread_create(&t[w], NULL, worker, NULL);
-		if (e)
-			die("pthread_create", e);
-	}
-	for (long w = 0; w < workers; w++)
-		pthread_join(t[w], NULL);
-	for (long i = 0; i < npods; i++)
-		printf("%lld %lld\n", add_ns[i], del_ns[i]);
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, stdin) > 0)
+		command(line);
+	free(line);
 	return 0;
 }

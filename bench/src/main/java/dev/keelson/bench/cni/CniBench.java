@@ -11,7 +11,6 @@ import dev.keelson.bench.cni.Lineup.Entry;
 import dev.keelson.bench.cni.Lineup.Kind;
 import dev.keelson.bench.cni.Lineup.Scenario;
 import dev.keelson.cni.daemon.Installer;
-import dev.keelson.cni.daemon.Plugins;
 import dev.keelson.cni.plugins.bridge.BridgePlugin;
 import dev.keelson.cni.plugins.macvlan.MacvlanPlugin;
 import dev.keelson.cni.skel.Skeleton;
@@ -36,11 +35,13 @@ import java.util.TreeSet;
  * run: the reference plugins (containernetworking/plugins, exec'd from /usr/lib/cni), Keelson's
  * exec'd through the fast path (the thin client that {@code keelson cni install} places, talking to
  * a warm daemon), Keelson's in-process, and the kernel floor (the unavoidable netlink requests, in
- * C). First one call at a time, then several workers at once; the contenders take turns round by
- * round.
+ * C). Exec'd calls are spawned and timed by a lean C spawner ({@link Spawner}), whose own floor — a
+ * bare {@code /bin/true} — is measured alongside. First one call at a time, then several workers
+ * at once; the contenders' calls are interleaved one by one (in the parallel phase batch by batch),
+ * the order rotating.
  *
- * <p>Safety: all host-side work happens in a "node" namespace made for the run. Plugins are exec'd,
- * and the daemon started, from threads inside it (a child process starts in its parent thread's
+ * <p>Safety: all host-side work happens in a "node" namespace made for the run. Plugins are exec'd by
+ * a spawner that enters it, and the daemon and the C helpers are started from threads inside it (a child process starts in its parent thread's
  * namespace); in-process plugins run on such threads. This JVM's own namespace is read before and
  * after the run, and a link that appeared there fails the run. See {@link Site} for what is made
  * and how it is removed.
@@ -52,7 +53,9 @@ public final class CniBench implements BenchArea {
     static final String CLIENT_PROGRAM = "keelson-cni-client";
     static final Path REFERENCE_DIR = Path.of("/usr/lib/cni");
     static final String FLOOR_BRIDGE = new Entry(Scenario.BRIDGE, Kind.FLOOR).lower();
-    private static final int SPAWNS_PER_ROUND = 10;
+    static final String SPAWNER_PROGRAM = "keelson-cni-exec";
+    static final String SPAWN_LABEL = "spawn floor (/bin/true via keelson-cni-exec)";
+    private static final Path TRUE = Path.of("/bin/true");
 
     private final CniPlan fixedPlan;
     private final Path root;
@@ -81,6 +84,7 @@ public final class CniBench implements BenchArea {
     public BenchReport run(BenchOptions options, PrintStream progress) throws Exception {
         CniPlan plan = fixedPlan != null ? fixedPlan : CniPlan.of(options.quick());
         Path floor = BenchPrograms.floorProgram(FLOOR_PROGRAM);
+        Path spawner = BenchPrograms.floorProgram(SPAWNER_PROGRAM);
         Path client = clientProgram();
         for (String p : List.of("bridge", "macvlan", "host-local")) {
             if (!Files.isExecutable(REFERENCE_DIR.resolve(p))) {
@@ -90,34 +94,29 @@ public final class CniBench implements BenchArea {
         }
         Set<String> hostBefore = ownLinks();
         Results results;
-        List<String> notes = new ArrayList<>();
         try (Site site = Site.open(root.resolve("bench-cni-" + ProcessHandle.current().pid()))) {
-            results = measure(plan, site, floor, client, notes, progress);
+            results = measure(plan, site, floor, spawner, client, progress);
         }
         Set<String> appeared = new TreeSet<>(ownLinks());
         appeared.removeAll(hostBefore);
         if (!appeared.isEmpty()) {
             throw new IllegalStateException("links appeared in this JVM's own network namespace during the run: " + appeared);
         }
-        return CniReport.build(plan, results, notes);
+        return CniReport.build(plan, results);
     }
 
-    /** What a run measured: each contender's timings and the cost of a bare process spawn. */
-    record Results(Map<Entry, Timings> timings, Samples spawn) {
+    /**
+     * What a run measured: each contender's timings, and the spawner's own floor (a bare
+     * {@code /bin/true} spawned and reaped by keelson-cni-exec, interleaved with the others).
+     */
+    record Results(Map<Entry, Timings> timings, Timings spawn) {
     }
 
-    private static Results measure(CniPlan plan, Site site, Path floor, Path client, List<String> notes, PrintStream progress)
-            throws Exception {
-        boolean macvlanServed = Plugins.find("macvlan").isPresent();
-        List<String> installed = new ArrayList<>(List.of("bridge", "host-local"));
-        if (macvlanServed) {
-            installed.add("macvlan");
-        } else {
-            notes.add("macvlan keelson exec'd: not measured — the daemon does not serve macvlan yet"
-                    + " (dev.keelson.cni.daemon.Plugins has no entry for it)");
-        }
+    private static Results measure(CniPlan plan, Site site, Path floor, Path spawnerProgram, Path client,
+                                   PrintStream progress) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Installer.install(client, site.bin(), installed, Installer.fallbackCommand(java, System.getProperty("java.class.path")));
+        Installer.install(client, site.bin(), List.of("bridge", "macvlan", "host-local"),
+                Installer.fallbackCommand(java, System.getProperty("java.class.path")));
 
         List<String> masters = new ArrayList<>();
         for (Kind k : Kind.values()) {
@@ -126,53 +125,82 @@ public final class CniBench implements BenchArea {
         site.prepareNode(FLOOR_BRIDGE, masters);
         progress.println("cni: starting the Keelson CNI daemon (a JVM in the node namespace)");
         site.startDaemon();
+        Spawner spawner = Spawner.start(spawnerProgram, site.node(), site.log("spawner"), site::track);
 
-        Map<Entry, Contender> contenders = new LinkedHashMap<>();
-        for (Scenario s : Scenario.values()) {
-            for (Kind k : Kind.values()) {
-                Entry e = new Entry(s, k);
-                Contender c = contender(e, site, floor, macvlanServed);
-                if (c != null) {
-                    contenders.put(e, c);
-                }
-            }
-        }
-        progress.println("cni: making " + contenders.size() * plan.poolSize() + " pod namespaces ("
-                + contenders.size() + " contenders × " + plan.poolSize() + ")");
         Map<Entry, List<Pod>> pools = new LinkedHashMap<>();
-        for (Entry e : contenders.keySet()) {
+        for (Entry e : entries()) {
+            pools.put(e, null);
+        }
+        progress.println("cni: making " + (pools.size() + 1) * plan.poolSize() + " pod namespaces ("
+                + (pools.size() + 1) + " contenders × " + plan.poolSize() + ")");
+        for (Entry e : pools.keySet()) {
             pools.put(e, site.pods(e.id(), plan.poolSize()));
         }
+        List<Pod> spawnPods = site.pods("kbench-spawn", plan.poolSize());
 
-        Progress line = Progress.on(progress);
-        for (Map.Entry<Entry, Contender> c : contenders.entrySet()) {
-            boolean ours = c.getKey().kind() == Kind.EXEC || c.getKey().kind() == Kind.IN_PROCESS;
-            int pairs = c.getKey().kind() == Kind.FLOOR ? plan.poolSize() : ours ? plan.oursWarmup() : plan.refWarmup();
-            line.update("cni: warm-up: " + pairs + " ADD/DEL pairs of " + c.getValue().label());
-            c.getValue().warmUp(pools.get(c.getKey()), pairs, plan.workers());
-        }
-        line.end();
-
+        // The lineup, in a fixed order that each round rotates: contenders, then the spawn floor.
+        List<Contender> lineup = new ArrayList<>();
+        List<List<Pod>> lineupPods = new ArrayList<>();
+        List<Timings> lineupTimings = new ArrayList<>();
         Map<Entry, Timings> timings = new LinkedHashMap<>();
-        contenders.keySet().forEach(e -> timings.put(e, new Timings()));
-        Samples spawn = new Samples();
-        List<Entry> order = new ArrayList<>(contenders.keySet());
-        for (Phase phase : Phase.values()) {
-            int rounds = plan.rounds(phase);
-            for (int r = 0; r < rounds; r++) {
-                int n = plan.batchOf(phase, r);
-                for (int k = 0; k < order.size(); k++) {
-                    Entry e = order.get((r + k) % order.size());
-                    line.update("cni: " + phase.label + " round " + (r + 1) + "/" + rounds + ": " + n + " ADD+DEL, "
-                            + plan.workersOf(phase) + " worker(s), " + contenders.get(e).label());
-                    contenders.get(e).batch(pools.get(e).subList(0, n), plan.workersOf(phase),
-                            timings.get(e).add(phase), timings.get(e).del(phase));
-                }
-                if (phase == Phase.SEQUENTIAL) {
-                    spawnBaseline(site, spawn);
-                }
+        Timings spawn = new Timings();
+        try {
+            for (Map.Entry<Entry, List<Pod>> e : pools.entrySet()) {
+                lineup.add(contender(e.getKey(), site, floor, spawner, e.getValue()));
+                lineupPods.add(e.getValue());
+                Timings t = new Timings();
+                timings.put(e.getKey(), t);
+                lineupTimings.add(t);
+            }
+            lineup.add(ExecContender.bare(SPAWN_LABEL, spawner, TRUE));
+            lineupPods.add(spawnPods);
+            lineupTimings.add(spawn);
+
+            Progress line = Progress.on(progress);
+            for (int c = 0; c < lineup.size(); c++) {
+                Entry e = c < timings.size() ? List.copyOf(timings.keySet()).get(c) : null;
+                int pairs = e == null || e.kind() == Kind.FLOOR ? plan.poolSize()
+                        : e.kind() == Kind.REFERENCE ? plan.refWarmup() : plan.oursWarmup();
+                line.update("cni: warm-up: " + pairs + " ADD/DEL pairs of " + lineup.get(c).label());
+                lineup.get(c).warmUp(lineupPods.get(c), pairs, plan.workers());
             }
             line.end();
+
+            int n = lineup.size();
+            for (Phase phase : Phase.values()) {
+                int rounds = plan.rounds(phase);
+                int workers = plan.workersOf(phase);
+                for (int r = 0; r < rounds; r++) {
+                    int batch = plan.batchOf(phase, r);
+                    line.update("cni: " + phase.label + " round " + (r + 1) + "/" + rounds + ": " + batch + " ADD+DEL per contender, "
+                            + workers + " worker(s)");
+                    // Sequential: call by call — pod i's ADD by every contender in turn, then the next
+                    // pod's; then the DELs likewise. Parallel: every contender's batch of W at once, in
+                    // turn. The order rotates with every step, so that the kernel's deferred teardown
+                    // and the machine's noise fall on all contenders alike.
+                    int steps = workers == 1 ? batch : 1;
+                    for (boolean add : new boolean[] {true, false}) {
+                        for (int s = 0; s < steps; s++) {
+                            for (int k = 0; k < n; k++) {
+                                int c = (r * steps + s + k) % n;
+                                List<Pod> pool = lineupPods.get(c);
+                                List<Pod> pods = workers == 1 ? List.of(pool.get(s)) : pool.subList(0, batch);
+                                Contender who = lineup.get(c);
+                                Samples into = add ? lineupTimings.get(c).add(phase) : lineupTimings.get(c).del(phase);
+                                for (long v : add ? who.add(pods, workers) : who.del(pods, workers)) {
+                                    into.add(v);
+                                }
+                            }
+                        }
+                    }
+                }
+                line.end();
+            }
+        } finally {
+            for (Contender c : lineup) {
+                c.close();
+            }
+            spawner.close();
         }
         if (!site.daemonAlive()) {
             throw new IOException("the Keelson CNI daemon died during the run: the exec'd figures would be the JVM fallback's");
@@ -180,23 +208,34 @@ public final class CniBench implements BenchArea {
         return new Results(timings, spawn);
     }
 
-    private static Contender contender(Entry e, Site site, Path floor, boolean macvlanServed) {
+    /** Every contender: each scenario × kind, but the floor has no ipMasq variant. */
+    static List<Entry> entries() {
+        List<Entry> list = new ArrayList<>();
+        for (Scenario s : Scenario.values()) {
+            for (Kind k : Kind.values()) {
+                if (!(s == Scenario.MASQ && k == Kind.FLOOR)) {
+                    list.add(new Entry(s, k));
+                }
+            }
+        }
+        return list;
+    }
+
+    private static Contender contender(Entry e, Site site, Path floor, Spawner spawner, List<Pod> pool) {
         String config = e.config(site.dataDir(e.id()).toString());
         Map<String, String> base = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         return switch (e.kind()) {
-            case REFERENCE -> new PluginContender(e.label(), site.node(), config,
-                    Invoker.exec(REFERENCE_DIR.resolve(pluginOf(e)), withEnv(base, "CNI_PATH", REFERENCE_DIR.toString())), e.id());
-            case EXEC -> e.scenario() == Scenario.MACVLAN && !macvlanServed ? null
-                    : new PluginContender(e.label(), site.node(), config, Invoker.exec(site.bin().resolve(pluginOf(e)),
-                            withEnv(withEnv(base, "CNI_PATH", site.bin().toString()), "KEELSON_CNI_SOCKET", site.socket().toString())),
-                            e.id());
-            case IN_PROCESS -> new PluginContender(e.label(), site.node(), config, Invoker.inProcess(
+            case REFERENCE -> new ExecContender(e.label(), spawner, REFERENCE_DIR.resolve(pluginOf(e)),
+                    withEnv(base, "CNI_PATH", REFERENCE_DIR.toString()), config, e.id());
+            case EXEC -> new ExecContender(e.label(), spawner, site.bin().resolve(pluginOf(e)),
+                    withEnv(withEnv(base, "CNI_PATH", site.bin().toString()), "KEELSON_CNI_SOCKET", site.socket().toString()),
+                    config, e.id());
+            case IN_PROCESS -> new InProcessContender(e.label(), site.node(), config,
                     e.scenario() == Scenario.MACVLAN ? new Skeleton(new MacvlanPlugin(), MacvlanPlugin.ABOUT)
                             : new Skeleton(new BridgePlugin(), BridgePlugin.ABOUT),
-                    withEnv(base, "CNI_PATH", site.bin().toString())), e.id());
-            case FLOOR -> e.scenario() == Scenario.MASQ ? null
-                    : new FloorContender(e.label(), floor, e.scenario() == Scenario.MACVLAN ? "macvlan" : "veth", site.node(),
-                            e.lower(), e.prefix(), site::floorProcess);
+                    withEnv(base, "CNI_PATH", site.bin().toString()), e.id());
+            case FLOOR -> new FloorContender(e.label(), floor, e.scenario() == Scenario.MACVLAN ? "macvlan" : "veth",
+                    site.node(), e.lower(), e.prefix(), pool, site.log(e.id()), site::track);
         };
     }
 
@@ -208,18 +247,6 @@ public final class CniBench implements BenchArea {
         Map<String, String> m = new LinkedHashMap<>(env);
         m.put(key, value);
         return Map.copyOf(m);
-    }
-
-    /** What every exec'd call pays before the plugin runs: spawning {@code /bin/true} from the node namespace. */
-    private static void spawnBaseline(Site site, Samples spawn) throws Exception {
-        Invoker t = Invoker.exec(Path.of("/bin/true"), Map.of());
-        for (int i = 0; i < SPAWNS_PER_ROUND; i++) {
-            spawn.add(site.node().run(() -> {
-                long t0 = System.nanoTime();
-                t.call(Map.of(), new byte[0]);
-                return System.nanoTime() - t0;
-            }));
-        }
     }
 
     /** The thin client: {@code keelson.libexec} (bin/keelson and the test build set it). */

@@ -1,18 +1,21 @@
 package dev.keelson.bench.cni;
 
-import dev.keelson.bench.Samples;
 import java.util.List;
 
-/** One way of attaching pods to a network (a plugin exec'd or in-process, or the C floor), timed call by call. */
-interface Contender {
+/**
+ * One way of attaching pods to a network (a plugin exec'd or in-process, the C floor, or a bare
+ * spawn), timed call by call. ADD and DEL are separate steps so that a run can interleave the
+ * contenders' calls one by one and they all meet the same kernel conditions.
+ */
+interface Contender extends AutoCloseable {
     /** Who this is in progress lines and notes, e.g. {@code "bridge reference (exec'd)"}. */
     String label();
 
-    /**
-     * ADDs every pod of {@code pods}, then DELs every one, with {@code workers} callers at once,
-     * adding each call's duration to {@code add} and {@code del}. Afterwards the pods are empty again.
-     */
-    void batch(List<Pod> pods, int workers, Samples add, Samples del) throws Exception;
+    /** ADDs every pod of {@code pods}, {@code workers} callers at once; the durations in nanoseconds, by pod. */
+    long[] add(List<Pod> pods, int workers) throws Exception;
+
+    /** DELs every pod of {@code pods} (ADDed before), {@code workers} callers at once; the durations by pod. */
+    long[] del(List<Pod> pods, int workers) throws Exception;
 
     /**
      * Uncounted ADD/DEL pairs so that what is counted runs warm (the JIT, in this JVM and the
@@ -21,7 +24,14 @@ interface Contender {
      */
     default void warmUp(List<Pod> pods, int pairs, int workers) throws Exception {
         for (int done = 0; done < pairs; done += pods.size()) {
-            batch(pods.subList(0, Math.min(pods.size(), pairs - done)), workers, new Samples(), new Samples());
+            List<Pod> batch = pods.subList(0, Math.min(pods.size(), pairs - done));
+            add(batch, workers);
+            del(batch, workers);
         }
+    }
+
+    /** Ends what the contender keeps running (a C process); nothing by default. */
+    @Override
+    default void close() {
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,10 +26,10 @@ import java.util.stream.Stream;
  *   netns/kbench-XY-N  pod namespaces, made before anything is timed, reused once DEL emptied them
  *   data/              host-local data dirs, one per contender
  *   bin/               Keelson's client installed per plugin name (what `keelson cni install` does)
- *   sock/cni.sock      the daemon's socket; daemon.log its output
+ *   sock/cni.sock      the daemon's socket; daemon.log its output, *.log the C helpers' stderr
  * </pre>
  *
- * Closing ends the daemon and any floor process (by their PIDs), deletes every namespace — which
+ * Closing ends the daemon and the C helpers (floors, spawner) by their PIDs, deletes every namespace — which
  * takes every link, address, route and rule in them along — and removes DIR. A shutdown hook does
  * the same when the JVM is stopped (Ctrl-C, SIGTERM) during a run. Nothing is made in this JVM's
  * own network namespace.
@@ -40,7 +41,7 @@ final class Site implements AutoCloseable {
     private final List<NetNamespace> pods = new ArrayList<>();
     private final Thread hook = new Thread(this::remove, "keelson-bench-cni-cleanup");
     private volatile DaemonProcess daemon;
-    private volatile Process floor;
+    private final List<Process> helpers = new CopyOnWriteArrayList<>();
     /** The parent of DIR when this run made it (e.g. /run/keelson on a fresh machine), to remove it again if empty. */
     private final Path madeParent;
     private boolean removed;
@@ -126,9 +127,14 @@ final class Site implements AutoCloseable {
         return d != null && ProcessHandle.of(d.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** The floor process now running, to end if the run is interrupted. */
-    void floorProcess(Process p) {
-        floor = p;
+    /** A helper process now running (the C floor, the spawner), to end by its PID if the run is interrupted. */
+    void track(Process p) {
+        helpers.add(p);
+    }
+
+    /** Where a helper process's stderr goes. */
+    Path log(String name) {
+        return dir.resolve(name + ".log");
     }
 
     /** The pins under DIR/netns (for tests: all must be gone after a run). */
@@ -152,13 +158,14 @@ final class Site implements AutoCloseable {
         }
         removed = true;
         List<String> failures = new ArrayList<>();
-        Process f = floor;
-        if (f != null && f.isAlive()) {
-            f.destroyForcibly();
-            try {
-                f.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Process f : helpers) {
+            if (f.isAlive()) {
+                f.destroyForcibly();
+                try {
+                    f.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         DaemonProcess d = daemon;

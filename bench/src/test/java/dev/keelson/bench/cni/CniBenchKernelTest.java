@@ -50,7 +50,8 @@ class CniBenchKernelTest {
             }
         }
         for (String name : List.of("bridge ADD exec'd (seq)", "bridge DEL exec'd (seq)", "bridge ADD exec'd (par)",
-                "bridge DEL exec'd (par)", "bridge DEL exec'd vs floor (seq)")) {
+                "bridge DEL exec'd (par)", "bridge DEL exec'd vs floor (seq)", "macvlan ADD exec'd (seq)",
+                "macvlan DEL exec'd (par)")) {
             Figure f = r.figure(name).orElseThrow(() -> new AssertionError(name));
             assertTrue(f.keelson() > 0, f.toString());
             assertNotNull(f.peer(), f.toString());
@@ -61,9 +62,18 @@ class CniBenchKernelTest {
             Figure masq = r.figure(name).orElseThrow(() -> new AssertionError(name));
             assertTrue(Double.isFinite(masq.keelson()) && Double.isFinite(masq.peer()), masq.toString());
         }
+        assertTrue(Double.isFinite(r.figure("ipMasq extra ADD in-process (seq)").orElseThrow().keelson()));
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("bridge ipMasq reference (exec'd)") && !n.contains("NaN")),
                 r.notes().toString());
-        assertTrue(r.figure("process spawn from the JVM (/bin/true)").orElseThrow().keelson() > 0);
+        // the spawner's floor is there, and below every exec'd plugin call (each is a spawn and more)
+        for (String phase : List.of("seq", "par")) {
+            double spawn = r.figure(CniReport.SPAWN_FIGURE + " (" + phase + ")").orElseThrow().keelson();
+            assertTrue(spawn > 0, phase);
+            Figure ref = r.figure("bridge ADD exec'd (" + phase + ")").orElseThrow();
+            assertTrue(spawn < ref.peer() && spawn < ref.keelson(), spawn + " vs " + ref);
+        }
+        assertTrue(r.figures().stream().noneMatch(f -> f.name().contains("JVM")), "no JVM-spawned figure");
+        assertTrue(r.notes().stream().noneMatch(n -> n.contains("not measured")), r.notes().toString());
         assertFalse(r.targets().isEmpty());
         // every contender row of the notes table has numbers in all four columns
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("bridge reference (exec'd)") && !n.contains("NaN")), r.notes().toString());

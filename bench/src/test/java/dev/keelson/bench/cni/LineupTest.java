@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keelson.bench.Samples;
 import dev.keelson.bench.cni.Lineup.Entry;
 import dev.keelson.bench.cni.Lineup.Kind;
 import dev.keelson.bench.cni.Lineup.Scenario;
@@ -40,18 +39,32 @@ class LineupTest {
     }
 
     @Test
-    void floorLinesAreAddThenDelNanoseconds() throws IOException {
-        Samples add = new Samples();
-        Samples del = new Samples();
-        FloorContender.parse("1200 25000000", add, del);
-        assertEquals(1200, add.medianNanos());
-        assertEquals(25_000_000, del.medianNanos());
+    void floorLinesAreOneDurationInNanoseconds() throws IOException {
+        assertEquals(25_000_000, FloorContender.parse("25000000"));
+        assertEquals(1200, FloorContender.parse(" 1200\n"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "12", "1 2 3", "x 2"})
+    @ValueSource(strings = {"", "12 3", "x", "0", "-5"})
     void malformedFloorLinesAreRejected(String line) {
-        assertThrows(IOException.class, () -> FloorContender.parse(line, new Samples(), new Samples()));
+        assertThrows(IOException.class, () -> FloorContender.parse(line));
+    }
+
+    @Test
+    void spawnerLinesAreDurationExitAndStdoutBytes() throws IOException {
+        assertEquals(new Spawner.Reply(1_500_000, 0, 312), Spawner.Reply.parse("1500000 0 312"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1500000 0", "1 2 3 4", "a 0 1"})
+    void malformedSpawnerLinesAreRejected(String line) {
+        assertThrows(IOException.class, () -> Spawner.Reply.parse(line));
+    }
+
+    @Test
+    void theFloorHasNoIpMasqVariantAndEveryOtherPairIsInTheLineup() {
+        assertEquals(Scenario.values().length * Kind.values().length - 1, CniBench.entries().size());
+        assertTrue(CniBench.entries().stream().noneMatch(e -> e.scenario() == Scenario.MASQ && e.kind() == Kind.FLOOR));
     }
 
     @Test
