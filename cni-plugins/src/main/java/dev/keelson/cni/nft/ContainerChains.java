@@ -223,6 +223,11 @@ public final class ContainerChains {
         return out;
     }
 
+    /** Forgets that the base was sent through {@code nft}, so the next attach sends it again (tests). */
+    void forgetBase(Nftables nft) {
+        sent.forget(nft);
+    }
+
     /** Whether a container's chain exists (CHECK). */
     public boolean exists(Nftables nft, String chain) {
         return listing(nft, chain) != null;
