@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   table FAMILY NAME
  *     map M { type KEY : verdict }          elements  KEY : goto k-HASH
- *     chain base { hook …; … vmap @M }      the same for every container (rewritten on each ADD)
+ *     chain base { hook …; … vmap @M }      the same for every container (sent once per context)
  *     chain k-HASH {                         one per (network, container ID, ifname)
  *       comment "keelson net=… id=… if=…"
  *       … rule … comment "key M KEY"        every element pointing here is named by a rule comment
@@ -36,11 +37,16 @@ import java.util.regex.Pattern;
 public final class ContainerChains {
     private static final Pattern KEY_COMMENT = Pattern.compile("comment \"key (\\S+) ([^\"]+)\"");
     private static final int HASH_HEX = 20;
+    /** A container chain's head in {@code list table} output: its name and its comment line. */
+    private static final Pattern CHAIN_HEAD = Pattern.compile("\\tchain (k-[0-9a-f]+) \\{\\n\\t\\tcomment \"([^\"]*)\"");
+    /** The network in a chain comment; the " id=" after it proves the name was not cut short. */
+    private static final Pattern NET_FIELD = Pattern.compile(" net=(\\S+) id=");
 
     private final String family;
     private final String table;
     private final String baseCommands;
     private final List<String> quotedMaps;
+    private final SentBase sent = new SentBase();
 
     /**
      * A layout.
@@ -48,8 +54,8 @@ public final class ContainerChains {
      * @param family nftables family of the table ({@code inet}, {@code bridge}, …)
      * @param table the table's name
      * @param baseCommands idempotent commands that create the table, its maps and base chains
-     *     (each ADD re-runs them in its transaction: {@code add} of an existing object is a no-op,
-     *     and base chains are flushed and refilled)
+     *     ({@code add} of an existing object is a no-op, base chains are flushed and refilled);
+     *     sent with the first attach through each context, see {@link #attach}
      * @param quotedMaps maps whose keys are strings (ifname) and need quotes in element syntax
      */
     public ContainerChains(String family, String table, String baseCommands, List<String> quotedMaps) {
@@ -100,10 +106,21 @@ public final class ContainerChains {
      * Creates (or replaces) a container's chain with {@code rules} and points {@code elements} at
      * it, in one transaction. An element key already pointing at another chain (left by an
      * attachment whose DEL never ran) is taken over.
+     *
+     * <p>The base objects are sent with the first attach through a context and then no more: they
+     * are idempotent but cost about 0.5 ms of parsing and kernel work per transaction, most of an
+     * ADD's nftables time. If they have since been deleted behind our back ({@code nft flush
+     * ruleset}, {@code delete table}), the container-only transaction fails with ENOENT (its chain
+     * has no table, or its element no map), and it is retried once with the base. A rules-only
+     * {@code nft flush table} leaves the objects in place and is not noticed here; {@link #gc}
+     * always re-sends the base, so the next GC repairs it.
+     *
+     * @param extraBase more idempotent base commands this attach relies on (may be empty); they
+     *     are sent once per context like the base
      */
-    public void attach(Nftables nft, String chain, String comment, List<Rule> rules) {
+    public void attach(Nftables nft, String chain, String comment, List<Rule> rules, String extraBase) {
         String t = table();
-        StringBuilder b = new StringBuilder(512).append(baseCommands);
+        StringBuilder b = new StringBuilder(512);
         b.append("add chain ").append(t).append(' ').append(chain)
                 .append(" { comment \"").append(commentText(comment)).append("\"; }\n");
         b.append("flush chain ").append(t).append(' ').append(chain).append('\n');
@@ -117,6 +134,27 @@ public final class ContainerChains {
             b.append('\n');
         }
         String body = b.toString();
+        String base = baseCommands + extraBase;
+        boolean withBase = !sent.has(nft, base);
+        try {
+            attachOnce(nft, (withBase ? base : "") + body, chain, elements);
+        } catch (NftablesException e) {
+            if (withBase || !e.isNotFound()) {
+                throw e;
+            }
+            sent.forget(nft);
+            attachOnce(nft, base + body, chain, elements);
+        }
+        sent.remember(nft, base);
+    }
+
+    /** {@link #attach(Nftables, String, String, List, String)} with no extra base commands. */
+    public void attach(Nftables nft, String chain, String comment, List<Rule> rules) {
+        attach(nft, chain, comment, rules, "");
+    }
+
+    private void attachOnce(Nftables nft, String body, String chain, List<Element> elements) {
+        String t = table();
         StringBuilder adds = new StringBuilder();
         for (Element e : elements) {
             adds.append("add element ").append(t).append(' ').append(e.map())
@@ -140,6 +178,54 @@ public final class ContainerChains {
             }
             nft.run(replace.toString());
         }
+    }
+
+    /**
+     * GC: removes, with the elements that point at them, the container chains whose comment
+     * names {@code network} and whose name is not in {@code keep} (the chain names of the valid
+     * attachments). Chains of other networks, chains whose comment was cut short before the
+     * network's end, and the base chains are left alone. The base objects are re-sent first, so
+     * a table whose rules someone flushed works again afterwards.
+     *
+     * @return the names of the removed chains; empty when the table does not exist
+     */
+    public List<String> gc(Nftables nft, String network, Set<String> keep) {
+        String listing;
+        try {
+            listing = nft.run("list table " + table());
+        } catch (NftablesException e) {
+            if (e.isNotFound()) {
+                return List.of();
+            }
+            throw e;
+        }
+        nft.run(baseCommands);
+        sent.remember(nft, baseCommands);
+        List<String> removed = new ArrayList<>();
+        for (String chain : chainsOf(listing, network)) {
+            if (!keep.contains(chain) && detach(nft, chain)) {
+                removed.add(chain);
+            }
+        }
+        return removed;
+    }
+
+    /** The container chains ({@code k-…}) in a table listing whose comment says {@code net=network}. */
+    static List<String> chainsOf(String listing, String network) {
+        List<String> out = new ArrayList<>();
+        Matcher m = CHAIN_HEAD.matcher(listing);
+        while (m.find()) {
+            Matcher net = NET_FIELD.matcher(m.group(2));
+            if (net.find() && net.group(1).equals(network)) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    /** Forgets that the base was sent through {@code nft}, so the next attach sends it again (tests). */
+    void forgetBase(Nftables nft) {
+        sent.forget(nft);
     }
 
     /** Whether a container's chain exists (CHECK). */

@@ -2,9 +2,13 @@ package dev.keelson.cni.nft;
 
 import dev.keelson.cni.nft.ContainerChains.Element;
 import dev.keelson.cni.nft.ContainerChains.Rule;
+import dev.keelson.cni.spec.NetworkConfig;
 import dev.keelson.linux.nft.KeptContexts;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code ipMasq} for the bridge plugin: traffic from a container's addresses is masqueraded
@@ -89,6 +93,29 @@ public final class IpMasq {
         List<String> want = addresses.stream().map(a -> Prefix.parse(a).host()).sorted().toList();
         return Backend.run(nft -> CHAINS.recordedElements(nft, chain).stream().map(Element::key).sorted().toList()
                 .equals(want), () -> IptablesMasq.isSetUp(network, containerId));
+    }
+
+    /**
+     * GC (CNI 1.1): removes the masquerading of every attachment of {@code network} that is not
+     * among {@code valid} ({@code cni.dev/valid-attachments}), with its map elements. Other
+     * networks' chains are left alone. Without nftables (the iptables fallback) nothing is
+     * collected: the reference's iptables layout records no interface name to match on.
+     *
+     * @return the names of the removed chains
+     */
+    public static List<String> gc(String network, Collection<NetworkConfig.Attachment> valid) {
+        if (!NftSupport.usable()) {
+            return List.of();
+        }
+        Set<String> keep = new HashSet<>();
+        for (NetworkConfig.Attachment a : valid) {
+            keep.add(chainOf(network, nullToEmpty(a.containerID()), nullToEmpty(a.ifname())));
+        }
+        return KeptContexts.inCurrentNetns(nft -> CHAINS.gc(nft, network, keep));
+    }
+
+    static String nullToEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     static String chainOf(String network, String containerId, String ifName) {

@@ -2,8 +2,12 @@ package dev.keelson.cni.nft;
 
 import dev.keelson.cni.nft.ContainerChains.Element;
 import dev.keelson.cni.nft.ContainerChains.Rule;
+import dev.keelson.cni.spec.NetworkConfig;
 import dev.keelson.linux.nft.KeptContexts;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -82,6 +86,24 @@ public final class SpoofCheck {
         String chain = chainOf(network, containerId, ifName);
         return KeptContexts.inCurrentNetns(nft -> CHAINS.recordedElements(nft, chain))
                 .equals(List.of(new Element("ports", hostIfName)));
+    }
+
+    /**
+     * GC (CNI 1.1): removes the spoof check of every attachment of {@code network} that is not
+     * among {@code valid} ({@code cni.dev/valid-attachments}). Other networks' chains are left
+     * alone.
+     *
+     * @return the names of the removed chains
+     */
+    public static List<String> gc(String network, Collection<NetworkConfig.Attachment> valid) {
+        if (!NftSupport.usable()) {
+            return List.of();
+        }
+        Set<String> keep = new HashSet<>();
+        for (NetworkConfig.Attachment a : valid) {
+            keep.add(chainOf(network, IpMasq.nullToEmpty(a.containerID()), IpMasq.nullToEmpty(a.ifname())));
+        }
+        return KeptContexts.inCurrentNetns(nft -> CHAINS.gc(nft, network, keep));
     }
 
     static String chainOf(String network, String containerId, String ifName) {

@@ -1,11 +1,14 @@
 package dev.keelson.cni.plugins.bridge;
 
 import dev.keelson.cni.ipam.Ipam;
+import dev.keelson.cni.exec.PluginExec;
 import dev.keelson.cni.nft.IpMasq;
+import dev.keelson.cni.nft.NftSupport;
 import dev.keelson.cni.nft.SpoofCheck;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
+import dev.keelson.cni.plugins.hostlocal.HostLocalPlugin;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -25,9 +28,13 @@ import dev.keelson.netns.link.Links;
 import dev.keelson.netns.sysctl.IpFamily;
 import dev.keelson.netns.sysctl.Sysctls;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The {@code bridge} plugin, a drop-in for containernetworking/plugins' (v1.1.1): the container
@@ -48,6 +55,9 @@ import java.util.Optional;
  *      removed by container id and interface (no netns or prevResult needed) ─ IPAM DEL
  * CHECK IPAM CHECK ─ prevResult's bridge and container interface exist as ADD left them, with
  *      its addresses
+ * GC   spoof checks and masquerades of attachments not in cni.dev/valid-attachments removed ─
+ *      IPAM GC (1.1.0)
+ * STATUS code 50 when macspoofchk/ipMasq need nftables and it is unusable ─ IPAM STATUS (1.1.0)
  * </pre>
  *
  * Fields: those of v1.1.1 ({@code bridge}, {@code isGateway}, {@code isDefaultGateway},
@@ -246,6 +256,71 @@ public final class BridgePlugin implements Plugin {
                 }
             }
         }
+    }
+
+    /**
+     * GC (CNI 1.1): for every attachment of this network not in {@code cni.dev/valid-attachments},
+     * removes its spoof check and masquerading, then releases its IPAM addresses (rules first, so
+     * a released address never still carries a stale rule). Host veths need no collecting: the
+     * kernel deletes a veth pair when the pod's namespace goes.
+     */
+    @Override
+    public void gc(Request req) {
+        BridgeConfig.of(req.config());
+        String network = req.config().name();
+        List<NetworkConfig.Attachment> valid = req.config().validAttachments();
+        try {
+            SpoofCheck.gc(network, valid);
+            IpMasq.gc(network, valid);
+        } catch (RuntimeException e) {
+            throw new CniException(CniException.INTERNAL, "GC of the nftables rules of network \"" + network
+                    + "\" failed: " + e.getMessage(), "", e);
+        }
+        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.GC));
+    }
+
+    /**
+     * STATUS (CNI 1.1): the IPAM plugin's STATUS, and code 50 when {@code macspoofchk} or
+     * {@code ipMasq} is on and nftables cannot be used ({@code ipMasq} falls back to iptables
+     * when an {@code iptables-restore} is on PATH).
+     */
+    @Override
+    public void status(Request req) {
+        BridgeConfig conf = BridgeConfig.of(req.config());
+        Optional<String> nft = NftSupport.unusableReason();
+        if (nft.isPresent() && (conf.macSpoofCheck() || conf.ipMasq() && !iptablesRestorePresent())) {
+            throw new CniException(CniException.NOT_AVAILABLE, (conf.macSpoofCheck() ? "macspoofchk" : "ipMasq")
+                    + " cannot be set up: " + nft.get());
+        }
+        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.STATUS));
+    }
+
+    private static boolean iptablesRestorePresent() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        return java.util.Arrays.stream(path.split(":"))
+                .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "iptables-restore")));
+    }
+
+    /**
+     * IPAM GC or STATUS: host-local in-process; any other type exec'd from CNI_PATH with only
+     * CNI_COMMAND and CNI_PATH, as the spec passes these verbs (no container, netns or ifname).
+     * (Belongs in {@code Ipam} next to ADD/DEL/CHECK; kept here until that class grows them.)
+     */
+    private static void ipamVerb(Request req, String type, Request.Command verb) {
+        if (Ipam.HOST_LOCAL.equals(type)) {
+            HostLocalPlugin hostLocal = new HostLocalPlugin();
+            if (verb == Request.Command.GC) {
+                hostLocal.gc(req);
+            } else {
+                hostLocal.status(req);
+            }
+            return;
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("CNI_"));
+        env.put("CNI_COMMAND", verb.name());
+        env.put("CNI_PATH", req.path().stream().map(Path::toString).collect(Collectors.joining(":")));
+        PluginExec.exec(PluginExec.find(type, req.path()), env, req.stdin(), Duration.ofSeconds(60));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.keelson.cni.plugins.portmap;
 
+import dev.keelson.cni.nft.NftSupport;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -21,7 +22,9 @@ import java.util.Set;
  * <p>ADD needs a prevResult; it uses the first IPv4 and the first IPv6 address in it, as the
  * reference does, and passes the prevResult on. Without mappings it does nothing. DEL removes
  * everything by (network name, container ID) alone, so it is complete when the prevResult is
- * missing or the netns is gone, and idempotent. CHECK verifies the rules for the mappings.
+ * missing or the netns is gone, and idempotent. CHECK verifies the rules for the mappings. GC
+ * removes the rules of containers not among {@code cni.dev/valid-attachments}; STATUS is code 50
+ * when nftables is unusable.
  *
  * <p>Differences from the reference v1.1.1, on purpose: nftables instead of iptables; DEL never
  * leaks (the reference needs the prevResult to find its chains); {@code conditionsV4/V6} are
@@ -74,6 +77,34 @@ public final class PortmapPlugin implements Plugin {
             throw new CniException(CniException.INTERNAL, "port mappings of container " + request.containerId()
                     + " differ from the config: expected " + want.size() + " host ports, found " + have.size());
         }
+    }
+
+    /**
+     * GC (CNI 1.1): removes the host ports of every container of this network that has no
+     * attachment among {@code cni.dev/valid-attachments} (portmap's rules are per container, so
+     * any valid interface of a container keeps them).
+     */
+    @Override
+    public void gc(Request request) {
+        PortmapConfig.of(request.config());
+        List<String> ids = request.config().validAttachments().stream()
+                .map(a -> a.containerID() == null ? "" : a.containerID()).toList();
+        try {
+            PortmapRules.gc(request.config().name(), ids);
+        } catch (NftablesException e) {
+            throw new CniException(CniException.INTERNAL, "failed to collect port mappings: " + e.getMessage(), "", e);
+        } catch (NftablesUnavailableException e) {
+            // Without nftables nothing of ours can exist: nothing to collect.
+        }
+    }
+
+    /** STATUS (CNI 1.1): code 50 when nftables cannot be used here, saying why. */
+    @Override
+    public void status(Request request) {
+        PortmapConfig.of(request.config());
+        NftSupport.unusableReason().ifPresent(why -> {
+            throw new CniException(CniException.NOT_AVAILABLE, "portmap cannot set up host ports: " + why);
+        });
     }
 
     private static List<String> podAddresses(Result prev) {

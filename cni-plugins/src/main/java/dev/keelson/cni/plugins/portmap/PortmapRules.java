@@ -9,7 +9,10 @@ import dev.keelson.linux.nft.KeptContexts;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * portmap's rules on nftables: DNAT from host ports to a container, one map lookup per packet.
@@ -110,13 +113,24 @@ final class PortmapRules {
     static void apply(String network, String containerId, PortmapConfig cfg, List<String> podAddresses) {
         List<Rule> rules = rules(cfg, podAddresses);
         String chain = chainOf(network, containerId);
+        // The masquerade chain is base too: sent with the table once per context, not per ADD.
+        String extraBase = cfg.snat() ? masqueradeChain(cfg.markMasqBit()) : "";
         KeptContexts.inCurrentNetns(nft -> {
-            CHAINS.attach(nft, chain, "keelson portmap net=" + network + " id=" + containerId, rules);
-            if (cfg.snat()) {
-                nft.run(masqueradeChain(cfg.markMasqBit()));
-            }
+            CHAINS.attach(nft, chain, "keelson portmap net=" + network + " id=" + containerId, rules, extraBase);
             return null;
         });
+    }
+
+    /**
+     * GC: removes the host ports of every container of {@code network} whose ID is not among
+     * {@code validContainerIds}.
+     *
+     * @return the names of the removed chains
+     */
+    static List<String> gc(String network, Collection<String> validContainerIds) {
+        Set<String> keep = new HashSet<>();
+        validContainerIds.forEach(id -> keep.add(chainOf(network, id)));
+        return KeptContexts.inCurrentNetns(nft -> CHAINS.gc(nft, network, keep));
     }
 
     static boolean remove(String network, String containerId) {
