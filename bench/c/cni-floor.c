@@ -25,8 +25,16 @@
  *   macvlan: RTM_NEWLINK macvlan "eth0" on IFLA_LINK=master, created directly in the pod
  *            (IFLA_NET_NS_FD), mode bridge
  *   in the pod: RTM_GETLINK eth0 (its index), RTM_NEWADDR, RTM_NEWLINK up, RTM_NEWROUTE default
+ *   sysctls (what a plugin must write, as the reference does): veth: accept_ra=0 on the bridge and
+ *            the host end; in the pod (setns in and back) accept_dad=0 and arp_notify=1 on eth0
  * DEL (timed as a whole): open POD_NS, setns, socket, setns back, RTM_DELLINK "eth0" — the kernel
  * deletes the veth pair (or the macvlan) and waits for its RCU grace periods, which is the bulk.
+ *
+ * With KEELSON_FLOOR_DATA=DIR in the environment, ADD and DEL also make host-local's unavoidable
+ * file-system calls in DIR (its on-disk layout, which the reference and Keelson share): open and
+ * flock(LOCK_EX) "lock"; read every allocation record (the duplicate check the layout implies);
+ * ADD: create the address's file O_EXCL and write "<id>\r\neth0", rewrite last_reserved_ip.0;
+ * DEL: unlink the address's file.
  *
  * Layouts: linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/veth.h, linux/if_addr.h.
  */
@@ -46,7 +54,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +69,8 @@ static unsigned lower_index;
 static const char *prefix;
 static char **pods;
 static long npods;
+static const char *data_dir; /* KEELSON_FLOOR_DATA, or NULL */
+static char bridge_name[IFNAMSIZ];
 
 static void die(const char *what, int err)
 {
@@ -248,11 +261,86 @@ static void configure_in_pod(int s, long i)
 	request(s, h, "RTM_NEWROUTE default", NULL);
 }
 
+static void write_file(const char *path, const char *text, int flags)
+{
+	int f = open(path, O_WRONLY | O_CLOEXEC | flags, 0644);
+	if (f < 0)
+		die(path, errno);
+	if (write(f, text, strlen(text)) < 0)
+		die(path, errno);
+	close(f);
+}
+
+static void sysctl(const char *path, const char *value)
+{
+	int f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0)
+		return; /* as plugins: e.g. no IPv6 */
+	if (write(f, value, strlen(value)) < 0) {
+		/* ignored, as plugins do */
+	}
+	close(f);
+}
+
+/* host-local's calls: lock, read every record, then create (ADD) or unlink (DEL) pod i's record. */
+static void ipam(long i, int add)
+{
+	if (!data_dir)
+		return;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/lock", data_dir);
+	int lock = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0750);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		die("locking KEELSON_FLOOR_DATA/lock", errno);
+	DIR *d = opendir(data_dir);
+	if (!d)
+		die("opendir KEELSON_FLOOR_DATA", errno);
+	char buf[512];
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue; /* records are named by their address */
+		snprintf(path, sizeof path, "%s/%s", data_dir, e->d_name);
+		int f = open(path, O_RDONLY | O_CLOEXEC);
+		if (f >= 0) {
+			if (read(f, buf, sizeof buf) < 0)
+				die("reading a record", errno);
+			close(f);
+		}
+	}
+	closedir(d);
+	snprintf(path, sizeof path, "%s/%s.%ld.%ld", data_dir, prefix, (i + 2) >> 8, (i + 2) & 255);
+	if (add) {
+		char record[64];
+		snprintf(record, sizeof record, "floor%ld\r\n%s", i, IFNAME);
+		write_file(path, record, O_CREAT | O_EXCL);
+		char cursor[4096];
+		snprintf(cursor, sizeof cursor, "%s/last_reserved_ip.0", data_dir);
+		write_file(cursor, path + strlen(data_dir) + 1, O_CREAT);
+	} else if (unlink(path) < 0) {
+		die("unlink record", errno);
+	}
+	close(lock);
+}
+
 static void add(int node_sock, long i)
 {
 	int fd = open_pod(i);
 	int s = pod_socket(fd);
 	create_in_pod(node_sock, i, fd);
+	if (!macvlan_mode) {
+		char path[128];
+		snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/accept_ra", bridge_name);
+		sysctl(path, "0");
+		snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/kfl%ld/accept_ra", i);
+		sysctl(path, "0");
+	}
+	ipam(i, 1);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("setns(POD_NS)", errno);
+	sysctl("/proc/sys/net/ipv6/conf/" IFNAME "/accept_dad", "0");
+	sysctl("/proc/sys/net/ipv4/conf/" IFNAME "/arp_notify", "1");
+	if (setns(node_fd, CLONE_NEWNET) < 0)
+		die("setns(NODE_NS)", errno);
 	configure_in_pod(s, i);
 	close(s);
 	close(fd);
@@ -269,6 +357,7 @@ static void del(long i)
 	attr(h, IFLA_IFNAME, IFNAME, sizeof IFNAME);
 	request(s, h, "RTM_DELLINK eth0", NULL);
 	close(s);
+	ipam(i, 0);
 }
 
 static long *batch;
@@ -361,6 +450,10 @@ int main(int argc, char **argv)
 	lower_index = if_nametoindex(argv[3]);
 	if (!lower_index)
 		die("finding LOWER in NODE_NS", errno);
+	snprintf(bridge_name, sizeof bridge_name, "%s", argv[3]);
+	data_dir = getenv("KEELSON_FLOOR_DATA");
+	if (data_dir && mkdir(data_dir, 0755) < 0 && errno != EEXIST)
+		die("mkdir KEELSON_FLOOR_DATA", errno);
 	batch = calloc(npods, sizeof *batch);
 	took = calloc(npods, sizeof *took);
 	if (!batch || !took)

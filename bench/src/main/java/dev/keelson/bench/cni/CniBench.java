@@ -235,7 +235,7 @@ public final class CniBench implements BenchArea {
                             : new Skeleton(new BridgePlugin(), BridgePlugin.ABOUT),
                     withEnv(base, "CNI_PATH", site.bin().toString()), e.id());
             case FLOOR -> new FloorContender(e.label(), floor, e.scenario() == Scenario.MACVLAN ? "macvlan" : "veth",
-                    site.node(), e.lower(), e.prefix(), pool, site.log(e.id()), site::track);
+                    site.node(), e.lower(), e.prefix(), pool, site.log(e.id()), site::track, site.dataDir(e.id()));
         };
     }
 

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
 /**
  * The kernel floor: {@code keelson-cni-floor} (bench/c/cni-floor.c) makes the netlink requests an
  * ADD cannot avoid (veth with its peer created in the pod, enslave, up, address, up, default route —
- * or a macvlan created in the pod) and a DEL's one RTM_DELLINK, and times each ADD and DEL itself,
+ * or a macvlan created in the pod), the sysctls a plugin writes, host-local's file-system calls in
+ * its on-disk layout (lock, read the records, create or unlink one), and a DEL's one RTM_DELLINK,
+ * and times each ADD and DEL itself,
  * so neither process start-up nor a JVM is in its numbers. One process for the whole run, started
  * on first use and told "add W I..." / "del W I..." per step, so its calls interleave with the
  * other contenders'.
@@ -33,6 +35,7 @@ final class FloorContender implements Contender {
     private final Consumer<Process> started;
     private Process process;
     private OutputStream in;
+    private final Path dataDir;
     private BufferedReader out;
 
     /**
@@ -42,9 +45,11 @@ final class FloorContender implements Contender {
      * @param pool    every pod this contender will be given (the program gets their paths once)
      * @param log     where the program's stderr goes
      * @param started told of the process as it starts, so that an interrupted run can end it
+     * @param dataDir where the program makes host-local's file-system calls (its on-disk layout)
      */
     FloorContender(String label, Path program, String mode, NetNamespace node, String lower, String prefix, List<Pod> pool,
-                   Path log, Consumer<Process> started) {
+                   Path log, Consumer<Process> started, Path dataDir) {
+        this.dataDir = dataDir;
         this.label = label;
         this.program = program;
         this.mode = mode;
@@ -98,7 +103,10 @@ final class FloorContender implements Contender {
             cmd.add(p.path());
         }
         // Started from the node namespace like every contender, though the program enters it itself.
-        process = node.run(() -> new ProcessBuilder(cmd).redirectError(log.toFile()).start());
+        java.nio.file.Files.createDirectories(dataDir);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().put("KEELSON_FLOOR_DATA", dataDir.toString());
+        process = node.run(pb::start);
         started.accept(process);
         in = process.getOutputStream();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));

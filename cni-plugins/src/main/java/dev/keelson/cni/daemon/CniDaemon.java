@@ -21,6 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -30,15 +35,18 @@ import jdk.net.UnixDomainPrincipal;
  * spawn and the kernel work instead of a JVM start (PLATFORM.md "Start-up").
  *
  * <pre>
- * client ──connect──▶ accept (platform thread) ──▶ virtual thread per connection:
+ * client ──connect──▶ accept, on one of the pooled platform threads, which serves it itself:
  *   SO_PEERCRED uid 0? ─no──▶ CNI error 999 "... is not root", exit 1
  *   read {@link Protocol} request; plugin known?; /proc/PID/ns/net is the netns the client named?
- *   NetNamespace.run: Skeleton.run(env, stdin) on a thread inside the CLIENT's netns ──▶ reply
+ *   Skeleton.run(env, stdin) on a thread inside the CLIENT's netns ──▶ reply
  * </pre>
  *
  * Plugins act on their caller's namespace (the bridge plugin makes {@code cni0} there), so each
- * request runs on a namespace thread switched into the client's network namespace, never the
- * daemon's. Paths in the request (CNI_NETNS, a host-local data dir) are resolved in the daemon's
+ * request runs on a thread inside the client's network namespace. Usually that is the daemon's
+ * own (runtime and daemon both on the host), and the request runs right on the thread that
+ * accepted it — no hand-off at all: the pool's threads never leave the daemon's namespace, and
+ * a thread that accepts while no other is waiting in accept first starts one that is. A client
+ * in another namespace is served on a namespace thread switched into it. Paths in the request (CNI_NETNS, a host-local data dir) are resolved in the daemon's
  * mount namespace, which must therefore be the runtime's (the host's).
  *
  * <p>Refusals are CNI error JSON with exit 1, like any plugin failure. A non-root peer gets code
@@ -55,13 +63,23 @@ public final class CniDaemon implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel server;
     private final UserPrincipal root;
-    private final Thread acceptor;
+    /** Threads waiting in accept; when the last one takes a connection, it starts another first. */
+    private final AtomicInteger accepting = new AtomicInteger();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    /** Platform threads: plugins block in syscalls (netlink, flock) that would pin virtual threads' carriers. */
+    private final ExecutorService connections = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("keelson-cni-conn-", 0).daemon(true).factory());
+    private static final int SPARE_ACCEPTORS = 2;
+    /** The daemon's own network namespace, where its connection threads are. */
+    private final FileId home;
 
     private CniDaemon(Path socket, ServerSocketChannel server, UserPrincipal root) {
         this.socket = socket;
         this.server = server;
         this.root = root;
-        this.acceptor = Thread.ofPlatform().name("keelson-cni-accept").daemon(true).unstarted(this::acceptLoop);
+        try (NetNamespace self = NetNamespace.current()) {
+            this.home = self.id();
+        }
     }
 
     /**
@@ -78,7 +96,7 @@ public final class CniDaemon implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             CniDaemon d = new CniDaemon(socket, server, rootPrincipal());
-            d.acceptor.start();
+            d.connections.execute(d::acceptLoop);
             return d;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -93,7 +111,7 @@ public final class CniDaemon implements AutoCloseable {
 
     /** Blocks until {@link #close()} (from another thread or a shutdown hook). */
     public void awaitClose() throws InterruptedException {
-        acceptor.join();
+        closed.await();
     }
 
     /** Stops accepting and removes the socket file; requests under way finish. */
@@ -101,6 +119,8 @@ public final class CniDaemon implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            connections.shutdown();
+            closed.countDown();
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the CNI daemon socket " + socket, e);
@@ -141,18 +161,32 @@ public final class CniDaemon implements AutoCloseable {
         return Files.getOwner(proc);
     }
 
+    /** Accepts and serves; keeps one thread in accept, and leaves when enough others wait there. */
     private void acceptLoop() {
         while (true) {
             SocketChannel ch;
+            accepting.incrementAndGet();
             try {
                 ch = server.accept();
             } catch (ClosedChannelException e) {
+                accepting.decrementAndGet();
                 return;
             } catch (IOException e) {
+                accepting.decrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "CNI daemon: accept on " + socket + " failed", e);
                 continue;
             }
-            Thread.ofVirtual().name("keelson-cni-conn").start(() -> serve(ch));
+            if (accepting.decrementAndGet() == 0) {
+                try {
+                    connections.execute(this::acceptLoop); // the next client must not wait for this one
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            }
+            serve(ch);
+            if (accepting.get() >= SPARE_ACCEPTORS) {
+                return; // back to the pool's cache
+            }
         }
     }
 
@@ -198,16 +232,21 @@ public final class CniDaemon implements AutoCloseable {
                 return error(new CniException(CniException.INTERNAL, "keelson CNI daemon: " + nsPath
                         + " is not the caller's network namespace (is the caller in another pid namespace?)"));
             }
-            return ns.run(() -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                int code = entry.skeleton().run(call.env(), call.stdin(), out, err);
-                return new Reply(code, out.toByteArray(), err.toByteArray());
-            });
+            if (ns.id().equals(home)) {
+                return runHere(entry, call); // no hand-off to a namespace thread
+            }
+            return ns.run(() -> runHere(entry, call));
         } catch (RuntimeException e) {
             return error(new CniException(CniException.INTERNAL, "keelson CNI daemon: cannot enter the caller's network namespace "
                     + nsPath + ": " + e.getMessage()));
         }
+    }
+
+    private static Reply runHere(Plugins.Entry entry, Call call) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = entry.skeleton().run(call.env(), call.stdin(), out, err);
+        return new Reply(code, out.toByteArray(), err.toByteArray());
     }
 
     private static Reply error(CniException e) {

@@ -161,11 +161,10 @@ public final class Skeleton {
             return;
         }
         try {
-            Object mine = Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino");
-            Object mineDev = Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:dev");
-            Object theirs = Files.getAttribute(req.netnsPath(), "unix:ino");
-            Object theirDev = Files.getAttribute(req.netnsPath(), "unix:dev");
-            if (mine.equals(theirs) && mineDev.equals(theirDev)) {
+            // One stat each (a "unix:ino" read alone builds every attribute).
+            Map<String, Object> mine = Files.readAttributes(Path.of("/proc/thread-self/ns/net"), "unix:dev,ino");
+            Map<String, Object> theirs = Files.readAttributes(req.netnsPath(), "unix:dev,ino");
+            if (mine.equals(theirs)) {
                 throw new CniException(CniException.INVALID_NETNS,
                         "plugin's netns and netns from CNI_NETNS should not be the same");
             }

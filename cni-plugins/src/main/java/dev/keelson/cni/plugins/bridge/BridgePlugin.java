@@ -43,9 +43,10 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * ADD  config and MAC checked ─ bridge ensured (stable MAC when created; VLAN filtering with
- *      vlan), up ─ veth created with its container end (and requested MAC) directly in CNI_NETNS ─
- *      host end enslaved: hairpin, isolated, access VLAN ─ IPAM ADD ─ container sysctls (DAD),
- *      addresses, up, DAD awaited, routes ─ port forwarding ─ gateway on the bridge (or on the
+ *      vlan), up ─ veth created with its container end (and requested MAC) directly in CNI_NETNS
+ *      and its host end already enslaved, up ─ hairpin, isolated, access VLAN ─ IPAM ADD ─ one
+ *      visit to the pod: container sysctls (DAD), addresses, up, DAD awaited, routes ─ spoof
+ *      check ─ port forwarding ─ gateway on the bridge (or on the
  *      VLAN's BRIDGE.VLAN interface), forwarding ─ result: [bridge, host veth, container(, vlan
  *      gateway)], ips, routes, dns
  *      (each step that acquires something registers its undo: a failed ADD leaves nothing behind)
@@ -117,10 +118,8 @@ public final class BridgePlugin implements Plugin {
     private static Result attach(Request req, BridgeConfig conf, Rtnetlink host, Cleanup undo) {
         Links links = new Links(host);
         Link br = HostBridge.ensure(links, host, conf);
-        try (NetNamespace pod = PodNetns.open(req.netns());
-             Rtnetlink inPod = Rtnetlink.open(pod)) {
-            Links podLinks = new Links(inPod);
-            String hostVeth = Veths.create(links, podLinks, pod, req.ifName(), conf.mtu(), br.index(), conf.mac(), undo);
+        try (NetNamespace pod = PodNetns.open(req.netns())) {
+            String hostVeth = Veths.create(links, pod, req.ifName(), conf.mtu(), br.index(), conf.mac(), undo);
             if (conf.hairpinMode() || conf.portIsolation()) { // both off is the kernel's default for a new port
                 BridgePortOptions port = BridgePortOptions.NONE.hairpin(conf.hairpinMode());
                 if (conf.portIsolation()) {
@@ -138,18 +137,14 @@ public final class BridgePlugin implements Plugin {
                 }
             }
             hostSysctls(List.of(conf.bridge(), hostVeth), null);
-            Link contLink = podLinks.get(req.ifName());
             String network = req.config().name();
-            if (conf.macSpoofCheck()) {
-                SpoofCheck.setup(network, req.containerId(), req.ifName(), hostVeth, mac(contLink));
-                undo.onFailure("remove MAC spoof check", () -> SpoofCheck.teardown(network, req.containerId(), req.ifName()));
-            }
 
             NetworkConfig nc = req.config();
             List<IpConfig> ips = List.of();
             List<Route> routes = List.of();
             Dns dns = nc.dns();
             Link vlanGateway = null;
+            Gateways gw = null;
             Optional<String> ipamType = nc.ipamType();
             if (ipamType.isPresent()) {
                 String type = ipamType.get();
@@ -158,13 +153,21 @@ public final class BridgePlugin implements Plugin {
                 if (ipam.ips().isEmpty()) {
                     throw new CniException(CniException.INTERNAL, "IPAM plugin returned missing IP config");
                 }
-                Gateways gw = Gateways.of(ipam.ips(), ipam.routes(), conf);
+                gw = Gateways.of(ipam.ips(), ipam.routes(), conf);
                 ips = gw.ips();
                 routes = gw.routes();
                 if (dns.isEmpty()) {
                     dns = ipam.dns();
                 }
-                ContainerSide.configure(pod, inPod, req.ifName(), ips, routes, conf.enableDad());
+            }
+            // One visit to the pod: its interface read back, and configured (or only brought up).
+            Link contLink = ContainerSide.configureInside(pod, req.ifName(), ips, routes, conf.enableDad(),
+                    !conf.disableContainerInterface());
+            if (conf.macSpoofCheck()) {
+                SpoofCheck.setup(network, req.containerId(), req.ifName(), hostVeth, mac(contLink));
+                undo.onFailure("remove MAC spoof check", () -> SpoofCheck.teardown(network, req.containerId(), req.ifName()));
+            }
+            if (gw != null) {
                 Ports.awaitForwarding(links, hostVeth);
                 if (conf.isGateway()) {
                     vlanGateway = gateways(links, host, br, gw, conf);
@@ -173,8 +176,6 @@ public final class BridgePlugin implements Plugin {
                     IpMasq.setup(network, req.containerId(), req.ifName(), ips.stream().map(IpConfig::address).toList());
                     undo.onFailure("remove IP masquerade", () -> IpMasq.teardown(network, req.containerId(), req.ifName()));
                 }
-            } else if (!conf.disableContainerInterface()) {
-                podLinks.setUp(req.ifName());
             }
             // The bridge's MAC may change when its first port is added or its address is set.
             Link brNow = links.get(br.index());

@@ -4,6 +4,7 @@ import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.linux.AlreadyExistsException;
 import dev.keelson.netns.NetNamespace;
+import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.link.Links;
 import dev.keelson.netns.link.MacAddress;
 import dev.keelson.netns.link.Veth;
@@ -35,7 +36,7 @@ final class Veths {
      * A taken container name is the reference's error; a taken host name is retried with another.
      * {@code mac}, when not null, is the container end's MAC.
      */
-    static String create(Links host, Links pod, NetNamespace podNs, String ifName, int mtu, int master, MacAddress mac,
+    static String create(Links host, NetNamespace podNs, String ifName, int mtu, int master, MacAddress mac,
                          Cleanup undo) {
         for (int i = 0; i < ATTEMPTS; i++) {
             String name = randomName();
@@ -49,7 +50,7 @@ final class Veths {
             try {
                 host.add(spec);
             } catch (AlreadyExistsException e) {
-                if (pod.find(ifName).isPresent()) {
+                if (existsIn(podNs, ifName)) {
                     throw new CniException(CniException.INTERNAL,
                             "container veth name provided (" + ifName + ") already exists", "", e);
                 }
@@ -62,5 +63,13 @@ final class Veths {
             return name;
         }
         throw new CniException(CniException.INTERNAL, "failed to find a unique veth name");
+    }
+
+    private static boolean existsIn(NetNamespace ns, String ifName) {
+        return ns.run(() -> {
+            try (Rtnetlink r = Rtnetlink.open()) {
+                return new Links(r).find(ifName).isPresent();
+            }
+        });
     }
 }

@@ -8,6 +8,7 @@ import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Address;
 import dev.keelson.netns.addr.Addresses;
 import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.netns.link.Link;
 import dev.keelson.netns.link.Links;
 import dev.keelson.netns.route.Routes;
 import dev.keelson.netns.sysctl.IpFamily;
@@ -37,12 +38,42 @@ public final class ContainerSide {
      */
     public static void configure(NetNamespace pod, Rtnetlink inPod, String ifName, List<IpConfig> ips, List<Route> routes,
                                  boolean enableDad) {
+        boolean v6 = ips.stream().anyMatch(ip -> !ip.isIpv4());
+        pod.execute(() -> podSysctls(ifName, v6, enableDad)); // one visit to the pod namespace for all of them
+        apply(inPod, ifName, new Links(inPod).indexOf(ifName), ips, routes, enableDad);
+    }
+
+    /**
+     * The whole container side in one visit to the pod namespace, for a plugin that has no
+     * netlink handle there yet: a socket is opened inside, the interface read, and with addresses
+     * it is configured as {@link #configure(NetNamespace, Rtnetlink, String, List, List, boolean)}
+     * does; without, it is only brought up when {@code up}. Returns the interface as read back
+     * (its MAC is the result's).
+     */
+    public static Link configureInside(NetNamespace pod, String ifName, List<IpConfig> ips, List<Route> routes,
+                                       boolean enableDad, boolean up) {
+        return pod.run(() -> {
+            try (Rtnetlink here = Rtnetlink.open()) {
+                Links links = new Links(here);
+                Link link = links.get(ifName);
+                if (!ips.isEmpty()) {
+                    podSysctls(ifName, ips.stream().anyMatch(ip -> !ip.isIpv4()), enableDad);
+                    apply(here, ifName, link.index(), ips, routes, enableDad);
+                } else if (up) {
+                    links.setUp(ifName);
+                }
+                return link;
+            }
+        });
+    }
+
+    /** Addresses, up, (DAD,) routes through a handle in the pod namespace. */
+    private static void apply(Rtnetlink inPod, String ifName, int index, List<IpConfig> ips, List<Route> routes,
+                              boolean enableDad) {
         Links links = new Links(inPod);
         Addresses addrs = new Addresses(inPod);
         Routes kernelRoutes = new Routes(inPod);
         boolean v6 = ips.stream().anyMatch(ip -> !ip.isIpv4());
-        pod.execute(() -> podSysctls(ifName, v6, enableDad)); // one visit to the pod namespace for all of them
-        int index = links.indexOf(ifName);
         String v4gw = null;
         String v6gw = null;
         for (IpConfig ip : ips) {
