@@ -214,7 +214,7 @@ public final class BridgePlugin implements Plugin {
 
     @Override
     public void del(Request req) {
-        BridgeConfig.of(req.config());
+        BridgeConfig conf = BridgeConfig.of(req.config());
         Path netns = req.netnsPath();
         if (netns != null) {
             Optional<NetNamespace> pod = PodNetns.openIfPresent(netns);
@@ -226,9 +226,14 @@ public final class BridgePlugin implements Plugin {
         }
         // Found by container and interface alone, so they go even when the netns is already gone;
         // before IPAM, so a released address never still has another container's masquerade.
+        // DEL gets the ADD's config, so a config without them made none (GC sweeps strays).
         String network = req.config().name();
-        SpoofCheck.teardown(network, req.containerId(), req.ifName());
-        IpMasq.teardown(network, req.containerId(), req.ifName());
+        if (conf.macSpoofCheck()) {
+            SpoofCheck.teardown(network, req.containerId(), req.ifName());
+        }
+        if (conf.ipMasq()) {
+            IpMasq.teardown(network, req.containerId(), req.ifName());
+        }
         // After the interface: an address must not be handed out again while still configured.
         req.config().ipamType().ifPresent(type -> Ipam.del(req, type));
     }
