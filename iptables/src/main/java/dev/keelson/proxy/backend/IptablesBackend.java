@@ -129,8 +129,10 @@ public final class IptablesBackend implements RuleBackend {
     private static Result exec(List<String> argv, String stdin) {
         try {
             Process p = new ProcessBuilder(argv).start();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            // Each pipe gets its own reader thread: a save of 30,000 services fills a pipe long before
+            // it exits (the common pool has one thread on a 2-core machine, so it cannot be used).
+            CompletableFuture<String> err = reader(p.getErrorStream());
+            CompletableFuture<String> out = reader(p.getInputStream());
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -147,6 +149,12 @@ public final class IptablesBackend implements RuleBackend {
             Thread.currentThread().interrupt();
             throw new BackendException(argv.getFirst() + " interrupted", e);
         }
+    }
+
+    private static CompletableFuture<String> reader(java.io.InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("iptables-pipe").start(() -> f.complete(read(in)));
+        return f;
     }
 
     private static String read(java.io.InputStream in) {
