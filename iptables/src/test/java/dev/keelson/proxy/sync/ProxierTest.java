@@ -1,0 +1,97 @@
+package dev.keelson.proxy.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keelson.proxy.DiffTestAccess;
+import dev.keelson.proxy.Fixtures;
+import dev.keelson.proxy.backend.Applied;
+import dev.keelson.proxy.backend.BackendException;
+import dev.keelson.proxy.backend.NftBackend;
+import dev.keelson.proxy.compile.Compiler;
+import dev.keelson.proxy.model.ServiceRef;
+import dev.keelson.proxy.model.Snapshot;
+import dev.keelson.testing.Command;
+import dev.keelson.testing.KernelTest;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sync loop over the real nftables backend. */
+@KernelTest
+class ProxierTest {
+    private final Proxier proxier = new Proxier(NftBackend.open(), Fixtures.NODE,
+            new Proxier.Options(Duration.ZERO, Duration.ZERO, false), null);
+
+    @AfterEach
+    void cleanUp() {
+        proxier.flush();
+        proxier.close();
+    }
+
+    @Test
+    void aOneEndpointChangeSendsOnlyThatServicesCommands() {
+        Snapshot s = Fixtures.snapshot();
+        proxier.update(s);
+        assertEquals("full", proxier.syncNow().kind());
+        proxier.update(DiffTestAccess.withExtraWebEndpoint(s));
+        Applied inc = proxier.syncNow();
+        assertEquals("incremental", inc.kind());
+        for (String line : inc.script().lines().toList()) {
+            assertTrue(line.contains("-default-web-http") || line.contains("hairpin4 { 10.244.4.4 . 10.244.4.4 }"),
+                    "a command about another service: " + line);
+        }
+        assertTrue(inc.script().contains("10.244.4.4:8080"), inc.script());
+        assertEquals(null, proxier.syncNow(), "an unchanged snapshot sends nothing");
+        SyncMetrics m = proxier.metrics();
+        assertEquals(3, m.syncs());
+        assertEquals(1, m.fullSyncs());
+        assertEquals("unchanged", m.lastKind());
+        assertEquals(s.services().size(), m.services());
+        assertTrue(Command.ok("nft", "list", "table", "inet", "keelson").contains("dnat ip to 10.244.4.4:8080"));
+    }
+
+    @Test
+    void aFailedSyncIsCountedAndTheNextOneIsFull() {
+        Snapshot s = Fixtures.snapshot();
+        proxier.update(s);
+        proxier.syncNow();
+        Command.ok("nft", "delete element inet keelson no-endpoint-services4 { 10.96.0.11 . udp . 53 }");
+        proxier.update(DiffTestAccess.withExtraWebEndpoint(s).without(new ServiceRef("default", "empty")));
+        assertThrows(BackendException.class, proxier::syncNow);
+        SyncMetrics failed = proxier.metrics();
+        assertEquals(1, failed.errors());
+        assertNotNull(failed.lastError());
+        assertFalse(Command.ok("nft", "list", "table", "inet", "keelson").contains("10.244.4.4"));
+        Applied again = proxier.syncNow();
+        assertEquals("full", again.kind());
+        assertTrue(Command.ok("nft", "list", "table", "inet", "keelson").contains("dnat ip to 10.244.4.4:8080"));
+        assertEquals(null, proxier.metrics().lastError());
+    }
+
+    @Test
+    void theLoopCoalescesABurstOfUpdatesIntoFewSyncs() throws InterruptedException {
+        try (Proxier loop = new Proxier(NftBackend.open(), Fixtures.NODE,
+                new Proxier.Options(Duration.ofMillis(300), Duration.ZERO, false), null)) {
+            Snapshot s = Fixtures.snapshot();
+            loop.start();
+            Snapshot last = s;
+            for (int i = 0; i < 20; i++) {
+                last = i % 2 == 0 ? DiffTestAccess.withExtraWebEndpoint(s) : s;
+                loop.update(last);
+                Thread.sleep(10);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!Compiler.compile(last, Fixtures.NODE).equals(loop.applied()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(Compiler.compile(last, Fixtures.NODE), loop.applied());
+            long syncs = loop.metrics().syncs();
+            assertTrue(syncs >= 1 && syncs <= 3, "20 updates in 200 ms at one sync per 300 ms: " + syncs + " syncs");
+            loop.flush();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.keelson.linux.netfilter;
+
+import static dev.keelson.linux.netlink.Netlink.NLM_F_ACK;
+import static dev.keelson.linux.netlink.Netlink.NLM_F_CREATE;
+import static dev.keelson.linux.netlink.Netlink.NLM_F_REQUEST;
+
+import dev.keelson.linux.netlink.MessageWriter;
+import dev.keelson.linux.netlink.Netlink;
+import dev.keelson.linux.netlink.NetlinkSocket;
+import java.util.List;
+
+/**
+ * nf_tables transactions written directly as netlink batches (linux/netfilter/nf_tables.h), for the
+ * hot path where libnftables' per-command cache refresh dominates: adding and deleting verdict-map
+ * and set elements, and creating chains. A batch is one kernel transaction, as with libnftables:
+ *
+ * <pre>
+ *  NFNL_MSG_BATCH_BEGIN (res_id NFNL_SUBSYS_NFTABLES)
+ *  NFT_MSG_NEWSETELEM / NFT_MSG_DELSETELEM / NFT_MSG_NEWCHAIN …   (each NLM_F_ACK)
+ *  NFNL_MSG_BATCH_END                                            → commit, or abort on any error
+ * </pre>
+ *
+ * This is a prototype that the proxy's measurements use (see iptables/README.md); it covers
+ * elements of concatenated keys and verdict data, and regular chains, nothing else.
+ */
+public final class NftBatch implements AutoCloseable {
+    // enum nf_tables_msg_types
+    static final int NFT_MSG_NEWCHAIN = 3;
+    static final int NFT_MSG_NEWSETELEM = 12;
+    static final int NFT_MSG_DELSETELEM = 14;
+    // enum nft_chain_attributes
+    static final int NFTA_CHAIN_TABLE = 1;
+    static final int NFTA_CHAIN_NAME = 3;
+    // enum nft_set_elem_list_attributes / nft_set_elem_attributes / nft_list_attributes
+    static final int NFTA_SET_ELEM_LIST_TABLE = 1;
+    static final int NFTA_SET_ELEM_LIST_SET = 2;
+    static final int NFTA_SET_ELEM_LIST_ELEMENTS = 3;
+    static final int NFTA_LIST_ELEM = 1;
+    static final int NFTA_SET_ELEM_KEY = 1;
+    static final int NFTA_SET_ELEM_DATA = 2;
+    // enum nft_data_attributes / nft_verdict_attributes
+    static final int NFTA_DATA_VALUE = 1;
+    static final int NFTA_DATA_VERDICT = 2;
+    static final int NFTA_VERDICT_CODE = 1;
+    static final int NFTA_VERDICT_CHAIN = 2;
+
+    /** Verdict codes (enum nft_verdicts; NF_DROP is 0). */
+    public static final int NF_DROP = 0;
+    public static final int NFT_JUMP = -3;
+    public static final int NFT_GOTO = -4;
+
+    /** A map or set element: the key as the kernel stores it, and an optional verdict. */
+    public record Element(byte[] key, Verdict verdict) {
+    }
+
+    /** A verdict: a code and, for jump/goto, the target chain. */
+    public record Verdict(int code, String chain) {
+        /** {@code goto CHAIN}. */
+        public static Verdict goTo(String chain) {
+            return new Verdict(NFT_GOTO, chain);
+        }
+    }
+
+    private final NetlinkSocket socket;
+    private final int family;
+    private final String table;
+    private MessageWriter w;
+
+    private NftBatch(NetlinkSocket socket, int family, String table) {
+        this.socket = socket;
+        this.family = family;
+        this.table = table;
+    }
+
+    /** Opens a NETLINK_NETFILTER socket in the calling thread's namespace for {@code table} of {@code family}. */
+    public static NftBatch open(int family, String table) {
+        return new NftBatch(NetlinkSocket.open(Netlink.NETLINK_NETFILTER), family, table);
+    }
+
+    /** Starts a transaction. */
+    public NftBatch begin() {
+        w = socket.writer();
+        int m = w.begin(NfGenMsg.MSG_BATCH_BEGIN, NLM_F_REQUEST);
+        NfGenMsg.write(w, 0, NfGenMsg.SUBSYS_NFTABLES);
+        w.end(m);
+        return this;
+    }
+
+    /** Adds (or, with {@code add} false, deletes) {@code elements} of {@code set}. */
+    public NftBatch elements(boolean add, String set, List<Element> elements) {
+        int type = add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM;
+        int m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, type),
+                NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0));
+        NfGenMsg.write(w, family, 0);
+        w.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+        w.putString(NFTA_SET_ELEM_LIST_SET, set);
+        int list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+        for (Element e : elements) {
+            int el = w.beginNested(NFTA_LIST_ELEM);
+            int k = w.beginNested(NFTA_SET_ELEM_KEY);
+            w.putBytes(NFTA_DATA_VALUE, e.key());
+            w.endNested(k);
+            if (add && e.verdict() != null) {
+                int d = w.beginNested(NFTA_SET_ELEM_DATA);
+                int v = w.beginNested(NFTA_DATA_VERDICT);
+                w.putU32be(NFTA_VERDICT_CODE, e.verdict().code());
+                if (e.verdict().chain() != null) {
+                    w.putString(NFTA_VERDICT_CHAIN, e.verdict().chain());
+                }
+                w.endNested(v);
+                w.endNested(d);
+            }
+            w.endNested(el);
+        }
+        w.endNested(list);
+        w.end(m);
+        return this;
+    }
+
+    /** Creates a regular chain (no hook). */
+    public NftBatch newChain(String name) {
+        int m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_NEWCHAIN), NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE);
+        NfGenMsg.write(w, family, 0);
+        w.putString(NFTA_CHAIN_TABLE, table);
+        w.putString(NFTA_CHAIN_NAME, name);
+        w.end(m);
+        return this;
+    }
+
+    /**
+     * Ends and sends the transaction; returns once the kernel acknowledged every message.
+     *
+     * @throws dev.keelson.linux.ErrnoException the first error; the kernel then applied nothing
+     */
+    public void commit() {
+        int m = w.begin(NfGenMsg.MSG_BATCH_END, NLM_F_REQUEST);
+        NfGenMsg.write(w, 0, NfGenMsg.SUBSYS_NFTABLES);
+        w.end(m);
+        socket.execute(w, "nf_tables batch", "table " + table);
+    }
+
+    /**
+     * The kernel's form of a concatenated key: each component padded to 4 bytes
+     * (NFT_REG32_SIZE), e.g. {@code ipv4_addr . inet_proto . inet_service} is 12 bytes.
+     */
+    public static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += Netlink.align(p.length);
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += Netlink.align(p.length);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
