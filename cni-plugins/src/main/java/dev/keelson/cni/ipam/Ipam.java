@@ -38,4 +38,22 @@ public final class Ipam {
             IpamExec.check(request, type);
         }
     }
+
+    /** IPAM GC (spec 1.1): releases what {@code cni.dev/valid-attachments} does not name. */
+    public static void gc(Request request, String type) {
+        if (HOST_LOCAL.equals(type)) {
+            new HostLocalPlugin().gc(request);
+        } else {
+            IpamExec.networkVerb(request, type, "GC");
+        }
+    }
+
+    /** IPAM STATUS (spec 1.1): code 50 when it cannot serve ADDs. */
+    public static void status(Request request, String type) {
+        if (HOST_LOCAL.equals(type)) {
+            new HostLocalPlugin().status(request);
+        } else {
+            IpamExec.networkVerb(request, type, "STATUS");
+        }
+    }
 }

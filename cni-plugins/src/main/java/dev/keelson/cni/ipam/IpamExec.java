@@ -57,6 +57,18 @@ public final class IpamExec {
         exec(request, type, "CHECK");
     }
 
+    /**
+     * GC or STATUS (spec 1.1) of the IPAM plugin: exec'd with only {@code CNI_COMMAND} and
+     * {@code CNI_PATH}, as the spec passes these verbs (no container, netns or interface).
+     */
+    public static void networkVerb(Request request, String type, String verb) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("CNI_"));
+        env.put("CNI_COMMAND", verb);
+        env.put("CNI_PATH", request.path().stream().map(Path::toString).collect(Collectors.joining(":")));
+        PluginExec.exec(find(type, request.path()), env, request.stdin(), TIMEOUT);
+    }
+
     /** The first regular file named {@code plugin} in {@code path}; errors read as libcni's {@code FindInPath}. */
     public static Path find(String plugin, List<Path> path) {
         return PluginExec.find(plugin, path);

@@ -1,14 +1,12 @@
 package dev.keelson.cni.plugins.bridge;
 
 import dev.keelson.cni.ipam.Ipam;
-import dev.keelson.cni.exec.PluginExec;
 import dev.keelson.cni.nft.IpMasq;
 import dev.keelson.cni.nft.NftSupport;
 import dev.keelson.cni.nft.SpoofCheck;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
-import dev.keelson.cni.plugins.hostlocal.HostLocalPlugin;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -22,19 +20,16 @@ import dev.keelson.cni.spec.Route;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Addresses;
+import dev.keelson.netns.link.Bridge;
 import dev.keelson.netns.link.BridgePortOptions;
 import dev.keelson.netns.link.Link;
 import dev.keelson.netns.link.Links;
 import dev.keelson.netns.sysctl.IpFamily;
 import dev.keelson.netns.sysctl.Sysctls;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The {@code bridge} plugin, a drop-in for containernetworking/plugins' (v1.1.1): the container
@@ -282,7 +277,7 @@ public final class BridgePlugin implements Plugin {
             throw new CniException(CniException.INTERNAL, "GC of the nftables rules of network \"" + network
                     + "\" failed: " + e.getMessage(), "", e);
         }
-        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.GC));
+        req.config().ipamType().ifPresent(type -> Ipam.gc(req, type));
     }
 
     /**
@@ -298,35 +293,25 @@ public final class BridgePlugin implements Plugin {
             throw new CniException(CniException.NOT_AVAILABLE, (conf.macSpoofCheck() ? "macspoofchk" : "ipMasq")
                     + " cannot be set up: " + nft.get());
         }
-        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.STATUS));
+        try (Rtnetlink host = Rtnetlink.open()) {
+            Optional<Link> br = new Links(host).find(conf.bridge());
+            if (br.isPresent() && !br.get().is(Bridge.KIND)) {
+                throw new CniException(CniException.NOT_AVAILABLE, "\"" + conf.bridge()
+                        + "\" exists but is not a bridge: ADD cannot attach containers to it");
+            }
+            if (br.isPresent() && !br.get().isUp()) {
+                // Existing containers are cut off, not just new ones refused: the spec's 51.
+                throw new CniException(CniException.LIMITED_CONNECTIVITY, "bridge \"" + conf.bridge()
+                        + "\" is down: the containers attached to it have no connectivity");
+            }
+        }
+        req.config().ipamType().ifPresent(type -> Ipam.status(req, type));
     }
 
     private static boolean iptablesRestorePresent() {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         return java.util.Arrays.stream(path.split(":"))
                 .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "iptables-restore")));
-    }
-
-    /**
-     * IPAM GC or STATUS: host-local in-process; any other type exec'd from CNI_PATH with only
-     * CNI_COMMAND and CNI_PATH, as the spec passes these verbs (no container, netns or ifname).
-     * (Belongs in {@code Ipam} next to ADD/DEL/CHECK; kept here until that class grows them.)
-     */
-    private static void ipamVerb(Request req, String type, Request.Command verb) {
-        if (Ipam.HOST_LOCAL.equals(type)) {
-            HostLocalPlugin hostLocal = new HostLocalPlugin();
-            if (verb == Request.Command.GC) {
-                hostLocal.gc(req);
-            } else {
-                hostLocal.status(req);
-            }
-            return;
-        }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("CNI_"));
-        env.put("CNI_COMMAND", verb.name());
-        env.put("CNI_PATH", req.path().stream().map(Path::toString).collect(Collectors.joining(":")));
-        PluginExec.exec(PluginExec.find(type, req.path()), env, req.stdin(), Duration.ofSeconds(60));
     }
 
     /**

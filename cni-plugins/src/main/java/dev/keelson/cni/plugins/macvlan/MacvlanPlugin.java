@@ -1,11 +1,9 @@
 package dev.keelson.cni.plugins.macvlan;
 
-import dev.keelson.cni.exec.PluginExec;
 import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.plugins.common.Cleanup;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
-import dev.keelson.cni.plugins.hostlocal.HostLocalPlugin;
 import dev.keelson.cni.skel.About;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.cni.skel.Request;
@@ -28,12 +26,8 @@ import dev.keelson.netns.link.MacvlanData;
 import dev.keelson.netns.link.MacvlanMode;
 import dev.keelson.netns.route.Routes;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The {@code macvlan} plugin, a drop-in for containernetworking/plugins' (v1.1.1): the container
@@ -250,36 +244,14 @@ public final class MacvlanPlugin implements Plugin {
     @Override
     public void gc(Request req) {
         MacvlanConfig.fieldsOnly(req.config());
-        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.GC));
+        req.config().ipamType().ifPresent(type -> Ipam.gc(req, type));
     }
 
     /** STATUS (CNI 1.1): the IPAM plugin's STATUS (host-local: code 50 when its data dir is unusable). */
     @Override
     public void status(Request req) {
         MacvlanConfig.fieldsOnly(req.config());
-        req.config().ipamType().ifPresent(type -> ipamVerb(req, type, Request.Command.STATUS));
-    }
-
-    /**
-     * IPAM GC or STATUS: host-local in-process; any other type exec'd from CNI_PATH with only
-     * CNI_COMMAND and CNI_PATH, as the spec passes these verbs (no container, netns or ifname).
-     * (Belongs in {@code Ipam} next to ADD/DEL/CHECK; kept here until that class grows them.)
-     */
-    private static void ipamVerb(Request req, String type, Request.Command verb) {
-        if (Ipam.HOST_LOCAL.equals(type)) {
-            HostLocalPlugin hostLocal = new HostLocalPlugin();
-            if (verb == Request.Command.GC) {
-                hostLocal.gc(req);
-            } else {
-                hostLocal.status(req);
-            }
-            return;
-        }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("CNI_"));
-        env.put("CNI_COMMAND", verb.name());
-        env.put("CNI_PATH", req.path().stream().map(Path::toString).collect(Collectors.joining(":")));
-        PluginExec.exec(PluginExec.find(type, req.path()), env, req.stdin(), Duration.ofSeconds(60));
+        req.config().ipamType().ifPresent(type -> Ipam.status(req, type));
     }
 
     private static CniException fail(String msg) {

@@ -12,6 +12,7 @@ import dev.keelson.cni.skel.Invocation;
 import dev.keelson.cni.skel.Plugin;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.testing.Command;
+import dev.keelson.testing.Ip;
 import dev.keelson.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,24 @@ class GcStatusVerbsTest {
         assertEquals(0, all.exit(), all.out());
         assertEquals(List.of(), ours.allocations());
         assertFalse(ruleset().contains("id=c"), ruleset());
+    }
+
+    @Test
+    void statusIs51WhenTheBridgeIsDownAnd50WhenTheNameIsNotABridge() throws Exception {
+        assertEquals(0, ours.add(ours.pod(), "c1", conf("1.1.0", "")).exit());
+        Ip.in(ours.host.name(), "link", "set", "gbr0", "down");
+        Invocation down = verb(new BridgePlugin(), BridgePlugin.ABOUT, "STATUS", conf("1.1.0", ""));
+        assertEquals(1, down.exit(), down.out());
+        assertEquals(51, down.json().get("code").asInt(), down.out());
+        assertEquals("bridge \"gbr0\" is down: the containers attached to it have no connectivity",
+                down.json().get("msg").asText());
+        Ip.in(ours.host.name(), "link", "set", "gbr0", "up");
+        assertEquals(0, verb(new BridgePlugin(), BridgePlugin.ABOUT, "STATUS", conf("1.1.0", "")).exit());
+        Ip.in(ours.host.name(), "link", "add", "gbr1", "type", "veth", "peer", "name", "gbr1p");
+        Invocation notBridge = verb(new BridgePlugin(), BridgePlugin.ABOUT, "STATUS",
+                conf("1.1.0", "").replace("\"bridge\":\"gbr0\"", "\"bridge\":\"gbr1\""));
+        assertEquals(50, notBridge.json().get("code").asInt(), notBridge.out());
+        assertTrue(notBridge.json().get("msg").asText().contains("\"gbr1\" exists but is not a bridge"), notBridge.out());
     }
 
     @Test
