@@ -18,8 +18,8 @@ package dev.keelson.bench.cni;
 record CniPlan(int sequential, int sequentialBatch, int parallel, int parallelBatch, int workers, int oursWarmup,
                int refWarmup) {
 
-    static final CniPlan FULL = new CniPlan(100, 10, 100, 25, 8, 400, 3);
-    static final CniPlan QUICK = new CniPlan(20, 10, 32, 16, 8, 200, 2);
+    static final CniPlan FULL = new CniPlan(100, 10, 100, 25, 8, 2000, 3);
+    static final CniPlan QUICK = new CniPlan(20, 10, 32, 16, 8, 500, 2);
 
     CniPlan {
         if (sequential < 1 || sequentialBatch < 1 || parallel < 1 || parallelBatch < 1 || workers < 1) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // resources held open for the block's duration
 @KernelTest
 class IpMasqTest {
     private static final List<String> ADDRS = List.of(POD_IP + "/24");

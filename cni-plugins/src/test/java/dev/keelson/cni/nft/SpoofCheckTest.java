@@ -12,6 +12,7 @@ import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // resources held open for the block's duration
 @KernelTest
 class SpoofCheckTest {
 

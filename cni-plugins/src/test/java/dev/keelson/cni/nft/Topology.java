@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code out} (192.168.77.2/24) over {@code n-out} (192.168.77.1/24); {@code out} routes
  * 10.22.0.0/24 back through the node, so unmasqueraded traffic is answered too.
  */
+@SuppressWarnings("try") // resources held open for the block's duration
 public final class Topology implements AutoCloseable {
     public static final String POD_IP = "10.22.0.5";
     public static final String GW = "10.22.0.1";

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * Notifications from a fresh namespace, caused with iproute2 (`ip -n NS ...`) so that the code under
  * test only listens; every wait is bounded by a timeout, none is a sleep.
  */
+@SuppressWarnings("try") // resources held open for the block's duration
 @KernelTest
 class NetEventsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);

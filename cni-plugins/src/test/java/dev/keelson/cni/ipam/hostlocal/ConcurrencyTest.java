@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // resources held open for the block's duration
 class ConcurrencyTest {
     @TempDir
     Path tmp;

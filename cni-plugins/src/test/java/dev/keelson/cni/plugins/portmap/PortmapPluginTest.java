@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // resources held open for the block's duration
 @KernelTest
 class PortmapPluginTest {
     private static final int HOST_PORT = 18080;
