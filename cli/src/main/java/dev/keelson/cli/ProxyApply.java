@@ -65,8 +65,7 @@ final class ProxyApply implements Callable<Integer> {
         } catch (BackendException e) {
             err.println("keelson: " + e.getMessage());
             err.println("keelson: the previous rules are intact"
-                    + (prev != null ? " (" + prev.sources().files().size() + " manifest files applied at "
-                    + prev.history().lastSync() + ")" : "") + "; the next apply does a full sync");
+                    + (prev != null ? " (as applied at " + prev.history().lastSync() + ")" : "") + "; the next apply does a full sync");
             return Main.FAILED;
         }
         SyncMetrics m = o.metrics();

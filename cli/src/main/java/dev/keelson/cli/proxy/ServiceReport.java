@@ -67,7 +67,7 @@ public final class ServiceReport {
             }
             sb.append('\n');
             for (Frontend f : r.frontends()) {
-                sb.append("  ").append(f).append(" → ").append(fate(r, f)).append('\n');
+                sb.append("  ").append(frontend(f)).append(" → ").append(fate(r, f)).append('\n');
             }
             if (!r.sourceRanges().isEmpty()) {
                 sb.append("  load-balancer source ranges: ").append(join(r.sourceRanges())).append('\n');
@@ -75,6 +75,12 @@ public final class ServiceReport {
             sb.append("  endpoints: ").append(endpoints(r.internalEndpoints())).append('\n');
         }
         return sb.toString();
+    }
+
+    /** {@code cluster IP 10.96.0.10:80}, {@code cluster IP [fd00::10]:80}, {@code nodePort *:30080}. */
+    private static String frontend(Frontend f) {
+        String a = f.address() == null ? "*" : InetAddresses.format(f.address());
+        return f.kind().label() + " " + (a.contains(":") ? "[" + a + "]" : a) + ":" + f.port();
     }
 
     private static String fate(ServicePortRules r, Frontend f) {
