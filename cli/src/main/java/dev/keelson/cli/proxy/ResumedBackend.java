@@ -68,7 +68,11 @@ public final class ResumedBackend implements RuleBackend {
             resumed = false;
             throw e;
         }
-        return new Applied("incremental", kind.incrementalText(diff, after), System.nanoTime() - t0);
+        long nanos = System.nanoTime() - t0;
+        // Without the "# iptables-restore" headers the dry run prints: the lines actually sent.
+        String sent = kind.incrementalText(diff, after).lines().filter(l -> !l.startsWith("# "))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        return new Applied("incremental", sent, nanos);
     }
 
     @Override
