@@ -86,7 +86,8 @@ public final class PluginExec {
             // A plugin's children may hold the pipes open after it exits; give them the rest of the timeout.
             byte[] stdout = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (exit != 0) {
-                byte[] stderr = err.getNow(new byte[0]);
+                // Not getNow: stderr may still be draining when stdout reached EOF (seen under load).
+                byte[] stderr = err.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 throw failure(exit, stdout, new String(stderr, StandardCharsets.UTF_8));
             }
             return stdout;
