@@ -109,7 +109,7 @@ public final class CniBench implements BenchArea {
      * What a run measured: each contender's timings, and the spawner's own floor (a bare
      * {@code /bin/true} spawned and reaped by keelson-cni-exec, interleaved with the others).
      */
-    record Results(Map<Entry, Timings> timings, Timings spawn) {
+    record Results(Map<Entry, Timings> timings, Timings spawn, Samples masqSetup, Samples masqTeardown) {
     }
 
     private static Results measure(CniPlan plan, Site site, Path floor, Path spawnerProgram, Path client,
@@ -205,7 +205,9 @@ public final class CniBench implements BenchArea {
         if (!site.daemonAlive()) {
             throw new IOException("the Keelson CNI daemon died during the run: the exec'd figures would be the JVM fallback's");
         }
-        return new Results(timings, spawn);
+        progress.println("cni: the ipMasq step alone, " + plan.sequential() + " setups and teardowns");
+        Samples[] masq = MasqStep.measure(site.node(), plan.sequential(), plan.sequential());
+        return new Results(timings, spawn, masq[0], masq[1]);
     }
 
     /** Every contender: each scenario × kind, but the floor has no ipMasq variant. */
