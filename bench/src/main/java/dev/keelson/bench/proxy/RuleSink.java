@@ -66,11 +66,15 @@ interface RuleSink extends AutoCloseable {
                         return new byte[0];
                     }
                 }, Thread::startVirtualThread);
-                try (OutputStream in = p.getOutputStream()) {
-                    in.write(text.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // the program died early; its exit status and output say why
-                }
+                // Fed from another thread: the programs parse while they read, so a slow one would
+                // otherwise hold this thread in write() past the cap.
+                Thread.startVirtualThread(() -> {
+                    try (OutputStream in = p.getOutputStream()) {
+                        in.write(text.getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        // the program died early (or was killed at the cap); its exit status says why
+                    }
+                });
                 try {
                     if (!p.waitFor(cap.toMillis(), TimeUnit.MILLISECONDS)) {
                         p.destroyForcibly();
