@@ -5,6 +5,12 @@ import dev.keelson.bench.BenchOptions;
 import dev.keelson.bench.BenchPrograms;
 import dev.keelson.bench.BenchReport;
 import dev.keelson.bench.Samples;
+import dev.keelson.proxy.compile.CompiledState;
+import dev.keelson.proxy.compile.Compiler;
+import dev.keelson.proxy.compile.Family;
+import dev.keelson.proxy.compile.StateDiff;
+import dev.keelson.proxy.ipt.IptablesRenderer;
+import dev.keelson.proxy.nft.NftRenderer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +51,7 @@ public final class ProxyBench implements BenchArea {
         Map<String, double[]> lastFull = new HashMap<>(); // label -> {n, ms, capped}
         String prefix = "kbp" + ProcessHandle.current().pid() + "-";
         int seq = 0;
+        warmUp(progress);
         List<Supplier<Contender>> lineup = List.of(() -> new Contender.Keelson("nft"), Contender.KubeNft::new,
                 () -> new Contender.Keelson("iptables"), Contender.KubeIptables::new);
         for (int n : plan.sizes()) {
@@ -65,6 +72,9 @@ public final class ProxyBench implements BenchArea {
                         c.full(w, skip ? Duration.ofMillis(1) : plan.cap());
                         double ms = (System.nanoTime() - t0) / 1e6;
                         results.put(c.form, side, "full", n, ms);
+                        if (c instanceof Contender.Keelson k) {
+                            results.put(c.form, side, "full apply", n, k.lastApplyNanos / 1e6);
+                        }
                         lastFull.put(c.label, new double[] {n, ms, 0});
                     } catch (RuleSink.CapExceededException e) {
                         lastFull.put(c.label, new double[] {n, plan.cap().toMillis(), 1});
@@ -85,6 +95,24 @@ public final class ProxyBench implements BenchArea {
         notes.add("each contender and size runs in fresh namespaces; teardown of a large ruleset happens in the kernel"
                 + " after the namespace is deleted and may overlap the next contender's run");
         return ProxyReport.build(plan, results, notes);
+    }
+
+    /**
+     * Compiles and renders a mid-sized workload a few times before anything is timed, so that
+     * Keelson's first figures measure compiled code, as in a long-running proxy, not the JIT.
+     */
+    private static void warmUp(PrintStream progress) {
+        progress.println("proxy: warming up the compiler and renderers");
+        Workload w = Workload.of(3_000);
+        for (int i = 0; i < 4; i++) {
+            CompiledState a = Compiler.compile(w.snapshot(), Contender.NODE);
+            CompiledState b = Compiler.compile(w.withOneMoreService().snapshot(), Contender.NODE);
+            StateDiff d = StateDiff.between(a, b);
+            NftRenderer.full(a);
+            NftRenderer.incremental(d);
+            IptablesRenderer.full(a, Family.V4);
+            IptablesRenderer.partial(d, b, Family.V4);
+        }
     }
 
     private static boolean expectedBeyondCap(double[] previous, int n, Duration cap) {
@@ -115,6 +143,8 @@ public final class ProxyBench implements BenchArea {
                                        PrintStream progress) throws Exception {
         progress.println("proxy: N=" + n + ", " + c.label + ": one-endpoint and one-service changes");
         Samples endpoint = new Samples();
+        Samples endpointApply = new Samples();
+        Samples serviceApply = new Samples();
         Workload moved = w.withOneEndpointMoved();
         Workload cur = w;
         for (int i = 0; i < plan.repeats(); i++) {
@@ -122,6 +152,9 @@ public final class ProxyBench implements BenchArea {
             long t0 = System.nanoTime();
             c.change(cur, next);
             endpoint.add(System.nanoTime() - t0);
+            if (c instanceof Contender.Keelson k) {
+                endpointApply.add(k.lastApplyNanos);
+            }
             cur = next;
         }
         Samples service = new Samples();
@@ -130,9 +163,16 @@ public final class ProxyBench implements BenchArea {
             long t0 = System.nanoTime();
             c.change(cur, next);
             service.add(System.nanoTime() - t0);
+            if (c instanceof Contender.Keelson k) {
+                serviceApply.add(k.lastApplyNanos);
+            }
             cur = next;
         }
         results.put(c.form, side, "one-endpoint", n, endpoint.medianMillis());
         results.put(c.form, side, "one-service", n, service.medianMillis());
+        if (c instanceof Contender.Keelson) {
+            results.put(c.form, side, "one-endpoint apply", n, endpointApply.medianMillis());
+            results.put(c.form, side, "one-service apply", n, serviceApply.medianMillis());
+        }
     }
 }

@@ -16,7 +16,7 @@ record ProxyPlan(List<Integer> sizes, int conns, int warmup, int repeats, Durati
 
     static ProxyPlan of(boolean quick) {
         return quick
-                ? new ProxyPlan(List.of(1_000, 5_000), 3_000, 300, 3, Duration.ofSeconds(20))
+                ? new ProxyPlan(List.of(1_000, 5_000), 5_000, 500, 5, Duration.ofSeconds(30))
                 : new ProxyPlan(List.of(1_000, 10_000, 30_000), 10_000, 1_000, 5, Duration.ofSeconds(120));
     }
 }

@@ -15,8 +15,11 @@ final class ProxyReport {
     /** metric key, figure label, unit */
     private static final List<String[]> METRICS = List.of(
             new String[] {"full", "full sync", "ms"},
+            new String[] {"full apply", "full sync, kernel load only", "ms"},
             new String[] {"one-service", "one-service change", "ms"},
+            new String[] {"one-service apply", "one-service change, kernel load only", "ms"},
             new String[] {"one-endpoint", "one-endpoint change", "ms"},
+            new String[] {"one-endpoint apply", "one-endpoint change, kernel load only", "ms"},
             new String[] {"conn/s first", "conn/s to first service", "conn/s"},
             new String[] {"conn/s last", "conn/s to last service", "conn/s"},
             new String[] {"connect first", "connect latency first", "µs"},
