@@ -1,0 +1,86 @@
+package dev.keelson.proxy.traffic;
+
+import dev.keelson.netns.addr.InetAddresses;
+import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.proxy.compile.NodeConfig;
+import dev.keelson.proxy.model.AddressType;
+import dev.keelson.proxy.model.Endpoint;
+import dev.keelson.proxy.model.EndpointConditions;
+import dev.keelson.proxy.model.EndpointPort;
+import dev.keelson.proxy.model.EndpointSlice;
+import dev.keelson.proxy.model.Protocol;
+import dev.keelson.proxy.model.Service;
+import dev.keelson.proxy.model.ServicePort;
+import dev.keelson.proxy.model.ServiceRef;
+import dev.keelson.proxy.model.ServiceType;
+import dev.keelson.proxy.model.SessionAffinity;
+import dev.keelson.proxy.model.Snapshot;
+import dev.keelson.proxy.model.TargetPort;
+import dev.keelson.proxy.model.TrafficPolicy;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Services of the traffic tests, over the {@link Lab}'s backends. Backend 1 runs on this
+ * node ({@code node-a}); the others are said to run on {@code node-b} (they are reachable all
+ * the same, which is what lets the Local-policy test see that they are <em>not</em> chosen).
+ */
+final class TrafficServices {
+    static final NodeConfig NODE = new NodeConfig("node-a", List.of(Lab.NODE_IP),
+            List.of(IpPrefix.parse("10.244.0.0/16")), List.of(IpPrefix.parse("10.96.0.0/16")), false);
+
+    static final ServiceRef WEB = new ServiceRef("default", "web");
+    static final ServiceRef DNS = new ServiceRef("default", "dns");
+    static final ServiceRef EMPTY = new ServiceRef("default", "empty");
+    static final ServiceRef STICKY = new ServiceRef("default", "sticky");
+    static final ServiceRef LOCAL = new ServiceRef("default", "local");
+
+    static final InetSocketAddress WEB_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.10"), 80);
+    static final InetSocketAddress WEB_NODEPORT = new InetSocketAddress(Lab.NODE_IP, 30080);
+    static final InetSocketAddress DNS_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.53"), 53);
+    static final InetSocketAddress EMPTY_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.11"), 80);
+    static final InetSocketAddress STICKY_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.13"), 80);
+    static final InetSocketAddress LOCAL_NODEPORT = new InetSocketAddress(Lab.NODE_IP, 30090);
+
+    private TrafficServices() {
+    }
+
+    /**
+     * Every service; {@code web} and {@code dns} are served by the backends numbered in
+     * {@code webBackends}, the others by all of {@code 1..backends}.
+     */
+    static Snapshot snapshot(int backends, List<Integer> webBackends) {
+        List<Integer> every = new ArrayList<>();
+        for (int i = 1; i <= backends; i++) {
+            every.add(i);
+        }
+        List<Service> services = new ArrayList<>();
+        List<EndpointSlice> slices = new ArrayList<>();
+        add(services, slices, WEB, ServiceType.NodePort, WEB_VIP, Protocol.TCP, NameServers.TCP_PORT, 30080,
+                SessionAffinity.NONE, TrafficPolicy.Cluster, webBackends);
+        add(services, slices, DNS, ServiceType.ClusterIP, DNS_VIP, Protocol.UDP, NameServers.UDP_PORT, 0,
+                SessionAffinity.NONE, TrafficPolicy.Cluster, webBackends);
+        add(services, slices, EMPTY, ServiceType.ClusterIP, EMPTY_VIP, Protocol.TCP, NameServers.TCP_PORT, 0,
+                SessionAffinity.NONE, TrafficPolicy.Cluster, List.of());
+        add(services, slices, STICKY, ServiceType.ClusterIP, STICKY_VIP, Protocol.TCP, NameServers.TCP_PORT, 0,
+                new SessionAffinity(600), TrafficPolicy.Cluster, every);
+        add(services, slices, LOCAL, ServiceType.NodePort, new InetSocketAddress(InetAddresses.parse("10.96.0.14"), 80),
+                Protocol.TCP, NameServers.TCP_PORT, LOCAL_NODEPORT.getPort(), SessionAffinity.NONE, TrafficPolicy.Local, every);
+        return Snapshot.of(services, slices);
+    }
+
+    private static void add(List<Service> services, List<EndpointSlice> slices, ServiceRef ref, ServiceType type,
+                            InetSocketAddress vip, Protocol proto, int targetPort, int nodePort, SessionAffinity affinity,
+                            TrafficPolicy external, List<Integer> backends) {
+        services.add(new Service(ref, type, List.of(vip.getAddress()),
+                List.of(new ServicePort("p", proto, vip.getPort(), TargetPort.of(targetPort), nodePort)),
+                List.of(), List.of(), List.of(), affinity, TrafficPolicy.Cluster, external));
+        List<Endpoint> eps = new ArrayList<>();
+        for (int i : backends) {
+            eps.add(new Endpoint(List.of(Lab.backendIp(i)), EndpointConditions.READY, i == 1 ? "node-a" : "node-b", null));
+        }
+        slices.add(new EndpointSlice(ref.name() + "-1", ref, AddressType.IPv4, eps,
+                List.of(new EndpointPort("p", proto, targetPort))));
+    }
+}
