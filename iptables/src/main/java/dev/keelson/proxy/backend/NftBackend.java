@@ -1,9 +1,13 @@
 package dev.keelson.proxy.backend;
 
+import dev.keelson.linux.netfilter.NfGenMsg;
+import dev.keelson.linux.netfilter.NftBatch;
 import dev.keelson.linux.nft.Nftables;
 import dev.keelson.linux.nft.NftablesException;
 import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.StateDiff;
+import dev.keelson.proxy.nft.NftDelta;
+import dev.keelson.proxy.nft.NftElements;
 import dev.keelson.proxy.nft.NftRenderer;
 import dev.keelson.proxy.nft.NftTable;
 
@@ -13,19 +17,27 @@ import dev.keelson.proxy.nft.NftTable;
  *
  * <p>A full load is one transaction that creates, deletes and re-creates the table
  * ({@link NftRenderer#full}), so a table left by an earlier Keelson is adopted and replaced without
- * traffic ever seeing a half-built table. Incremental scripts use only commands that make
- * libnftables 1.0.6 fetch the table and set lists into its cache, never the chains or rules of the
- * table (see iptables/README.md, "In-process nftables backend", for what each command costs), so a
- * one-service change costs the same at 30,000 services as at 10.
+ * traffic ever seeing a half-built table.
+ *
+ * <p>Incremental syncs take one of two paths, chosen by what changed ({@link NftDelta#elementsOnly()}):
+ * <ul>
+ *   <li>elements only (the common case: a flat service port added or removed, its endpoints changed,
+ *       the shared sets) — one raw nf_tables netlink batch ({@link NftBatch}). libnftables 1.0.6 would
+ *       refetch its cache after the commit, a cost that grows with the table;</li>
+ *   <li>anything touching chains, rules or sets — the nft script through libnftables.</li>
+ * </ul>
+ * Either path is one kernel transaction. See iptables/README.md for the figures.
  */
 public final class NftBackend implements RuleBackend {
     private static final String TABLE = "inet " + NftTable.TABLE;
 
     private final Nftables nft;
+    private final NftBatch batch;
     private boolean needsFull = true;
 
-    private NftBackend(Nftables nft) {
+    private NftBackend(Nftables nft, NftBatch batch) {
         this.nft = nft;
+        this.batch = batch;
     }
 
     /**
@@ -35,7 +47,13 @@ public final class NftBackend implements RuleBackend {
      * @throws dev.keelson.linux.nft.NftablesUnavailableException without libnftables or nf_tables
      */
     public static NftBackend open() {
-        return new NftBackend(Nftables.open());
+        Nftables nft = Nftables.open();
+        try {
+            return new NftBackend(nft, NftBatch.open(NfGenMsg.NFPROTO_INET, NftTable.TABLE));
+        } catch (RuntimeException e) {
+            nft.close();
+            throw e;
+        }
     }
 
     @Override
@@ -57,9 +75,15 @@ public final class NftBackend implements RuleBackend {
         if (needsFull) {
             throw new IllegalStateException("nftables backend needs a full sync first");
         }
-        String script = NftRenderer.incremental(diff);
+        NftDelta delta = NftRenderer.delta(diff);
+        String script = delta.script();
         long t0 = System.nanoTime();
-        if (!script.isEmpty()) {
+        if (delta.isEmpty()) {
+            return new Applied("incremental", script, 0);
+        }
+        if (delta.elementsOnly()) {
+            send(delta);
+        } else {
             run(script, "incremental sync");
         }
         return new Applied("incremental", script, System.nanoTime() - t0);
@@ -75,6 +99,20 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables " + what + " of table " + TABLE + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes an elements-only change as one netlink batch: all deletes, then all adds. */
+    private void send(NftDelta delta) {
+        try {
+            batch.begin();
+            delta.deletes().forEach((m, e) -> batch.elements(false, m, NftElements.encode(m, e)));
+            delta.adds().forEach((m, e) -> batch.elements(true, m, NftElements.encode(m, e)));
+            batch.commit();
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables incremental sync of table " + TABLE
+                    + " refused; previous rules kept: " + e.getMessage(), e);
         }
     }
 
@@ -109,6 +147,7 @@ public final class NftBackend implements RuleBackend {
 
     @Override
     public void close() {
+        batch.close();
         nft.close();
     }
 }

@@ -58,10 +58,19 @@ public final class NftRenderer {
 
     /** A script that turns the state {@code d} was computed from into its target, touching only what changed. */
     public static String incremental(StateDiff d) {
-        List<String> deleteElements = new ArrayList<>();
+        return delta(d).script();
+    }
+
+    /**
+     * The transaction that turns the state {@code d} was computed from into its target: the elements
+     * that went away, the chain/rule/set commands of the units whose chains changed, and the new
+     * elements. A change to flat service ports (see {@link NftTable#ENDPOINTS}) is elements only.
+     */
+    public static NftDelta delta(StateDiff d) {
+        SortedMap<String, SortedMap<String, String>> deletes = new TreeMap<>();
+        SortedMap<String, SortedMap<String, String>> adds = new TreeMap<>();
         List<String> chainOps = new ArrayList<>();
         List<String> deleteChains = new ArrayList<>();
-        List<String> addElements = new ArrayList<>();
         List<NftUnit[]> pairs = new ArrayList<>();
         d.removed().forEach(r -> pairs.add(new NftUnit[]{NftUnit.of(r), null}));
         d.changed().forEach(c -> pairs.add(new NftUnit[]{NftUnit.of(c.before()), NftUnit.of(c.after())}));
@@ -69,10 +78,8 @@ public final class NftRenderer {
         for (NftUnit[] p : pairs) {
             NftUnit before = p[0];
             NftUnit after = p[1];
-            SortedMap<String, SortedMap<String, String>> gone = minus(before, after);
-            SortedMap<String, SortedMap<String, String>> come = minus(after, before);
-            gone.forEach((m, e) -> deleteElements.add(elementLine("delete", m, e)));
-            come.forEach((m, e) -> addElements.add(elementLine("add", m, e)));
+            merge(deletes, minus(before, after));
+            merge(adds, minus(after, before));
             if (after != null) {
                 after.chains().forEach((name, rules) -> {
                     List<String> old = before == null ? null : before.chains().get(name);
@@ -92,34 +99,32 @@ public final class NftRenderer {
                         });
             }
         }
-        SortedMap<String, SortedMap<String, String>> sharedAdd = new TreeMap<>();
-        SortedMap<String, SortedMap<String, String>> sharedDel = new TreeMap<>();
-        addShared(sharedAdd, NftTable.CLUSTER_IPS, d.clusterIPsAdded(), false);
-        addShared(sharedAdd, NftTable.HAIRPIN, d.hairpinAdded(), true);
-        addShared(sharedDel, NftTable.CLUSTER_IPS, d.clusterIPsRemoved(), false);
-        addShared(sharedDel, NftTable.HAIRPIN, d.hairpinRemoved(), true);
-        sharedDel.forEach((m, e) -> deleteElements.add(elementLine("delete", m, e)));
-        sharedAdd.forEach((m, e) -> addElements.add(elementLine("add", m, e)));
+        addShared(adds, NftTable.CLUSTER_IPS, d.clusterIPsAdded(), false);
+        addShared(adds, NftTable.HAIRPIN, d.hairpinAdded(), true);
+        addShared(deletes, NftTable.CLUSTER_IPS, d.clusterIPsRemoved(), false);
+        addShared(deletes, NftTable.HAIRPIN, d.hairpinRemoved(), true);
 
-        StringBuilder sb = new StringBuilder();
-        deleteElements.forEach(sb::append);
+        List<String> commands = new ArrayList<>();
         if (!d.affinityAdded().isEmpty() || !d.affinityRemoved().isEmpty()) {
             SortedSet<String> now = new java.util.TreeSet<>(d.affinityAdded());
             // The record chain is rewritten from the full list of timeouts in use.
             now.addAll(d.affinityInUse());
-            d.affinityAdded().forEach(t -> sb.append("add ").append(NftTable.affinitySetDeclaration(t)
-                    .replaceFirst("^set ", "set " + T + " ")).append('\n'));
-            sb.append("flush chain ").append(T).append(' ').append(NftTable.AFFINITY_RECORD).append('\n');
-            NftTable.affinityRules(now).forEach(r -> sb.append("add rule ").append(T).append(' ')
-                    .append(NftTable.AFFINITY_RECORD).append(' ').append(r).append('\n'));
+            d.affinityAdded().forEach(t -> commands.add("add " + NftTable.affinitySetDeclaration(t)
+                    .replaceFirst("^set ", "set " + T + " ") + "\n"));
+            commands.add("flush chain " + T + " " + NftTable.AFFINITY_RECORD + "\n");
+            NftTable.affinityRules(now).forEach(r -> commands.add("add rule " + T + " " + NftTable.AFFINITY_RECORD
+                    + " " + r + "\n"));
         }
-        chainOps.forEach(sb::append);
-        deleteChains.forEach(sb::append);
-        d.affinityRemoved().forEach(t -> sb.append("delete set ").append(T).append(' ')
-                .append(NftTable.affinitySet(Family.valueOf(t.substring(0, 2)), Integer.parseInt(t.substring(3))))
-                .append('\n'));
-        addElements.forEach(sb::append);
-        return sb.toString();
+        commands.addAll(chainOps);
+        commands.addAll(deleteChains);
+        d.affinityRemoved().forEach(t -> commands.add("delete set " + T + " "
+                + NftTable.affinitySet(Family.valueOf(t.substring(0, 2)), Integer.parseInt(t.substring(3))) + "\n"));
+        return new NftDelta(deletes, commands, adds);
+    }
+
+    private static void merge(SortedMap<String, SortedMap<String, String>> into,
+                              SortedMap<String, SortedMap<String, String>> from) {
+        from.forEach((m, e) -> into.computeIfAbsent(m, k -> new TreeMap<>()).putAll(e));
     }
 
     private static void addShared(SortedMap<String, SortedMap<String, String>> el, String set,
@@ -146,12 +151,6 @@ public final class NftRenderer {
     }
 
     private static String elementLine(String op, String map, Map<String, String> e) {
-        if (e.isEmpty()) {
-            return "";
-        }
-        List<String> items = new ArrayList<>();
-        // "delete element" takes keys only; a changed map value is a delete of the key plus an add.
-        e.forEach((k, v) -> items.add(v.isEmpty() || op.equals("delete") ? k : k + " : " + v));
-        return op + " element " + T + " " + map + " { " + String.join(", ", items) + " }\n";
+        return NftDelta.line(op, map, e);
     }
 }

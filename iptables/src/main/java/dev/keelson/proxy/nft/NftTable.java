@@ -26,6 +26,13 @@ public final class NftTable {
     static final String MARK_MASQ = "mark-for-masquerade";
     static final String REJECT_CHAIN = "reject-service";
     static final String AFFINITY_RECORD = "affinity-record";
+    static final String ENDPOINTS = "endpoints";
+    static final String PICK_ENDPOINT = "pick-endpoint";
+    /**
+     * The most endpoints a service port may have and still be served by the flat endpoint map; one
+     * {@code pick-endpoint} rule per count 1..MAX_FLAT and family, so a larger port gets its own chain.
+     */
+    static final int MAX_FLAT = 16;
     /** The packet mark bit that asks postrouting to masquerade (kube-proxy's 0x4000). */
     public static final String MASQ_MARK = "0x00004000";
 
@@ -35,6 +42,15 @@ public final class NftTable {
     /** The set of frontends whose affinity entries live {@code seconds}: {@code affinity4-10800}. */
     static String affinitySet(Family f, int seconds) {
         return AFFINITY + f.suffix() + "-" + seconds;
+    }
+
+    /**
+     * The first endpoint index of a service port with {@code n} endpoints in the flat endpoint map:
+     * {@code n(n-1)/2}, so the index ranges of different counts never overlap (1: 0, 2: 1-2, 3: 3-5, …)
+     * and the rule for count m cannot hit an entry of a port with another count.
+     */
+    static int firstIndex(int n) {
+        return n * (n - 1) / 2;
     }
 
     /** Declarations of the maps and sets (with the cluster CIDRs, which come from the node configuration). */
@@ -56,6 +72,10 @@ public final class NftTable {
             // by the affinity-record chain after DNAT and expire with the service's timeout.
             out.add("map " + AFFINITY + s + " { type " + addr + " . " + addr + " . inet_service : " + addr
                     + " . inet_service; flags dynamic,timeout; size 1048576; }");
+            // Frontend . endpoint index -> endpoint: a plain hash with data values, so adding a service
+            // or changing its endpoints is element changes only (no chain, no jump to validate).
+            out.add("map " + ENDPOINTS + s + " { typeof " + f.nft() + " daddr . meta l4proto . th dport . numgen random mod "
+                    + MAX_FLAT + " : " + f.nft() + " daddr . th dport; size 1048576; }");
         }
         return out;
     }
@@ -76,6 +96,7 @@ public final class NftTable {
         List<String> services = new ArrayList<>();
         List<String> checks = new ArrayList<>();
         List<String> masq = new ArrayList<>();
+        List<String> pick = new ArrayList<>();
         for (Family f : Family.values()) {
             String p = f.nft();
             String s = f.suffix();
@@ -95,7 +116,14 @@ public final class NftTable {
             }
             // A client reaching its own pod through the service needs SNAT or the reply bypasses conntrack.
             masq.add("ct status dnat " + p + " saddr . " + p + " daddr @" + HAIRPIN + s + " masquerade");
+            for (int n = 1; n <= MAX_FLAT; n++) {
+                // A miss in the map ends the rule (no DNAT) and the next count is tried.
+                pick.add("meta l4proto { tcp, udp, sctp } dnat " + p + " to " + p + " daddr . meta l4proto . th dport"
+                        + " . numgen random mod " + n + " offset " + firstIndex(n) + " map @" + ENDPOINTS + s);
+            }
         }
+        services.add("jump " + PICK_ENDPOINT);
+        out.add(new Chain(PICK_ENDPOINT, null, pick));
         out.add(new Chain("services", null, services));
         out.add(new Chain("service-checks", null, checks));
         masq.add("meta mark & " + MASQ_MARK + " == 0 return");

@@ -33,6 +33,20 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
         Map<String, List<String>> chains = new LinkedHashMap<>();
         SortedMap<String, SortedMap<String, String>> el = new TreeMap<>();
         boolean hasSvc = r.internal() == Disposition.FORWARD;
+        if (flat(r)) {
+            // No chain at all: each frontend's endpoints are elements of the flat endpoint map.
+            String proto = r.protocol().lower();
+            int n = r.internalEndpoints().size();
+            for (Frontend fe : r.frontends()) {
+                String key = InetAddresses.format(fe.address()) + " . " + proto + " . " + fe.port() + " . ";
+                for (int i = 0; i < n; i++) {
+                    Backend b = r.internalEndpoints().get(i);
+                    put(el, NftTable.ENDPOINTS + f.suffix(), key + (NftTable.firstIndex(n) + i),
+                            InetAddresses.format(b.address()) + " . " + b.port());
+                }
+            }
+            return new NftUnit(chains, el);
+        }
         boolean hasExt = r.hasExternal() && r.external() == Disposition.FORWARD;
         if (hasSvc) {
             chains.put(svc, endpointRules(r, r.internalEndpoints()));
@@ -81,6 +95,16 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
             }
         }
         return new NftUnit(chains, el);
+    }
+
+    /**
+     * Whether the port is served by the flat endpoint map instead of chains: only ClusterIP frontends,
+     * no affinity, and 1..MAX_FLAT endpoints. The rest (external traffic with its masquerade and
+     * policies, source ranges, affinity) keeps per-service chains.
+     */
+    static boolean flat(ServicePortRules r) {
+        return r.internal() == Disposition.FORWARD && !r.hasExternal() && r.affinitySeconds() == 0
+                && r.internalEndpoints().size() <= NftTable.MAX_FLAT;
     }
 
     /**

@@ -20,8 +20,10 @@ import java.util.List;
  *  NFNL_MSG_BATCH_END                                            → commit, or abort on any error
  * </pre>
  *
- * This is a prototype that the proxy's measurements use (see iptables/README.md); it covers
- * elements of concatenated keys and verdict data, and regular chains, nothing else.
+ * It covers what the proxy's per-change path needs (see iptables/README.md): set and map elements
+ * with concatenated keys, verdict or data values, and regular chains. Elements with data values are
+ * the cheap case: an element with a jump/goto verdict makes the kernel re-validate every chain
+ * reachable from the base chains at commit (NFT_VALIDATE_NEED), which grows with the table.
  */
 public final class NftBatch implements AutoCloseable {
     // enum nf_tables_msg_types
@@ -46,11 +48,30 @@ public final class NftBatch implements AutoCloseable {
 
     /** Verdict codes (enum nft_verdicts; NF_DROP is 0). */
     public static final int NF_DROP = 0;
+    public static final int NF_ACCEPT = 1;
     public static final int NFT_JUMP = -3;
     public static final int NFT_GOTO = -4;
 
-    /** A map or set element: the key as the kernel stores it, and an optional verdict. */
-    public record Element(byte[] key, Verdict verdict) {
+    /**
+     * A map or set element: the key as the kernel stores it, and at most one of a verdict (verdict
+     * maps) or a data value (data maps, in the kernel's concatenated form like the key).
+     */
+    public record Element(byte[] key, Verdict verdict, byte[] data) {
+        public Element {
+            if (verdict != null && data != null) {
+                throw new IllegalArgumentException("an element carries a verdict or a data value, not both");
+            }
+        }
+
+        /** A set element, or a map element with a verdict. */
+        public Element(byte[] key, Verdict verdict) {
+            this(key, verdict, null);
+        }
+
+        /** A data-map element: {@code key : data}. */
+        public static Element value(byte[] key, byte[] data) {
+            return new Element(key, null, data);
+        }
     }
 
     /** A verdict: a code and, for jump/goto, the target chain. */
@@ -100,7 +121,12 @@ public final class NftBatch implements AutoCloseable {
             int k = w.beginNested(NFTA_SET_ELEM_KEY);
             w.putBytes(NFTA_DATA_VALUE, e.key());
             w.endNested(k);
-            if (add && e.verdict() != null) {
+            if (add && e.data() != null) {
+                // Data values carry no verdict: the kernel does not re-validate the table's chains for them.
+                int d = w.beginNested(NFTA_SET_ELEM_DATA);
+                w.putBytes(NFTA_DATA_VALUE, e.data());
+                w.endNested(d);
+            } else if (add && e.verdict() != null) {
                 int d = w.beginNested(NFTA_SET_ELEM_DATA);
                 int v = w.beginNested(NFTA_DATA_VERDICT);
                 w.putU32be(NFTA_VERDICT_CODE, e.verdict().code());
@@ -136,7 +162,14 @@ public final class NftBatch implements AutoCloseable {
         int m = w.begin(NfGenMsg.MSG_BATCH_END, NLM_F_REQUEST);
         NfGenMsg.write(w, 0, NfGenMsg.SUBSYS_NFTABLES);
         w.end(m);
-        socket.execute(w, "nf_tables batch", "table " + table);
+        MessageWriter batch = w;
+        w = null;
+        socket.execute(batch, "nf_tables batch", "table " + table);
+    }
+
+    /** Whether a transaction is open (between {@link #begin()} and {@link #commit()}). */
+    public boolean inTransaction() {
+        return w != null;
     }
 
     /**
