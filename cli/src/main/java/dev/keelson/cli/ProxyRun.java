@@ -7,17 +7,19 @@ import dev.keelson.cli.proxy.StateStore;
 import dev.keelson.cli.proxy.WatchLoop;
 import dev.keelson.proxy.compile.NodeConfig;
 import dev.keelson.proxy.sync.Proxier;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** {@code keelson proxy run --watch-dir DIR}: the sync loop, fed by a directory of manifests. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -62,11 +64,31 @@ final class ProxyRun implements Callable<Integer> {
         NodeConfig node = nodeOptions.resolve(prev);
         WatchLoop loop = new WatchLoop(dir, kind, node, new Proxier.Options(min, full, true), store,
                 spec.commandLine().getErr(), poll);
-        // Own handlers instead of the JVM's: the loop returns normally (exit 0) after a signal,
-        // with the proxier closed in order rather than racing shutdown hooks.
-        Signal.handle(new Signal("INT"), s -> loop.stop());
-        Signal.handle(new Signal("TERM"), s -> loop.stop());
-        loop.run(flushOnExit);
+        // SIGINT/SIGTERM are how `run` is meant to end: the hook stops the loop, waits until it has
+        // closed the proxier in order, and ends the JVM with status 0 (not 130/143).
+        CountDownLatch finished = new CountDownLatch(1);
+        PrintWriter err = spec.commandLine().getErr();
+        Thread hook = new Thread(() -> {
+            loop.stop();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "keelson-proxy-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            loop.run(flushOnExit);
+        } finally {
+            finished.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // stopping by signal: the hook ends the JVM
+        }
         return 0;
     }
 

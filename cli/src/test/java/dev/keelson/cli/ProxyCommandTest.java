@@ -151,7 +151,7 @@ class ProxyCommandTest {
                 """), show.out());
         assertTrue(show.out().contains("cluster IP [fd00:96::13]:6379 → endpoints"), show.out());
         assertTrue(show.out().contains("cluster IP 10.96.0.11:53 → reject (no endpoints)"), show.out());
-        assertTrue(show.out().contains("last sync ") && show.out().contains(": full, 124 lines"), show.out());
+        assertTrue(show.out().contains("last sync ") && show.out().matches("(?s).*: full, \\d+ lines.*"), show.out());
         assertTrue(show.out().contains("syncs 1 (1 full), errors 0"), show.out());
 
         JsonNode json = new ObjectMapper().readTree(keelson("proxy", "show", "--json", "--rules").out());
@@ -249,7 +249,8 @@ class ProxyCommandTest {
         Result r = apply(next);
         assertEquals(1, r.exit(), r.out());
         List<String> lines = r.err().lines().toList();
-        assertTrue(lines.get(1).startsWith("delete element inet keelson no-endpoint-services4"), "nft's own context: " + r.err());
+        // nft's own context: the command it refused (deletes are sent first, in map order)
+        assertTrue(lines.get(1).startsWith("delete element inet keelson "), "nft's own context: " + r.err());
         assertTrue(lines.get(0).startsWith("keelson: nftables incremental sync of table inet keelson refused; "
                 + "previous rules kept: Error: Could not process rule: No such file or directory"), r.err());
         assertTrue(lines.getLast().startsWith("keelson: the previous rules are intact (as applied at ")
