@@ -5,6 +5,7 @@ import dev.keelson.cri.api.v1.RuntimeServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -89,6 +90,9 @@ public final class CriServer implements AutoCloseable {
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("keelson-cri-rpc-", 0).factory());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(file.path().toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
+                // grpc sets SO_KEEPALIVE on accepted channels; AF_UNIX has no such option and Netty
+                // would log a warning per connection. HTTP/2 keepalive pings still work.
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(handlers);
