@@ -65,7 +65,9 @@ class MixedChangeProbe {
     }
 
     private static void measure(RuleBackend b, int n, int rounds) {
-        Snapshot s = mixed(n);
+        // -Dprobe.plain=true: ClusterIP services only, apart from the one added (an iptables load of
+        // 1,000 affinity services takes minutes: one recent list per KUBE-SEP chain).
+        Snapshot s = Boolean.getBoolean("probe.plain") ? LoadTimeProbe.synthetic(n, 0) : mixed(n);
         CompiledState a = Compiler.compile(s, NftCostProbe.NODE);
         Applied full = b.full(a);
         System.out.printf("%s N=%d: full %.0f ms%n", b.name(), n, full.millis());
