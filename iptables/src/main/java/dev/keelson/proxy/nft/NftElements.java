@@ -32,7 +32,7 @@ public final class NftElements {
             byte[] kb = concat(key, k, map);
             if (v.isEmpty()) {
                 out.add(new NftBatch.Element(kb, null));
-            } else if (map.startsWith(NftTable.ENDPOINTS)) {
+            } else if (map.startsWith(NftTable.ENDPOINTS) || map.startsWith(NftTable.NODEPORT_ENDPOINTS)) {
                 out.add(NftBatch.Element.value(kb, concat(List.of(Field.ADDR, Field.PORT), v, map)));
             } else {
                 out.add(new NftBatch.Element(kb, verdict(v, map)));
@@ -44,9 +44,10 @@ public final class NftElements {
     private static List<Field> keyFields(String map) {
         String base = map.replaceFirst("[46](-\\d+)?$", "");
         return switch (base) {
-            case NftTable.SERVICE_IPS, NftTable.NO_ENDPOINT_SERVICES, NftTable.AFFINITY ->
+            case NftTable.SERVICE_IPS, NftTable.NO_ENDPOINT_SERVICES, NftTable.AFFINITY, NftTable.MASQ_FRONTENDS ->
                     List.of(Field.ADDR, Field.PROTO, Field.PORT);
-            case NftTable.NODEPORTS, NftTable.NO_ENDPOINT_NODEPORTS -> List.of(Field.PROTO, Field.PORT);
+            case NftTable.NODEPORTS, NftTable.NO_ENDPOINT_NODEPORTS, NftTable.MASQ_NODEPORTS -> List.of(Field.PROTO, Field.PORT);
+            case NftTable.NODEPORT_ENDPOINTS -> List.of(Field.PROTO, Field.PORT, Field.INDEX);
             case NftTable.CLUSTER_IPS -> List.of(Field.ADDR);
             case NftTable.HAIRPIN -> List.of(Field.ADDR, Field.ADDR);
             case NftTable.ENDPOINTS -> List.of(Field.ADDR, Field.PROTO, Field.PORT, Field.INDEX);

@@ -28,6 +28,9 @@ public final class NftTable {
     static final String AFFINITY_RECORD = "affinity-record";
     static final String ENDPOINTS = "endpoints";
     static final String PICK_ENDPOINT = "pick-endpoint";
+    static final String NODEPORT_ENDPOINTS = "nodeport-endpoints";
+    static final String MASQ_FRONTENDS = "masquerade-frontends";
+    static final String MASQ_NODEPORTS = "masquerade-nodeports";
     /**
      * The most endpoints a service port may have and still be served by the flat endpoint map; one
      * {@code pick-endpoint} rule per count 1..MAX_FLAT and family, so a larger port gets its own chain.
@@ -76,6 +79,12 @@ public final class NftTable {
             // or changing its endpoints is element changes only (no chain, no jump to validate).
             out.add("map " + ENDPOINTS + s + " { typeof " + f.nft() + " daddr . meta l4proto . th dport . numgen random mod "
                     + MAX_FLAT + " : " + f.nft() + " daddr . th dport; size 1048576; }");
+            // The same for node ports (any local address), and the external frontends of flat ports,
+            // whose traffic is masqueraded (policy Cluster) as an ext- chain would do.
+            out.add("map " + NODEPORT_ENDPOINTS + s + " { typeof meta l4proto . th dport . numgen random mod " + MAX_FLAT
+                    + " : " + f.nft() + " daddr . th dport; size 1048576; }");
+            out.add("set " + MASQ_FRONTENDS + s + " { type " + addr + " . inet_proto . inet_service; size 1048576; }");
+            out.add("set " + MASQ_NODEPORTS + s + " { type inet_proto . inet_service; }");
         }
         return out;
     }
@@ -97,6 +106,7 @@ public final class NftTable {
         List<String> checks = new ArrayList<>();
         List<String> masq = new ArrayList<>();
         List<String> pick = new ArrayList<>();
+        List<String> flatMasq = new ArrayList<>();
         for (Family f : Family.values()) {
             String p = f.nft();
             String s = f.suffix();
@@ -116,12 +126,26 @@ public final class NftTable {
             }
             // A client reaching its own pod through the service needs SNAT or the reply bypasses conntrack.
             masq.add("ct status dnat " + p + " saddr . " + p + " daddr @" + HAIRPIN + s + " masquerade");
+            String local = "meta nfproto " + (f == Family.V4 ? "ipv4" : "ipv6") + " fib daddr type local"
+                    + (f == Family.V4 ? " ip daddr != 127.0.0.0/8" : " ip6 daddr != ::1");
+            flatMasq.add(p + " daddr . meta l4proto . th dport @" + MASQ_FRONTENDS + s + " jump " + MARK_MASQ);
+            flatMasq.add(local + " meta l4proto . th dport @" + MASQ_NODEPORTS + s + " jump " + MARK_MASQ);
+            if (f == Family.V4) {
+                // A client with a recorded choice for this frontend goes back to it (entries exist only
+                // for frontends in an affinity set; see affinity-record). IPv6: see affinityRules.
+                pick.add("meta l4proto { tcp, udp, sctp } dnat ip to ip saddr . ip daddr . th dport map @" + AFFINITY + s);
+            }
             for (int n = 1; n <= MAX_FLAT; n++) {
                 // A miss in the map ends the rule (no DNAT) and the next count is tried.
                 pick.add("meta l4proto { tcp, udp, sctp } dnat " + p + " to " + p + " daddr . meta l4proto . th dport"
                         + " . numgen random mod " + n + " offset " + firstIndex(n) + " map @" + ENDPOINTS + s);
             }
+            for (int n = 1; n <= MAX_FLAT; n++) {
+                pick.add(local + " meta l4proto { tcp, udp, sctp } dnat " + p + " to meta l4proto . th dport"
+                        + " . numgen random mod " + n + " offset " + firstIndex(n) + " map @" + NODEPORT_ENDPOINTS + s);
+            }
         }
+        services.addAll(flatMasq);
         services.add("jump " + PICK_ENDPOINT);
         out.add(new Chain(PICK_ENDPOINT, null, pick));
         out.add(new Chain("services", null, services));

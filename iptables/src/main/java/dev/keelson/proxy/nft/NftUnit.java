@@ -34,18 +34,7 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
         SortedMap<String, SortedMap<String, String>> el = new TreeMap<>();
         boolean hasSvc = r.internal() == Disposition.FORWARD;
         if (flat(r)) {
-            // No chain at all: each frontend's endpoints are elements of the flat endpoint map.
-            String proto = r.protocol().lower();
-            int n = r.internalEndpoints().size();
-            for (Frontend fe : r.frontends()) {
-                String key = InetAddresses.format(fe.address()) + " . " + proto + " . " + fe.port() + " . ";
-                for (int i = 0; i < n; i++) {
-                    Backend b = r.internalEndpoints().get(i);
-                    put(el, NftTable.ENDPOINTS + f.suffix(), key + (NftTable.firstIndex(n) + i),
-                            InetAddresses.format(b.address()) + " . " + b.port());
-                }
-            }
-            return new NftUnit(chains, el);
+            return flatUnit(r, chains, el);
         }
         boolean hasExt = r.hasExternal() && r.external() == Disposition.FORWARD;
         if (hasSvc) {
@@ -98,13 +87,48 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
     }
 
     /**
-     * Whether the port is served by the flat endpoint map instead of chains: only ClusterIP frontends,
-     * no affinity, and 1..MAX_FLAT endpoints. The rest (external traffic with its masquerade and
-     * policies, source ranges, affinity) keeps per-service chains.
+     * Whether the port is served by the flat endpoint maps instead of chains: 1..MAX_FLAT endpoints,
+     * and, when it has external frontends, policy {@code Cluster} over the same endpoints as its
+     * ClusterIP and no load-balancer source ranges. ClientIP affinity is served by the global
+     * affinity lookup in {@code pick-endpoint}. What remains on chains ({@code Local} policies,
+     * source ranges, more endpoints, no-endpoint verdicts) is what needs per-service logic.
      */
     static boolean flat(ServicePortRules r) {
-        return r.internal() == Disposition.FORWARD && !r.hasExternal() && r.affinitySeconds() == 0
-                && r.internalEndpoints().size() <= NftTable.MAX_FLAT;
+        if (r.internal() != Disposition.FORWARD || r.internalEndpoints().size() > NftTable.MAX_FLAT) {
+            return false;
+        }
+        return !r.hasExternal() || r.external() == Disposition.FORWARD && r.externalPolicy() == TrafficPolicy.Cluster
+                && !r.firewalled() && r.endpoints().equals(r.internalEndpoints());
+    }
+
+    /**
+     * No chain at all: each frontend's endpoints are data elements of {@code endpoints4/6} (addressed
+     * frontends) or {@code nodeport-endpoints4/6} (node ports); external frontends are also members of
+     * the masquerade sets, which is all that an {@code ext-} chain of policy Cluster did besides spreading.
+     */
+    private static NftUnit flatUnit(ServicePortRules r, Map<String, List<String>> chains,
+                                    SortedMap<String, SortedMap<String, String>> el) {
+        Family f = r.family();
+        String proto = r.protocol().lower();
+        int n = r.internalEndpoints().size();
+        for (Frontend fe : r.frontends()) {
+            boolean node = fe.kind() == Frontend.Kind.NODE_PORT;
+            String key = node ? proto + " . " + fe.port()
+                    : InetAddresses.format(fe.address()) + " . " + proto + " . " + fe.port();
+            String map = (node ? NftTable.NODEPORT_ENDPOINTS : NftTable.ENDPOINTS) + f.suffix();
+            for (int i = 0; i < n; i++) {
+                Backend b = r.internalEndpoints().get(i);
+                put(el, map, key + " . " + (NftTable.firstIndex(n) + i),
+                        InetAddresses.format(b.address()) + " . " + b.port());
+            }
+            if (fe.external()) {
+                put(el, (node ? NftTable.MASQ_NODEPORTS : NftTable.MASQ_FRONTENDS) + f.suffix(), key, "");
+            }
+            if (r.affinitySeconds() > 0 && !node) {
+                put(el, NftTable.affinitySet(f, r.affinitySeconds()), key, "");
+            }
+        }
+        return new NftUnit(chains, el);
     }
 
     /**

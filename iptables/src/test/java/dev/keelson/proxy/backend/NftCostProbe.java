@@ -26,7 +26,8 @@ class NftCostProbe {
     @Test
     void probe() {
         int n = Integer.getInteger("probe.n", 10000);
-        CompiledState s = Compiler.compile(LoadTimeProbe.synthetic(n, 0), NODE);
+        CompiledState s = Compiler.compile(Boolean.getBoolean("probe.mixed") ? MixedChangeProbe.mixed(n)
+                : LoadTimeProbe.synthetic(n, 0), NODE);
         try (Nftables nft = Nftables.open()) {
             String full = NftRenderer.full(s);
             long t0 = System.nanoTime();
@@ -41,6 +42,20 @@ class NftCostProbe {
             time(nft, "flush chain", "flush chain inet keelson " + svc);
             time(nft, "add rule", "add rule inet keelson " + svc + " meta l4proto tcp dnat ip to 10.1.1.1:80");
             time(nft, "add chain", "add chain inet keelson probe-x");
+            nft.run("add chain inet keelson probe-y");
+            time(nft, "add rule unreachable", "add rule inet keelson probe-y meta l4proto tcp dnat ip to 10.1.1.1:80");
+
+            try (var batch = dev.keelson.linux.netfilter.NftBatch.open(dev.keelson.linux.netfilter.NfGenMsg.NFPROTO_INET, "keelson")) {
+                for (int i = 0; i < 3; i++) {
+                    var el = NftElements_encode("service-ips4", "1.2.3.4 . tcp . 80", "goto " + svc);
+                    long s0 = System.nanoTime();
+                    batch.begin().elements(true, "service-ips4", el).commit();
+                    long t1 = System.nanoTime();
+                    batch.begin().elements(false, "service-ips4", el).commit();
+                    System.out.printf("  netlink goto element add %.3f ms, delete %.3f ms%n", (t1 - s0) / 1e6,
+                            (System.nanoTime() - t1) / 1e6);
+                }
+            }
             time(nft, "delete chain", "delete chain inet keelson probe-x");
             time(nft, "flush+2 rules", "flush chain inet keelson " + svc + "\nadd rule inet keelson " + svc
                     + " meta l4proto tcp numgen random mod 2 0 dnat ip to 10.1.1.1:80\nadd rule inet keelson " + svc
@@ -52,6 +67,10 @@ class NftCostProbe {
             time(nft, "json add rule", "{\"nftables\": [{\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"keelson\", \"chain\": \"" + svc + "\", \"expr\": [{\"accept\": null}]}}}]}");
             System.out.println(chain);
         }
+    }
+
+    private static List<dev.keelson.linux.netfilter.NftBatch.Element> NftElements_encode(String m, String k, String v) {
+        return dev.keelson.proxy.nft.NftElements.encode(m, java.util.Map.of(k, v));
     }
 
     private static void time(Nftables nft, String what, String cmd) {

@@ -33,13 +33,18 @@ class DiffTest {
         assertEquals(List.of("default/web:http"), d.changed().stream().map(c -> c.after().name().toString()).toList());
         assertTrue(d.added().isEmpty() && d.removed().isEmpty());
         String nft = NftRenderer.incremental(d);
-        String svc = Names.nft("svc", d.changed().getFirst().after().name(), Family.V4);
-        String ext = Names.nft("ext", d.changed().getFirst().after().name(), Family.V4);
+        // web is flat (policy Cluster, 2 endpoints): the change is its endpoint-map elements (ClusterIP,
+        // externalIP, NodePort) and one hairpin element; no chain or rule and no other service.
         for (String line : nft.lines().toList()) {
-            assertTrue(line.contains(svc) || line.contains(ext) || line.contains("hairpin4 { 10.244.4.4 . 10.244.4.4 }"),
+            assertTrue(line.matches("(add|delete) element inet keelson (nodeport-)?endpoints4 \\{ .*")
+                            && line.replaceAll("(10\\.96\\.0\\.10|203\\.0\\.113\\.7) \\. tcp \\. 80 \\. \\d+|tcp \\. 30080 \\. \\d+"
+                            + "|[ :,{}.]|10\\.244\\.\\d\\.\\d+|8080", "").matches("(add|delete)elementinetkeelson(nodeport-)?endpoints4")
+                            || line.equals("add element inet keelson hairpin4 { 10.244.4.4 . 10.244.4.4 }"),
                     () -> "unrelated line in incremental script: " + line + "\n" + nft);
         }
-        assertTrue(nft.contains("10.244.4.4:8080"));
+        assertTrue(nft.contains("10.96.0.10 . tcp . 80 . 5 : 10.244.4.4 . 8080"), nft);
+        assertTrue(nft.contains("tcp . 30080 . 5 : 10.244.4.4 . 8080"), nft);
+        assertTrue(NftRenderer.delta(d).elementsOnly(), nft);
         String ipt = IptablesRenderer.partial(d, b, Family.V4);
         assertFalse(ipt.contains("*filter"), ipt);
         for (String line : ipt.lines().toList()) {
@@ -64,7 +69,8 @@ class DiffTest {
         StateDiff d = StateDiff.between(Compiler.compile(s, Fixtures.NODE), Compiler.compile(s.without(WEB), Fixtures.NODE));
         assertEquals(1, d.removed().size());
         String nft = NftRenderer.incremental(d);
-        assertTrue(nft.contains("delete chain inet keelson " + Names.nft("svc", d.removed().getFirst().name(), Family.V4)), nft);
+        assertTrue(nft.contains("delete element inet keelson endpoints4 { 10.96.0.10 . tcp . 80 . 1, 10.96.0.10 . tcp . 80 . 2, "), nft);
+        assertTrue(nft.contains("delete element inet keelson masquerade-nodeports4 { tcp . 30080 }"), nft);
         assertTrue(nft.contains("delete element inet keelson cluster-ips4 { 10.96.0.10 }"), nft);
         String ipt = IptablesRenderer.partial(d, Compiler.compile(s.without(WEB), Fixtures.NODE), Family.V4);
         assertTrue(ipt.contains("-X " + Names.iptService(d.removed().getFirst().name())), ipt);
