@@ -111,7 +111,7 @@ public final class ProxyBench implements BenchArea {
             k.open(lab.node);
             k.full(w, Duration.ofMinutes(1));
             for (Workload next : List.of(w.withOneEndpointMoved(), w.withOneMoreService(), w.withOneMoreNodePortService())) {
-                for (int i = 0; i < 150; i++) {
+                for (int i = 0; i < 100; i++) {
                     k.change(w, next);
                     k.change(next, w);
                 }
