@@ -8,16 +8,19 @@ import dev.keelson.proxy.compile.Compiler;
 import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.NodeConfig;
 import dev.keelson.proxy.compile.StateDiff;
-import dev.keelson.proxy.ipt.IptablesRenderer;
-import dev.keelson.proxy.nft.NftRenderer;
+import dev.keelson.proxy.backend.Applied;
+import dev.keelson.proxy.backend.IptablesBackend;
+import dev.keelson.proxy.backend.IptablesMode;
+import dev.keelson.proxy.backend.NftBackend;
+import dev.keelson.proxy.backend.RuleBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * One rule layout and the way it is loaded. A sync is timed from the model (or plain service
- * list) to rules in the kernel: compile and render are part of Keelson's time, text generation
- * part of the reference layouts'.
+ * list) to rules in the kernel: compile, diff and the backend call are Keelson's time, text
+ * generation and the tool run the reference layouts'.
  */
 abstract sealed class Contender implements AutoCloseable {
     static final NodeConfig NODE = new NodeConfig("node-a", List.of(InetAddresses.parse("10.199.0.1")),
@@ -52,47 +55,87 @@ abstract sealed class Contender implements AutoCloseable {
     static final Duration CHANGE_CAP = Duration.ofMinutes(2);
 
     /**
-     * Keelson's compiler and renderers; keeps the compiled state of the last sync for diffs. It
-     * recompiles the whole model on every change (the sync loop's per-service compile is not on
-     * this branch), so {@link #lastApplyNanos} separates the kernel part from that.
+     * Keelson's real backends, driven as the sync loop drives them ({@code Proxier}): compile the
+     * whole model, diff against the applied state, then {@link RuleBackend#full} or
+     * {@link RuleBackend#incremental}. The two parts are timed apart: {@link #lastCompileNanos}
+     * (compile + diff) and {@link #lastApplyNanos} (the backend call: render, then the netlink
+     * batch, libnftables or iptables-restore, until the kernel answered).
      */
     static final class Keelson extends Contender {
+        private final String backendName;
+        private NetNamespace node;
+        private RuleBackend backend;
         private CompiledState state;
-        /** How long the last sync spent in the kernel load alone. */
+        /** How long the last sync spent compiling the model and diffing it against the applied state. */
+        long lastCompileNanos;
+        /** How long the last sync spent in the backend call. */
         long lastApplyNanos;
 
+        /**
+         * @param form {@code nft} (NftBackend), {@code iptables} (IptablesBackend, iptables-nft) or
+         *             {@code iptables-legacy} (IptablesBackend, iptables-legacy)
+         */
         Keelson(String form) {
-            super(form, "keelson " + form);
+            super(form, "keelson " + switch (form) {
+                case "nft" -> "nft (NftBackend)";
+                case "iptables" -> "iptables-nft (IptablesBackend)";
+                case "iptables-legacy" -> "iptables-legacy (IptablesBackend)";
+                default -> throw new IllegalArgumentException("no Keelson backend " + form);
+            });
+            backendName = form;
         }
 
         @Override
         void open(NetNamespace node) {
-            sink = form.equals("nft") ? RuleSink.libnftables(node) : RuleSink.exec(node, List.of("iptables-restore", "--noflush"));
-            fullSink = form.equals("nft") ? sink : RuleSink.exec(node, List.of("iptables-restore"));
+            this.node = node;
+            // NftBackend's libnftables context and netlink socket belong to the namespace of the
+            // thread that opens them; IptablesBackend starts its tools from the calling thread, so
+            // every call to it is made on a node-namespace thread (see apply()).
+            backend = switch (backendName) {
+                case "nft" -> node.run(NftBackend::open);
+                case "iptables" -> new IptablesBackend(IptablesMode.NFT, List.of(Family.V4));
+                default -> new IptablesBackend(IptablesMode.LEGACY, List.of(Family.V4));
+            };
         }
 
-        private RuleSink fullSink;
-
         @Override
-        void full(Workload w, Duration cap) throws IOException, RuleSink.CapExceededException {
-            CompiledState s = Compiler.compile(w.snapshot(), NODE);
-            // Full iptables sync: restore without --noflush replaces the tables it names at once.
-            String text = form.equals("nft") ? NftRenderer.full(s) : IptablesRenderer.full(s, Family.V4);
+        void full(Workload w, Duration cap) {
             long t0 = System.nanoTime();
-            fullSink.apply(text, cap);
-            lastApplyNanos = System.nanoTime() - t0;
+            CompiledState s = Compiler.compile(w.snapshot(), NODE);
+            long t1 = System.nanoTime();
+            apply(() -> backend.full(s));
+            lastApplyNanos = System.nanoTime() - t1;
+            lastCompileNanos = t1 - t0;
             state = s;
         }
 
         @Override
-        void change(Workload before, Workload after) throws IOException, RuleSink.CapExceededException {
+        void change(Workload before, Workload after) {
+            long t0 = System.nanoTime();
             CompiledState s = Compiler.compile(after.snapshot(), NODE);
             StateDiff d = StateDiff.between(state, s);
-            String text = form.equals("nft") ? NftRenderer.incremental(d) : IptablesRenderer.partial(d, s, Family.V4);
-            long t0 = System.nanoTime();
-            sink.apply(text, CHANGE_CAP);
-            lastApplyNanos = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            if (!d.isEmpty()) {
+                apply(() -> backend.incremental(d, s));
+            }
+            lastApplyNanos = System.nanoTime() - t1;
+            lastCompileNanos = t1 - t0;
             state = s;
+        }
+
+        private void apply(java.util.function.Supplier<Applied> call) {
+            if (backend instanceof NftBackend) {
+                call.get();
+            } else {
+                node.run(call::get);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (backend != null) {
+                backend.close();
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Set;
  * kube-proxy's iptables layout (pkg/proxy/iptables) as {@code iptables-restore --noflush} text.
  * A full sync declares every chain; a partial sync (kube-proxy 1.27+ "minimal" sync) declares,
  * and so flushes, only the changed KUBE-SVC/KUBE-SEP chains plus the fixed ones, and therefore
- * writes the whole of KUBE-SERVICES again each time: one rule per service.
+ * writes the whole of KUBE-SERVICES (one rule per service) and KUBE-NODEPORTS (one per node
+ * port) again each time. A NodePort goes KUBE-NODEPORTS → KUBE-EXT-… (mark for masquerade) →
+ * KUBE-SVC-….
  */
 final class KubeIptablesLayout {
     private KubeIptablesLayout() {
@@ -41,6 +43,8 @@ final class KubeIptablesLayout {
     static String partial(Workload before, Workload after) {
         Map<String, Workload.Svc> old = new HashMap<>();
         before.services().forEach(s -> old.put(s.name(), s));
+        Set<String> now = new java.util.HashSet<>();
+        after.services().forEach(s -> now.add(s.name()));
         StringBuilder sb = new StringBuilder(after.services().size() * 150);
         filter(sb);
         sb.append("*nat\n");
@@ -57,6 +61,13 @@ final class KubeIptablesLayout {
                         sb.append(':').append(sep(was, e)).append(" - [0:0]\n");
                     }
                 }
+            }
+        }
+        for (Workload.Svc s : before.services()) {
+            if (!now.contains(s.name())) {
+                // gone: declared (so flushed) here, deleted after the rules that jump to them are rewritten
+                declare(sb, s);
+                stale.addAll(ownChains(s));
             }
         }
         fixedNatRules(sb, after);
@@ -91,15 +102,29 @@ final class KubeIptablesLayout {
             sb.append("-A KUBE-SERVICES -m comment --comment \"").append(KubeNames.portName(s)).append(" cluster IP\" -m tcp -p tcp -d ")
                     .append(s.vip()).append("/32 --dport ").append(Workload.PORT).append(" -j ").append(svc(s)).append('\n');
         }
+        for (Workload.Svc s : w.services()) {
+            if (s.nodePort() != 0) {
+                sb.append("-A KUBE-NODEPORTS -m comment --comment ").append(KubeNames.portName(s)).append(" -m tcp -p tcp --dport ")
+                        .append(s.nodePort()).append(" -j ").append(ext(s)).append('\n');
+            }
+        }
         sb.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
                 + " -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n");
     }
 
     private static void declare(StringBuilder sb, Workload.Svc s) {
-        sb.append(':').append(svc(s)).append(" - [0:0]\n");
-        for (String e : s.endpoints()) {
-            sb.append(':').append(sep(s, e)).append(" - [0:0]\n");
+        ownChains(s).forEach(c -> sb.append(':').append(c).append(" - [0:0]\n"));
+    }
+
+    /** The chains one service owns: KUBE-EXT (NodePort only), KUBE-SVC, then its KUBE-SEPs. */
+    private static List<String> ownChains(Workload.Svc s) {
+        List<String> out = new java.util.ArrayList<>();
+        if (s.nodePort() != 0) {
+            out.add(ext(s));
         }
+        out.add(svc(s));
+        s.endpoints().forEach(e -> out.add(sep(s, e)));
+        return out;
     }
 
     private static void chains(StringBuilder sb, Workload.Svc s) {
@@ -107,6 +132,11 @@ final class KubeIptablesLayout {
         sb.append("-A ").append(svc(s)).append(" -m comment --comment \"").append(pn).append(" cluster IP\" -m tcp -p tcp -d ")
                 .append(s.vip()).append("/32 --dport ").append(Workload.PORT).append(" ! -s ").append(KubeNftLayout.CLUSTER_CIDR)
                 .append(" -j KUBE-MARK-MASQ\n");
+        if (s.nodePort() != 0) {
+            sb.append("-A ").append(ext(s)).append(" -m comment --comment \"masquerade traffic for ").append(pn)
+                    .append(" external destinations\" -j KUBE-MARK-MASQ\n");
+            sb.append("-A ").append(ext(s)).append(" -j ").append(svc(s)).append('\n');
+        }
         int n = s.endpoints().size();
         for (int i = 0; i < n; i++) {
             String e = s.endpoints().get(i);
@@ -127,6 +157,10 @@ final class KubeIptablesLayout {
 
     private static String svc(Workload.Svc s) {
         return "KUBE-SVC-" + KubeNames.hash(KubeNames.portName(s) + "tcp", 16);
+    }
+
+    private static String ext(Workload.Svc s) {
+        return "KUBE-EXT-" + KubeNames.hash(KubeNames.portName(s) + "tcp", 16);
     }
 
     private static String sep(Workload.Svc s, String ep) {

@@ -1,6 +1,5 @@
 package dev.keelson.bench.proxy;
 
-import dev.keelson.linux.nft.Nftables;
 import dev.keelson.netns.NetNamespace;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a contender's rule text goes: the node namespace's kernel. The one place the benchmark
- * loads rules, so Keelson's contenders can move to the in-process backends (NftBackend,
- * IptablesBackend) by changing only this file.
+ * Where a reference layout's rule text goes: a tool ({@code nft -f -}, {@code iptables-restore})
+ * run in the node namespace. Keelson's contenders do not use it: they drive the real backends
+ * (NftBackend, IptablesBackend) directly, see {@link Contender.Keelson}.
  */
 interface RuleSink extends AutoCloseable {
 
@@ -28,25 +27,6 @@ interface RuleSink extends AutoCloseable {
         CapExceededException(String what, Duration cap) {
             super(what + " took longer than the cap of " + cap.toSeconds() + " s");
         }
-    }
-
-    /**
-     * nft text through libnftables in this process. The context is opened on a thread inside the
-     * node namespace: its netlink socket, and so every transaction, belongs there.
-     */
-    static RuleSink libnftables(NetNamespace node) {
-        Nftables nft = node.run(Nftables::open);
-        return new RuleSink() {
-            @Override
-            public void apply(String text, Duration cap) {
-                nft.run(text);
-            }
-
-            @Override
-            public void close() {
-                nft.close();
-            }
-        };
     }
 
     /**

@@ -19,8 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmark's Services: N ClusterIP services (TCP 80 to 8080) with 5 endpoints each, in one
- * plain form that every layout generator reads. Names are zero-padded so that every layout orders
+ * The benchmark's Services: N services (TCP 80 to 8080) with 5 endpoints each, in one plain form
+ * that every layout generator reads. Nine in ten are ClusterIP-only; every tenth (index ≡ 5 mod 10)
+ * is a NodePort service, node port {@code 30000 + index / 10} (30,000 services need 3,000 node
+ * ports: the range is wider than Kubernetes' default 30000–32767, as a cluster of that size
+ * configures it). Names are zero-padded so that every layout orders
  * them by index: service 0 is the first rule of an iptables KUBE-SERVICES chain and N-1 the last.
  * The first and last services are served by the {@link #REAL_ENDPOINTS} that the backend
  * namespace really answers on; the others point at addresses nobody answers (rules only).
@@ -34,8 +37,13 @@ record Workload(List<Svc> services) {
     static final int ENDPOINTS = 5;
     static final List<String> REAL_ENDPOINTS = List.of("10.200.0.2", "10.200.0.3", "10.200.0.4", "10.200.0.5", "10.200.0.6");
 
-    /** One service: its name, ClusterIP and endpoint addresses (all on {@link #TARGET_PORT}). */
-    record Svc(String name, String vip, List<String> endpoints) {
+    static final int NODE_PORT_BASE = 30_000;
+
+    /**
+     * One service: its name, ClusterIP, node port (0 for ClusterIP-only) and endpoint addresses
+     * (all on {@link #TARGET_PORT}).
+     */
+    record Svc(String name, String vip, int nodePort, List<String> endpoints) {
         Svc {
             endpoints = List.copyOf(endpoints);
         }
@@ -48,17 +56,22 @@ record Workload(List<Svc> services) {
     static Workload of(int n) {
         List<Svc> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            list.add(service(i, i == 0 || i == n - 1));
+            list.add(service(i, i == 0 || i == n - 1, isNodePort(i)));
         }
         return new Workload(list);
     }
 
-    private static Svc service(int i, boolean real) {
+    /** Whether service {@code i} is one of the 10 % with a NodePort. */
+    static boolean isNodePort(int i) {
+        return i % 10 == 5;
+    }
+
+    private static Svc service(int i, boolean real, boolean nodePort) {
         List<String> eps = new ArrayList<>();
         for (int e = 0; e < ENDPOINTS; e++) {
             eps.add(real ? REAL_ENDPOINTS.get(e) : fakeEndpoint(i * ENDPOINTS + e));
         }
-        return new Svc(String.format("s%06d", i), vip(i), eps);
+        return new Svc(String.format("s%06d", i), vip(i), nodePort ? NODE_PORT_BASE + i / 10 : 0, eps);
     }
 
     static String vip(int i) {
@@ -77,10 +90,21 @@ record Workload(List<Svc> services) {
         return services.getLast();
     }
 
-    /** This workload plus one new service (the "one-service change"). */
+    /** This workload plus one new ClusterIP-only service (a "one-service change"). */
     Workload withOneMoreService() {
+        return withOneMore(false);
+    }
+
+    /** This workload plus one new NodePort service (the other "one-service change"). */
+    Workload withOneMoreNodePortService() {
+        return withOneMore(true);
+    }
+
+    private Workload withOneMore(boolean nodePort) {
         List<Svc> list = new ArrayList<>(services);
-        list.add(service(services.size(), false));
+        int i = services.size();
+        // index ≡ 5 mod 10 keeps the node port distinct from every existing one (30000 + i / 10)
+        list.add(service(nodePort ? i + (15 - i % 10) % 10 : i, false, nodePort));
         return new Workload(list);
     }
 
@@ -91,7 +115,7 @@ record Workload(List<Svc> services) {
         Svc s = list.get(mid);
         List<String> eps = new ArrayList<>(s.endpoints());
         eps.set(eps.size() - 1, "10.250.0." + (1 + eps.size()));
-        list.set(mid, new Svc(s.name(), s.vip(), eps));
+        list.set(mid, new Svc(s.name(), s.vip(), s.nodePort(), eps));
         return new Workload(list);
     }
 
@@ -101,8 +125,9 @@ record Workload(List<Svc> services) {
         List<EndpointSlice> slices = new ArrayList<>(services.size());
         for (Svc s : services) {
             ServiceRef ref = new ServiceRef(NAMESPACE, s.name());
-            svcs.add(new Service(ref, ServiceType.ClusterIP, List.of(InetAddresses.parse(s.vip())),
-                    List.of(new ServicePort("http", Protocol.TCP, PORT, TargetPort.of(TARGET_PORT), 0)),
+            svcs.add(new Service(ref, s.nodePort() == 0 ? ServiceType.ClusterIP : ServiceType.NodePort,
+                    List.of(InetAddresses.parse(s.vip())),
+                    List.of(new ServicePort("http", Protocol.TCP, PORT, TargetPort.of(TARGET_PORT), s.nodePort())),
                     List.of(), List.of(), List.of(), SessionAffinity.NONE, TrafficPolicy.Cluster, TrafficPolicy.Cluster));
             List<Endpoint> eps = new ArrayList<>(ENDPOINTS);
             for (String a : s.endpoints()) {

@@ -20,6 +20,35 @@ class KubeLayoutTest {
         assertEquals(Workload.REAL_ENDPOINTS, w.last().endpoints());
         assertTrue(w.services().get(5).endpoints().stream().noneMatch(Workload.REAL_ENDPOINTS::contains));
         assertEquals(10, w.snapshot().services().size());
+        assertEquals(List.of(30_000), w.services().stream().filter(s -> s.nodePort() != 0).map(Workload.Svc::nodePort).toList(),
+                "one in ten is a NodePort service");
+        Workload.Svc extra = w.withOneMoreNodePortService().last();
+        assertEquals(30_001, extra.nodePort(), "an added NodePort service gets a free node port");
+        assertEquals(0, w.withOneMoreService().last().nodePort());
+    }
+
+    @Test
+    void nodePortsHaveKubeProxysExternalChains() {
+        Workload w = Workload.of(20);
+        String nft = KubeNftLayout.full(w);
+        assertEquals(2, count(nft, "add element ip kube-proxy service-nodeports { tcp . 3000"));
+        assertEquals(2, nft.lines().filter(l -> l.startsWith("add rule ip kube-proxy external-") && l.contains(" goto service-")).count(),
+                "external chains go to their service chain");
+        String ipt = KubeIptablesLayout.full(w);
+        assertEquals(2, count(ipt, "-A KUBE-NODEPORTS"));
+        assertEquals(2, count(ipt, ":KUBE-EXT-"));
+    }
+
+    @Test
+    void removingAServiceDeletesItsElementsAndChains() {
+        Workload w = Workload.of(20);
+        Workload more = w.withOneMoreNodePortService();
+        String nft = KubeNftLayout.changed(more, w);
+        assertEquals(2, count(nft, "delete element"), "service-ips and service-nodeports");
+        assertEquals(7, count(nft, "delete chain"), "external, service and 5 endpoint chains");
+        String ipt = KubeIptablesLayout.partial(more, w);
+        assertEquals(7, count(ipt, "-X KUBE-"));
+        assertEquals(2, count(ipt, "-A KUBE-NODEPORTS"), "KUBE-NODEPORTS is rewritten without the removed port");
     }
 
     @Test

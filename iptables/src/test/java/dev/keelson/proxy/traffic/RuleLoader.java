@@ -1,19 +1,26 @@
 package dev.keelson.proxy.traffic;
 
-import dev.keelson.linux.nft.Nftables;
 import dev.keelson.netns.NetNamespace;
+import dev.keelson.proxy.backend.IptablesBackend;
+import dev.keelson.proxy.backend.IptablesMode;
+import dev.keelson.proxy.backend.NftBackend;
+import dev.keelson.proxy.backend.RuleBackend;
 import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.StateDiff;
-import dev.keelson.proxy.ipt.IptablesRenderer;
-import dev.keelson.proxy.nft.NftRenderer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Puts compiled rules into a node namespace's kernel. The only place the traffic tests load
- * rules, so that switching them to the in-process backends (NftBackend, IptablesBackend) is
- * one change here.
+ * Puts compiled rules into a node namespace's kernel through the real backends, driven as the sync
+ * loop drives them: {@link RuleBackend#full} first, then {@link RuleBackend#incremental} with the
+ * diff. The only place the traffic tests load rules.
+ *
+ * <p>A backend acts on the network namespace of the thread that calls it: NftBackend's
+ * libnftables context and netlink socket belong to the namespace they were opened in, and
+ * IptablesBackend starts {@code iptables-restore} from the calling thread (a child inherits the
+ * network namespace of the thread that forked it). So every call is made inside
+ * {@code node.run}.
  */
 interface RuleLoader extends AutoCloseable {
 
@@ -26,84 +33,46 @@ interface RuleLoader extends AutoCloseable {
     @Override
     void close();
 
-    /** The rule form under test. */
+    /** The rule form under test: the backend that loads it. */
     enum Form {
-        NFT, IPTABLES;
+        NFT, IPTABLES, IPTABLES_LEGACY;
 
         RuleLoader open(NetNamespace node) {
-            return this == NFT ? new NftLoader(node) : new IptablesLoader(node);
+            RuleBackend backend = switch (this) {
+                case NFT -> node.run(NftBackend::open);
+                case IPTABLES -> new IptablesBackend(IptablesMode.NFT, List.of(Family.V4));
+                case IPTABLES_LEGACY -> new IptablesBackend(IptablesMode.LEGACY, List.of(Family.V4));
+            };
+            return new BackendLoader(node, backend);
         }
     }
 
-    /**
-     * NftRenderer text through libnftables. The context is opened on a thread inside the node
-     * namespace, so its netlink socket (and every later transaction) belongs to that namespace.
-     */
-    final class NftLoader implements RuleLoader {
-        private final Nftables nft;
+    /** One backend, called on node-namespace threads. */
+    final class BackendLoader implements RuleLoader {
+        private final NetNamespace node;
+        private final RuleBackend backend;
 
-        NftLoader(NetNamespace node) {
-            this.nft = node.run(Nftables::open);
+        BackendLoader(NetNamespace node, RuleBackend backend) {
+            this.node = node;
+            this.backend = backend;
         }
 
         @Override
         public void full(CompiledState state) {
-            nft.run(NftRenderer.full(state));
+            node.run(() -> backend.full(state));
         }
 
         @Override
         public void update(CompiledState before, CompiledState after) {
-            nft.run(NftRenderer.incremental(StateDiff.between(before, after)));
-        }
-
-        @Override
-        public void close() {
-            nft.close();
-        }
-    }
-
-    /**
-     * IptablesRenderer text through {@code iptables-restore --noflush}. The process is started
-     * from a thread inside the node namespace: a child created by fork/clone inherits the
-     * network namespace of the thread that created it.
-     */
-    final class IptablesLoader implements RuleLoader {
-        private final NetNamespace node;
-
-        IptablesLoader(NetNamespace node) {
-            this.node = node;
-        }
-
-        @Override
-        public void full(CompiledState state) throws IOException {
-            restore(IptablesRenderer.full(state, Family.V4));
-        }
-
-        @Override
-        public void update(CompiledState before, CompiledState after) throws IOException {
-            restore(IptablesRenderer.partial(StateDiff.between(before, after), after, Family.V4));
-        }
-
-        private void restore(String text) throws IOException {
-            Process p = node.run(() -> new ProcessBuilder("iptables-restore", "--noflush")
-                    .redirectErrorStream(true).start());
-            try (var in = p.getOutputStream()) {
-                in.write(text.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            try {
-                if (p.waitFor() != 0) {
-                    throw new IOException("iptables-restore failed: " + out + "\n" + text);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted waiting for iptables-restore", e);
+            StateDiff diff = StateDiff.between(before, after);
+            if (!diff.isEmpty()) {
+                node.run(() -> backend.incremental(diff, after));
             }
         }
 
         @Override
         public void close() {
-            // rules go with the namespace
+            backend.close();
         }
     }
 }
