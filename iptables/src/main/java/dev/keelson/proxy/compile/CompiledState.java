@@ -2,11 +2,10 @@ package dev.keelson.proxy.compile;
 
 import dev.keelson.proxy.model.Backend;
 import java.net.InetAddress;
-import java.util.Collections;
+import dev.keelson.proxy.model.PersistentMap;
+import dev.keelson.proxy.model.PersistentSet;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Everything the compiler produced from one snapshot: a unit per service port and family, plus the
@@ -24,10 +23,12 @@ public record CompiledState(NodeConfig node, SortedMap<String, ServicePortRules>
                             SortedSet<String> affinityTimes) {
 
     public CompiledState {
-        ports = Collections.unmodifiableSortedMap(new TreeMap<>(ports));
-        clusterIPs = Collections.unmodifiableSortedSet(new TreeSet<>(clusterIPs));
-        hairpin = Collections.unmodifiableSortedSet(new TreeSet<>(hairpin));
-        affinityTimes = Collections.unmodifiableSortedSet(new TreeSet<>(affinityTimes));
+        // Persistent collections: a copy only when given something else, so the incremental
+        // compiler's states share all but the changed units with their predecessor.
+        ports = PersistentMap.copyOf(ports);
+        clusterIPs = PersistentSet.copyOf(clusterIPs);
+        hairpin = PersistentSet.copyOf(hairpin);
+        affinityTimes = PersistentSet.copyOf(affinityTimes);
     }
 
     /** The key used in {@link #clusterIPs} and {@link #hairpin}: family and address. */

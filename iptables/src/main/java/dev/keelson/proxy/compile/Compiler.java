@@ -1,6 +1,7 @@
 package dev.keelson.proxy.compile;
 
 import dev.keelson.proxy.model.Backend;
+import dev.keelson.proxy.model.EndpointSlice;
 import dev.keelson.proxy.model.EndpointSelector;
 import dev.keelson.proxy.model.EndpointSelector.Candidate;
 import dev.keelson.proxy.model.Service;
@@ -28,23 +29,40 @@ public final class Compiler {
         TreeSet<String> hairpin = new TreeSet<>();
         TreeSet<String> affinity = new TreeSet<>();
         for (Service s : snapshot.services().values()) {
-            for (InetAddress cip : s.clusterIPs()) {
-                clusterIPs.add(CompiledState.addressKey(cip));
-                Family f = Family.of(cip);
-                for (ServicePort p : s.ports()) {
-                    ServicePortRules r = unit(s, p, f, cip, snapshot, node);
-                    ports.put(r.key(), r);
-                    r.endpoints().forEach(b -> hairpin.add(CompiledState.addressKey(b)));
-                    if (r.affinitySeconds() > 0) {
-                        affinity.add(f + "/" + r.affinitySeconds());
-                    }
+            s.clusterIPs().forEach(cip -> clusterIPs.add(CompiledState.addressKey(cip)));
+            for (ServicePortRules r : units(s, snapshot.slicesOf(s.ref()), node)) {
+                ports.put(r.key(), r);
+                r.endpoints().forEach(b -> hairpin.add(CompiledState.addressKey(b)));
+                if (r.affinitySeconds() > 0) {
+                    affinity.add(affinityKey(r));
                 }
             }
         }
         return new CompiledState(node, ports, clusterIPs, hairpin, affinity);
     }
 
-    private static ServicePortRules unit(Service s, ServicePort p, Family f, InetAddress cip, Snapshot snap,
+    /**
+     * The units of one Service given the slices that serve it, in the order {@link #compile} puts
+     * them (a later unit with the same key replaces an earlier one). Depends on nothing else, which
+     * is what lets {@link IncrementalCompiler} recompile only the Services that changed.
+     */
+    public static List<ServicePortRules> units(Service s, List<EndpointSlice> slices, NodeConfig node) {
+        List<ServicePortRules> out = new ArrayList<>();
+        for (InetAddress cip : s.clusterIPs()) {
+            Family f = Family.of(cip);
+            for (ServicePort p : s.ports()) {
+                out.add(unit(s, p, f, cip, slices, node));
+            }
+        }
+        return out;
+    }
+
+    /** The key of a unit's affinity timeout in {@link CompiledState#affinityTimes()}. */
+    static String affinityKey(ServicePortRules r) {
+        return r.family() + "/" + r.affinitySeconds();
+    }
+
+    private static ServicePortRules unit(Service s, ServicePort p, Family f, InetAddress cip, List<EndpointSlice> slices,
                                          NodeConfig node) {
         ServicePortName name = new ServicePortName(s.ref(), p.name(), p.protocol());
         List<Frontend> fronts = new ArrayList<>();
@@ -60,7 +78,7 @@ public final class Compiler {
         }
         fronts.sort(FRONTEND_ORDER);
 
-        List<Candidate> all = EndpointSelector.candidates(snap.slicesOf(s.ref()), p, f.addressType(), node.nodeName());
+        List<Candidate> all = EndpointSelector.candidates(slices, p, f.addressType(), node.nodeName());
         List<Backend> usable = EndpointSelector.usable(all, b -> true);
         List<Backend> local = EndpointSelector.usable(all, Backend::local);
         boolean internalLocal = s.internalTrafficPolicy() == TrafficPolicy.Local;

@@ -1,24 +1,43 @@
 package dev.keelson.proxy.model;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An immutable set of Services and EndpointSlices: the input of one compile.
  *
+ * <p>Both maps are {@link PersistentMap}s: {@link #with}, {@link #without}, {@link #withSlice} and
+ * {@link #withoutSlice} cost O(log n) and share everything else with this snapshot, so a
+ * watch-driven caller can apply one event at a time, and {@link #changedServices} finds what two
+ * related snapshots differ in without looking at what they share.
+ *
  * @param services Services by reference
- * @param slices   EndpointSlices by the Service they serve
+ * @param slices   EndpointSlices by the Service they serve (each list immutable and non-empty)
  */
 public record Snapshot(SortedMap<ServiceRef, Service> services, SortedMap<ServiceRef, List<EndpointSlice>> slices) {
 
+    private static final Snapshot EMPTY = new Snapshot(PersistentMap.empty(), PersistentMap.empty());
+
     public Snapshot {
-        services = Collections.unmodifiableSortedMap(new TreeMap<>(services));
-        TreeMap<ServiceRef, List<EndpointSlice>> s = new TreeMap<>();
-        slices.forEach((k, v) -> s.put(k, List.copyOf(v)));
-        slices = Collections.unmodifiableSortedMap(s);
+        services = PersistentMap.copyOf(services);
+        if (!(slices instanceof PersistentMap<ServiceRef, List<EndpointSlice>>)) {
+            TreeMap<ServiceRef, List<EndpointSlice>> s = new TreeMap<>();
+            slices.forEach((k, v) -> {
+                if (!v.isEmpty()) {
+                    s.put(k, List.copyOf(v));
+                }
+            });
+            slices = PersistentMap.copyOf(s);
+        }
+    }
+
+    /** The snapshot with nothing in it. */
+    public static Snapshot empty() {
+        return EMPTY;
     }
 
     /** Builds a snapshot from parsed objects; a slice whose Service is absent is kept (it may arrive later). */
@@ -41,23 +60,49 @@ public record Snapshot(SortedMap<ServiceRef, Service> services, SortedMap<Servic
 
     /** This snapshot with {@code s} added or replaced. */
     public Snapshot with(Service s) {
-        TreeMap<ServiceRef, Service> m = new TreeMap<>(services);
-        m.put(s.ref(), s);
-        return new Snapshot(m, slices);
+        return new Snapshot(serviceMap().plus(s.ref(), s), slices);
     }
 
-    /** This snapshot with the slices of {@code ref} replaced. */
+    /** This snapshot with the slices of {@code ref} replaced ({@code list} empty: removed). */
     public Snapshot withSlices(ServiceRef ref, List<EndpointSlice> list) {
-        TreeMap<ServiceRef, List<EndpointSlice>> m = new TreeMap<>(slices);
-        m.put(ref, list);
-        return new Snapshot(services, m);
+        return new Snapshot(services, list.isEmpty() ? sliceMap().minus(ref) : sliceMap().plus(ref, List.copyOf(list)));
+    }
+
+    /** This snapshot with {@code slice} added, or replacing the slice of the same Service and name. */
+    public Snapshot withSlice(EndpointSlice slice) {
+        List<EndpointSlice> list = new ArrayList<>(slicesOf(slice.service()));
+        list.removeIf(e -> e.name().equals(slice.name()));
+        list.add(slice);
+        return withSlices(slice.service(), list);
+    }
+
+    /** This snapshot without the slice {@code name} of {@code ref} (unchanged when absent). */
+    public Snapshot withoutSlice(ServiceRef ref, String name) {
+        List<EndpointSlice> list = new ArrayList<>(slicesOf(ref));
+        return list.removeIf(e -> e.name().equals(name)) ? withSlices(ref, list) : this;
     }
 
     /** This snapshot without the Service {@code ref} (its slices stay). */
     public Snapshot without(ServiceRef ref) {
-        TreeMap<ServiceRef, Service> m = new TreeMap<>(services);
-        m.remove(ref);
-        return new Snapshot(m, slices);
+        return new Snapshot(serviceMap().minus(ref), slices);
     }
 
+    /**
+     * The Services whose own object or any of whose slices differ between this snapshot and
+     * {@code other}: O(differences · log n) when one was derived from the other.
+     */
+    public SortedSet<ServiceRef> changedServices(Snapshot other) {
+        TreeSet<ServiceRef> out = new TreeSet<>();
+        serviceMap().diff(other.serviceMap(), (k, a, b) -> out.add(k));
+        sliceMap().diff(other.sliceMap(), (k, a, b) -> out.add(k));
+        return out;
+    }
+
+    private PersistentMap<ServiceRef, Service> serviceMap() {
+        return (PersistentMap<ServiceRef, Service>) services;
+    }
+
+    private PersistentMap<ServiceRef, List<EndpointSlice>> sliceMap() {
+        return (PersistentMap<ServiceRef, List<EndpointSlice>>) slices;
+    }
 }

@@ -1,8 +1,6 @@
 package dev.keelson.proxy.sync;
 
 import dev.keelson.proxy.backend.Applied;
-import dev.keelson.proxy.compile.CompiledState;
-import dev.keelson.proxy.model.Snapshot;
 import java.time.Instant;
 
 /** Running counters behind {@link SyncMetrics}; guarded by its own monitor (read from any thread). */
@@ -27,7 +25,7 @@ final class MetricsAccumulator {
         this.backend = backend;
     }
 
-    synchronized void success(Snapshot snap, CompiledState state, Applied done, long nanos, long deleted,
+    synchronized void success(int services, int ports, long endpoints, Applied done, long nanos, long deleted,
                               String warning) {
         syncs++;
         lastMillis = nanos / 1e6;
@@ -44,9 +42,9 @@ final class MetricsAccumulator {
             lastLines = 0;
             lastApplyMillis = 0;
         }
-        services = snap.services().size();
-        ports = state.ports().size();
-        endpoints = state.ports().values().stream().mapToInt(r -> r.endpoints().size()).sum();
+        this.services = services;
+        this.ports = ports;
+        this.endpoints = (int) endpoints;
         conntrackDeleted += deleted;
         lastSync = Instant.now();
         lastError = warning;

@@ -5,30 +5,39 @@ import dev.keelson.proxy.backend.Applied;
 import dev.keelson.proxy.backend.RuleBackend;
 import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Compiler;
+import dev.keelson.proxy.compile.IncrementalCompiler;
 import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.NodeConfig;
 import dev.keelson.proxy.compile.StateDiff;
 import dev.keelson.proxy.conntrack.Conntrack;
+import dev.keelson.proxy.model.EndpointSlice;
+import dev.keelson.proxy.model.Service;
+import dev.keelson.proxy.model.ServiceRef;
 import dev.keelson.proxy.model.Snapshot;
 import dev.keelson.proxy.trace.Packet;
 import dev.keelson.proxy.trace.Trace;
 import dev.keelson.proxy.trace.Tracer;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
- * The level-triggered sync loop: it holds the desired {@link Snapshot}, and each pass compiles the
- * whole of it, diffs it against the state last applied, and has the backend apply only the
- * difference; then deletes the UDP conntrack entries the change made stale.
+ * The level-triggered sync loop: it holds the desired {@link Snapshot}, and each pass compiles it,
+ * diffs it against the state last applied, and has the backend apply only the difference; then
+ * deletes the UDP conntrack entries the change made stale. Compiling and diffing go through an
+ * {@link IncrementalCompiler}: only Services whose object or slices changed since the previous
+ * pass are recompiled, so a one-service change costs the same at 30,000 services as at 10. Callers
+ * driven by watch events use {@link #upsertService}, {@link #removeService}, {@link #upsertSlice}
+ * and {@link #removeSlice}, which update the desired snapshot in O(log n).
  *
  * <pre>
  *   update(s) ──► desired = s, dirty ──► (wait until lastStart + minInterval) ──► sync()
  *                                                                                  │
  *        ┌──────────── backend.needsFullSync() or resync due? ◄────────────────────┘
- *        │ yes: backend.full(compile(desired))        no: backend.incremental(diff(applied, compiled))
+ *        │ yes: backend.full(compiled)                 no: backend.incremental(diff)
+ *        │      (compiled, diff) = incrementalCompiler.update(desired)
  *        ▼
  *   ok: applied = compiled, clear stale UDP flows   failure: errors++, backend needs full, retry after minInterval
  * </pre>
@@ -66,12 +75,14 @@ public final class Proxier implements AutoCloseable {
     private final ReentrantLock syncLock = new ReentrantLock();
     private final MetricsAccumulator metrics;
 
-    private Snapshot desired = Snapshot.of(List.of(), List.of());
+    private final IncrementalCompiler compiler;
+    private Snapshot desired = Snapshot.empty();
     private boolean dirty;
     private boolean closed;
     private long lastStart;
     private long lastFull;
     private CompiledState applied;
+    private boolean failed;
     private Thread loop;
 
     /**
@@ -84,6 +95,7 @@ public final class Proxier implements AutoCloseable {
         this.options = options;
         this.conntrack = conntrack;
         this.metrics = new MetricsAccumulator(backend.name());
+        this.compiler = new IncrementalCompiler(node);
     }
 
     /** Replaces the desired state; the loop (if started) syncs it within {@code minSyncInterval}. */
@@ -93,6 +105,40 @@ public final class Proxier implements AutoCloseable {
             desired = snapshot;
             dirty = true;
             wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds or replaces one Service in the desired state (O(log n)); synced like {@link #update}. */
+    public void upsertService(Service s) {
+        edit(d -> d.with(s));
+    }
+
+    /** Removes one Service from the desired state (its slices stay until removed). */
+    public void removeService(ServiceRef ref) {
+        edit(d -> d.without(ref));
+    }
+
+    /** Adds or replaces one EndpointSlice (matched by Service and slice name) in the desired state. */
+    public void upsertSlice(EndpointSlice slice) {
+        edit(d -> d.withSlice(slice));
+    }
+
+    /** Removes the EndpointSlice {@code name} of {@code service} from the desired state. */
+    public void removeSlice(ServiceRef service, String name) {
+        edit(d -> d.withoutSlice(service, name));
+    }
+
+    private void edit(UnaryOperator<Snapshot> change) {
+        lock.lock();
+        try {
+            Snapshot next = change.apply(desired);
+            if (next != desired) {
+                desired = next;
+                dirty = true;
+                wake.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -196,30 +242,37 @@ public final class Proxier implements AutoCloseable {
                 lock.unlock();
             }
             try {
-                CompiledState next = Compiler.compile(snap, node);
-                boolean full = applied == null || backend.needsFullSync() || fullResyncDue(t0)
-                        || !applied.node().equals(next.node());
+                boolean full = applied == null || failed || backend.needsFullSync() || fullResyncDue(t0);
+                IncrementalCompiler.Step step = compiler.update(snap);
+                CompiledState next = step.after();
+                // The step's diff is relative to the last compiled state; that is the applied one
+                // unless the last sync failed, and then this sync is full anyway.
+                StateDiff diff = step.before() == applied ? step.diff()
+                        : applied == null ? null : StateDiff.between(applied, next);
                 Applied done;
                 if (full) {
                     done = backend.full(next);
                     lastFull = System.nanoTime();
                 } else {
-                    StateDiff d = StateDiff.between(applied, next);
-                    done = d.isEmpty() ? null : backend.incremental(d, next);
+                    done = diff.isEmpty() ? null : backend.incremental(diff, next);
                 }
-                CompiledState before = applied;
                 applied = next;
+                failed = false;
                 long deleted = 0;
                 String cleanupError = null;
                 try {
-                    deleted = cleanConntrack(before, next);
+                    deleted = diff == null ? 0 : cleanConntrack(diff);
                 } catch (RuntimeException e) {
                     // The rules are applied; stale flows only delay convergence of a few UDP clients.
                     cleanupError = "conntrack cleanup failed: " + e.getMessage();
                 }
-                metrics.success(snap, next, done, System.nanoTime() - t0, deleted, cleanupError);
+                metrics.success(snap.services().size(), next.ports().size(), compiler.endpointCount(), done,
+                        System.nanoTime() - t0, deleted, cleanupError);
                 return done;
             } catch (RuntimeException e) {
+                // Whatever was sent, the next sync starts over from a full one (the applied state
+                // stays what the kernel held before, for trace and show).
+                failed = true;
                 metrics.failure(e);
                 throw e;
             }
@@ -228,12 +281,12 @@ public final class Proxier implements AutoCloseable {
         }
     }
 
-    private long cleanConntrack(CompiledState before, CompiledState after) {
+    private long cleanConntrack(StateDiff diff) {
         if (conntrack == null || !options.conntrackCleanup()) {
             return 0;
         }
         long n = 0;
-        for (StaleUdp s : StaleUdp.between(before, after)) {
+        for (StaleUdp s : StaleUdp.of(diff)) {
             boolean v6 = s.frontend() != null ? Family.of(s.frontend()) == Family.V6
                     : s.endpoint() != null && Family.of(s.endpoint()) == Family.V6;
             n += conntrack.delete(v6 ? Flags.AF_INET6 : Flags.AF_INET, s);
@@ -276,7 +329,7 @@ public final class Proxier implements AutoCloseable {
     /** Which path {@code packet} takes through the applied rules (nothing applied: an empty state). */
     public Trace trace(Packet packet) {
         CompiledState s = applied();
-        return new Tracer(s != null ? s : Compiler.compile(Snapshot.of(List.of(), List.of()), node)).trace(packet);
+        return new Tracer(s != null ? s : Compiler.compile(Snapshot.empty(), node)).trace(packet);
     }
 
     /** The rules as the kernel lists them. */

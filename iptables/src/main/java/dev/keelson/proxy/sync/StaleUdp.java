@@ -1,8 +1,8 @@
 package dev.keelson.proxy.sync;
 
-import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Frontend;
 import dev.keelson.proxy.compile.ServicePortRules;
+import dev.keelson.proxy.compile.StateDiff;
 import dev.keelson.proxy.conntrack.Conntrack;
 import dev.keelson.proxy.conntrack.Flow;
 import dev.keelson.proxy.model.Backend;
@@ -36,34 +36,37 @@ record StaleUdp(InetAddress frontend, int port, InetAddress endpoint) implements
                 && (endpoint == null || endpoint.equals(f.replySrc()));
     }
 
-    /** The stale-entry matchers for going from {@code before} (null: nothing applied) to {@code after}. */
-    static List<StaleUdp> between(CompiledState before, CompiledState after) {
+    /** The stale-entry matchers for the change {@code d}; only the units it names are looked at. */
+    static List<StaleUdp> of(StateDiff d) {
         List<StaleUdp> out = new ArrayList<>();
-        if (before == null) {
-            return out;
+        for (ServicePortRules old : d.removed()) {
+            if (old.protocol() == Protocol.UDP) {
+                left(old, Set.of(), out);
+            }
         }
-        before.ports().forEach((key, old) -> {
+        for (StateDiff.Change c : d.changed()) {
+            ServicePortRules old = c.before();
+            ServicePortRules now = c.after();
             if (old.protocol() != Protocol.UDP) {
-                return;
+                continue;
             }
-            ServicePortRules now = after.ports().get(key);
             Set<InetAddress> still = new HashSet<>();
-            if (now != null) {
-                now.endpoints().forEach(b -> still.add(b.address()));
-            }
-            for (Backend b : old.endpoints()) {
-                if (!still.contains(b.address())) {
-                    old.frontends().forEach(fe -> out.add(new StaleUdp(address(fe), fe.port(), b.address())));
-                }
-            }
-        });
-        after.ports().forEach((key, now) -> {
-            ServicePortRules old = before.ports().get(key);
-            if (now.protocol() == Protocol.UDP && !now.endpoints().isEmpty() && old != null && old.endpoints().isEmpty()) {
+            now.endpoints().forEach(b -> still.add(b.address()));
+            left(old, still, out);
+            if (now.protocol() == Protocol.UDP && !now.endpoints().isEmpty() && old.endpoints().isEmpty()) {
                 now.frontends().forEach(fe -> out.add(new StaleUdp(address(fe), fe.port(), null)));
             }
-        });
+        }
         return out;
+    }
+
+    /** Entries answered by an endpoint of {@code old} that is not in {@code still}. */
+    private static void left(ServicePortRules old, Set<InetAddress> still, List<StaleUdp> out) {
+        for (Backend b : old.endpoints()) {
+            if (!still.contains(b.address())) {
+                old.frontends().forEach(fe -> out.add(new StaleUdp(address(fe), fe.port(), b.address())));
+            }
+        }
     }
 
     private static InetAddress address(Frontend fe) {
