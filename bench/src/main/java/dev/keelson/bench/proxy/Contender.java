@@ -4,18 +4,23 @@ import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.netns.addr.IpPrefix;
 import dev.keelson.proxy.compile.CompiledState;
-import dev.keelson.proxy.compile.Compiler;
+import dev.keelson.proxy.compile.IncrementalCompiler;
 import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.NodeConfig;
-import dev.keelson.proxy.compile.StateDiff;
 import dev.keelson.proxy.backend.Applied;
 import dev.keelson.proxy.backend.IptablesBackend;
 import dev.keelson.proxy.backend.IptablesMode;
 import dev.keelson.proxy.backend.NftBackend;
 import dev.keelson.proxy.backend.RuleBackend;
+import dev.keelson.proxy.model.Service;
+import dev.keelson.proxy.model.ServiceRef;
+import dev.keelson.proxy.model.Snapshot;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One rule layout and the way it is loaded. A sync is timed from the model (or plain service
@@ -55,17 +60,21 @@ abstract sealed class Contender implements AutoCloseable {
     static final Duration CHANGE_CAP = Duration.ofMinutes(2);
 
     /**
-     * Keelson's real backends, driven as the sync loop drives them ({@code Proxier}): compile the
-     * whole model, diff against the applied state, then {@link RuleBackend#full} or
-     * {@link RuleBackend#incremental}. The two parts are timed apart: {@link #lastCompileNanos}
-     * (compile + diff) and {@link #lastApplyNanos} (the backend call: render, then the netlink
-     * batch, libnftables or iptables-restore, until the kernel answered).
+     * Keelson's real backends, driven as the sync loop drives them ({@code Proxier}): the model is
+     * a persistent {@link Snapshot} updated one object at a time (as watch events would), an
+     * {@link IncrementalCompiler} recompiles only the Services that changed and produces the diff,
+     * then {@link RuleBackend#full} or {@link RuleBackend#incremental}. The two parts are timed
+     * apart: {@link #lastCompileNanos} (snapshot update, compile + diff) and {@link #lastApplyNanos}
+     * (the backend call: render, then the netlink batch, libnftables or iptables-restore, until the
+     * kernel answered). Finding which services two workloads differ in stands in for the watch and
+     * is not timed.
      */
     static final class Keelson extends Contender {
         private final String backendName;
         private NetNamespace node;
         private RuleBackend backend;
-        private CompiledState state;
+        private IncrementalCompiler compiler;
+        private Snapshot model;
         /** How long the last sync spent compiling the model and diffing it against the applied state. */
         long lastCompileNanos;
         /** How long the last sync spent in the backend call. */
@@ -101,26 +110,54 @@ abstract sealed class Contender implements AutoCloseable {
         @Override
         void full(Workload w, Duration cap) {
             long t0 = System.nanoTime();
-            CompiledState s = Compiler.compile(w.snapshot(), NODE);
+            Snapshot snap = w.snapshot();
+            compiler = new IncrementalCompiler(NODE);
+            CompiledState s = compiler.update(snap).after();
             long t1 = System.nanoTime();
             apply(() -> backend.full(s));
             lastApplyNanos = System.nanoTime() - t1;
             lastCompileNanos = t1 - t0;
-            state = s;
+            model = snap;
         }
 
         @Override
         void change(Workload before, Workload after) {
+            List<Workload.Svc> removed = new ArrayList<>();
+            List<Workload.Svc> upserted = new ArrayList<>();
+            changes(before, after, removed, upserted);
+            List<Snapshot> objects = upserted.stream().map(v -> new Workload(List.of(v)).snapshot()).toList();
             long t0 = System.nanoTime();
-            CompiledState s = Compiler.compile(after.snapshot(), NODE);
-            StateDiff d = StateDiff.between(state, s);
+            Snapshot next = model;
+            for (Workload.Svc v : removed) {
+                ServiceRef ref = new ServiceRef(Workload.NAMESPACE, v.name());
+                next = next.without(ref).withSlices(ref, List.of());
+            }
+            for (Snapshot one : objects) {
+                Service svc = one.services().values().iterator().next();
+                next = next.with(svc).withSlices(svc.ref(), one.slicesOf(svc.ref()));
+            }
+            IncrementalCompiler.Step step = compiler.update(next);
             long t1 = System.nanoTime();
-            if (!d.isEmpty()) {
-                apply(() -> backend.incremental(d, s));
+            if (!step.diff().isEmpty()) {
+                apply(() -> backend.incremental(step.diff(), step.after()));
             }
             lastApplyNanos = System.nanoTime() - t1;
             lastCompileNanos = t1 - t0;
-            state = s;
+            model = next;
+        }
+
+        /** The services {@code after} lacks, and those it adds or changes, relative to {@code before}. */
+        private static void changes(Workload before, Workload after, List<Workload.Svc> removed,
+                                    List<Workload.Svc> upserted) {
+            Map<String, Workload.Svc> old = new HashMap<>();
+            before.services().forEach(v -> old.put(v.name(), v));
+            for (Workload.Svc v : after.services()) {
+                Workload.Svc was = old.remove(v.name());
+                if (!v.equals(was)) {
+                    upserted.add(v);
+                }
+            }
+            removed.addAll(old.values());
         }
 
         private void apply(java.util.function.Supplier<Applied> call) {

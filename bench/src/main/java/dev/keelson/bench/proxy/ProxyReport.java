@@ -59,15 +59,21 @@ final class ProxyReport {
 
     private static Figure figure(Results r, String form, String[] m, int n) {
         Results.Value ours = r.get(form, "keelson", m[0], n);
-        if (ours == null) {
-            return null;
-        }
         Results.Value peer = r.get(form, "kube", m[0], n);
         String peerName = switch (form) {
             case "nft" -> NFT_PEER;
             case "iptables" -> IPT_PEER;
             default -> null;
         };
+        if (ours == null) {
+            // A peer-only row (Keelson not run at this size, e.g. a full sync extrapolated past the
+            // cap): kube-proxy's figure still belongs in the report; Keelson's value is NaN.
+            if (peer == null || peerName == null) {
+                return null;
+            }
+            return new Figure(figureName(form, m[1], n), Double.NaN, peer.value(),
+                    peer.kind() == Results.Kind.LOWER_BOUND ? peerName + " > cap, lower bound" : peerName, m[2]);
+        }
         if (peer == null || peerName == null) {
             return new Figure(figureName(form, m[1], n), ours.value(), null, null, m[2]);
         }
