@@ -101,7 +101,8 @@ final class BarChart {
         int baseline = y + (BAR + fm.getAscent()) / 2 - 2;
         g.setColor(TEXT);
         g.drawString(label(f), PAD, baseline);
-        double max = f.peer() == null ? f.keelson() : Math.max(f.keelson(), f.peer());
+        // A missing value (NaN: not measured) must not hide the other bar: Math.max(NaN, x) is NaN.
+        double max = Math.max(finiteOrZero(f.keelson()), f.peer() == null ? 0 : finiteOrZero(f.peer()));
         bar(g, barX, y, barArea, f.keelson(), max, KEELSON, Numbers.format(f.keelson()) + " " + f.unit() + "  keelson");
         if (f.peer() != null) {
             String name = f.peerName() == null ? "peer" : f.peerName();
@@ -141,5 +142,9 @@ final class BarChart {
     private static String label(Figure f) {
         Double r = f.ratio();
         return f.name() + " (" + f.unit() + ")" + (r == null ? "" : "  " + Numbers.format(r) + "×");
+    }
+
+    private static double finiteOrZero(double v) {
+        return Double.isFinite(v) ? v : 0;
     }
 }
