@@ -28,6 +28,7 @@ public final class TarReader {
     private static final int BLOCK = 512;
     private final InputStream in;
     private final byte[] header = new byte[BLOCK];
+    private final byte[] skipBuf = new byte[8192];
     private final Map<String, String> global = new HashMap<>();
     private long remaining;
     private long padding;
@@ -203,14 +204,29 @@ public final class TarReader {
         if (d.length != size) {
             throw new EOFException("tar extended header truncated");
         }
-        in.skipNBytes(pad(size));
+        discard(pad(size));
         return d;
     }
 
     private void skipRest() throws IOException {
-        in.skipNBytes(remaining + padding);
+        discard(remaining + padding);
         remaining = 0;
         padding = 0;
+    }
+
+    /**
+     * Reads and drops {@code n} bytes. Never {@code skip}: a caller hashing the stream (the layer's
+     * DiffID) through a {@code DigestInputStream} must see every byte.
+     */
+    private void discard(long n) throws IOException {
+        long left = n;
+        while (left > 0) {
+            int r = in.read(skipBuf, 0, (int) Math.min(skipBuf.length, left));
+            if (r < 0) {
+                throw new EOFException("tar stream truncated");
+            }
+            left -= r;
+        }
     }
 
     private boolean readBlock(byte[] b) throws IOException {
