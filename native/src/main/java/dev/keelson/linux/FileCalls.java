@@ -50,6 +50,7 @@ public final class FileCalls {
     private static final MethodHandle LSETXATTR =
             fn("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle LGETXATTR = fn("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
+    private static final MethodHandle CHMOD = fn("chmod", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle LCHOWN = fn("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle UTIMENSAT = fn("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
 
@@ -100,6 +101,20 @@ public final class FileCalls {
                 throw ErrnoException.of("lgetxattr", Libc.quote(path) + ", " + name, errno);
             }
             return buf.asSlice(0, r).toArray(JAVA_BYTE);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * chmod(2): all twelve mode bits, setuid/setgid/sticky included. Unlike the JDK's
+     * {@code unix:mode} attribute it never opens the file, so it does not block on a fifo.
+     */
+    public static void chmod(String path, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            int r = (int) CHMOD.invokeExact(st, a.allocateFrom(path), mode);
+            check(r, st, "chmod", Libc.quote(path));
         } catch (Throwable t) {
             throw rethrow(t);
         }

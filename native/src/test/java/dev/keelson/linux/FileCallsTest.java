@@ -67,6 +67,14 @@ class FileCallsTest {
     }
 
     @Test
+    void chmodSetsSpecialBitsOnAFifoWithoutOpeningIt() throws Exception {
+        Path fifo = dir.resolve("f");
+        FileCalls.mknod(fifo.toString(), FileCalls.S_IFIFO | 0600, 0, 0);
+        FileCalls.chmod(fifo.toString(), 04755);
+        assertEquals(04755, (int) Files.getAttribute(fifo, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+    }
+
+    @Test
     void missingPathIsNotFound() {
         assertThrows(NotFoundException.class, () -> FileCalls.lchown(dir.resolve("nope").toString(), 0, 0));
     }

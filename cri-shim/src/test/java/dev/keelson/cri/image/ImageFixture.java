@@ -85,7 +85,9 @@ final class ImageFixture {
 
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("architecture", "amd64").put("os", "linux");
-        cfg.putObject("config").put("User", "1000:1000").putArray("Cmd").add("/bin/sh");
+        ObjectNode c = cfg.putObject("config").put("User", "1000:1000");
+        c.putArray("Cmd").add("/bin/sh");
+        c.putObject("Labels").put("compression", secondLayer.name()); // a distinct image id per variant
         ObjectNode rootfs = cfg.putObject("rootfs").put("type", "layers");
         ArrayNode ids = rootfs.putArray("diff_ids");
         diffIds.forEach(d -> ids.add(d.toString()));
@@ -158,6 +160,7 @@ final class ImageFixture {
     static byte[] tar(Path dir) throws Exception {
         Path out = Files.createTempFile(dir.getParent(), "layer", ".tar");
         Command.ok("tar", "--format=posix", "--xattrs", "--xattrs-include=*", "--numeric-owner", "--sort=name",
+                "--mtime=@1600000000", "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
                 "-C", dir.toString(), "-cf", out.toString(), ".");
         return Files.readAllBytes(out);
     }

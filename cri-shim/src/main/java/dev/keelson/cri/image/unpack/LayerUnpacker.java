@@ -123,7 +123,7 @@ public final class LayerUnpacker {
         String s = p.toString();
         FileCalls.lchown(s, e.uid(), e.gid());
         if (e.type() != TarEntry.Type.SYMLINK) {
-            Files.setAttribute(p, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
+            FileCalls.chmod(s, e.mode()); // not Files.setAttribute: the JDK opens the file, which blocks on a fifo
         }
         for (var x : e.xattrs().entrySet()) {
             FileCalls.lsetxattr(s, x.getKey(), x.getValue());
