@@ -26,6 +26,7 @@ public final class Errno {
     public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
+    public static final int ENODATA = 61;
     public static final int ENOBUFS = 105;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;

@@ -1,0 +1,214 @@
+package dev.keelson.cri.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.cri.image.registry.Fetched;
+import dev.keelson.cri.image.registry.RegistryClient;
+import dev.keelson.cri.image.registry.RegistryHosts;
+import dev.keelson.cri.image.store.ContentStore;
+import dev.keelson.cri.image.store.ImageRecord;
+import dev.keelson.cri.image.store.ImageStore;
+import dev.keelson.cri.image.unpack.Snapshots;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Images on a node: pull from registries, import OCI layouts, list, find and remove. Content lives
+ * in one {@link ContentStore}, records in an {@link ImageStore}, unpacked layers in
+ * {@link Snapshots}, all under one root directory:
+ * <pre>
+ *   root/blobs/sha256/&lt;hex&gt;        content by digest (index, manifest, config, layer blobs)
+ *   root/ingest/                     blobs being written
+ *   root/images/&lt;id hex&gt;.json      image records (id = config digest)
+ *   root/snapshots/&lt;chainID hex&gt;/fs one overlayfs layer per chainID
+ * </pre>
+ */
+public final class ImageService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ContentStore content;
+    private final ImageStore images;
+    private final Snapshots snapshots;
+    private final RegistryClient registry;
+    private final Platform platform;
+
+    /** A service storing under {@code root}, pulling through {@code hosts}, for {@code platform}. */
+    public ImageService(Path root, RegistryHosts hosts, Platform platform) {
+        this.content = new ContentStore(root);
+        this.images = new ImageStore(root);
+        this.snapshots = new Snapshots(root);
+        this.registry = new RegistryClient(hosts);
+        this.platform = platform;
+    }
+
+    /** The content store. */
+    public ContentStore content() {
+        return content;
+    }
+
+    /** The unpacked layers. */
+    public Snapshots snapshots() {
+        return snapshots;
+    }
+
+    /**
+     * Pulls {@code reference} (e.g. {@code registry.k8s.io/pause:3.9} or {@code name@sha256:...}):
+     * resolves an index to this platform's manifest, fetches the config and layers into the content
+     * store (verified), unpacks each layer once, and records the image under its tag and digest.
+     */
+    public ImageRecord pull(String reference) {
+        ImageReference ref = ImageReference.parse(reference);
+        Fetched top = registry.manifest(ref, ref.manifestKey());
+        Source source = new Source() {
+            @Override
+            public byte[] manifest(Digest d) {
+                return registry.manifest(ref, d.toString()).bytes();
+            }
+
+            @Override
+            public void blob(Digest d, long size, String what) {
+                registry.blob(ref, d, size, content, what);
+            }
+        };
+        return assemble(ref, top.bytes(), top.mediaType(), top.digest(), source);
+    }
+
+    /** Where {@link #assemble} gets child manifests and blobs from: a registry or an OCI layout. */
+    interface Source {
+        byte[] manifest(Digest d) throws IOException;
+
+        void blob(Digest d, long size, String what) throws IOException;
+    }
+
+    /**
+     * Builds an image from its top-level manifest or index: platform selection, config, layers,
+     * snapshots, record. Shared by {@link #pull} and {@link OciLayoutImporter}.
+     */
+    ImageRecord assemble(ImageReference ref, byte[] topBytes, String topType, Digest topDigest, Source source) {
+        try {
+            List<String> blobs = new ArrayList<>();
+            content.write(topDigest, topBytes, ref + " " + topType);
+            blobs.add(topDigest.toString());
+            byte[] manifestBytes = topBytes;
+            Digest manifestDigest = topDigest;
+            if (MediaTypes.isIndex(topType)) {
+                JsonNode chosen = choose(ref, JSON.readTree(topBytes));
+                manifestDigest = Digest.parse(chosen.path("digest").asText());
+                manifestBytes = source.manifest(manifestDigest);
+                content.write(manifestDigest, manifestBytes, ref + " manifest for " + platform);
+                blobs.add(manifestDigest.toString());
+            }
+            JsonNode manifest = JSON.readTree(manifestBytes);
+            String mt = manifest.path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+            if (!MediaTypes.isManifest(mt)) {
+                throw new ImageException.UnsupportedMediaType(ref + ": manifest " + manifestDigest
+                        + " has media type \"" + mt + "\"");
+            }
+            JsonNode cfgDesc = manifest.path("config");
+            String cfgType = cfgDesc.path("mediaType").asText();
+            if (!cfgType.equals(MediaTypes.OCI_CONFIG) && !cfgType.equals(MediaTypes.DOCKER_CONFIG)) {
+                throw new ImageException.UnsupportedMediaType(ref + ": config media type \"" + cfgType
+                        + "\" is not an image config");
+            }
+            Digest configDigest = Digest.parse(cfgDesc.path("digest").asText());
+            source.blob(configDigest, cfgDesc.path("size").asLong(-1), "config");
+            blobs.add(configDigest.toString());
+            long size = manifestBytes.length + content.size(configDigest);
+            JsonNode config = JSON.readTree(content.read(configDigest));
+            List<Digest> diffIds = new ArrayList<>();
+            config.path("rootfs").path("diff_ids").forEach(n -> diffIds.add(Digest.parse(n.asText())));
+            JsonNode layers = manifest.path("layers");
+            if (layers.size() != diffIds.size()) {
+                throw new ImageException(ref + ": manifest has " + layers.size() + " layers but the config lists "
+                        + diffIds.size() + " diff_ids");
+            }
+            List<Digest> chain = Snapshots.chainIds(diffIds);
+            for (int i = 0; i < layers.size(); i++) {
+                JsonNode l = layers.get(i);
+                String lt = l.path("mediaType").asText();
+                MediaTypes.Compression c = MediaTypes.layerCompression(lt);
+                if (c == null) {
+                    throw new ImageException.UnsupportedMediaType(ref + ": layer " + i + " has media type \"" + lt + "\"");
+                }
+                Digest ld = Digest.parse(l.path("digest").asText());
+                if (!snapshots.contains(chain.get(i)) || !content.contains(ld)) {
+                    source.blob(ld, l.path("size").asLong(-1), "layer " + i);
+                }
+                blobs.add(ld.toString());
+                size += content.size(ld);
+                snapshots.unpack(chain.get(i), diffIds.get(i), content.path(ld), c, ref + " layer " + i + " (" + ld + ")");
+            }
+            String user = config.path("config").path("User").asText("");
+            ImageRecord r = new ImageRecord(configDigest.toString(), manifestDigest.toString(),
+                    ref.tag() != null ? List.of(ref.repoTag()) : List.of(), List.of(ref.repoDigest(topDigest)),
+                    size, user, chain.stream().map(Digest::toString).toList(), blobs);
+            return images.put(r);
+        } catch (IOException e) {
+            throw new ImageException(ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The index entry for this service's platform. */
+    private JsonNode choose(ImageReference ref, JsonNode index) {
+        List<String> seen = new ArrayList<>();
+        for (JsonNode m : index.path("manifests")) {
+            JsonNode p = m.path("platform");
+            String os = p.path("os").asText();
+            String arch = p.path("architecture").asText();
+            seen.add(os + "/" + arch);
+            if (os.equals(platform.os()) && arch.equals(platform.architecture())
+                    && MediaTypes.isManifest(m.path("mediaType").asText(MediaTypes.OCI_MANIFEST))) {
+                return m;
+            }
+        }
+        throw new ImageException.NotFound(ref + ": no manifest for " + platform + " in the index (it has " + seen + ")");
+    }
+
+    /** Every image. */
+    public List<ImageRecord> list() {
+        return images.list();
+    }
+
+    /** The image with this id, repoTag, repoDigest or reference (normalised: {@code busybox} finds docker.io/library/busybox:latest). */
+    public Optional<ImageRecord> find(String ref) {
+        Optional<ImageRecord> r = images.find(ref);
+        if (r.isPresent()) {
+            return r;
+        }
+        try {
+            ImageReference p = ImageReference.parse(ref);
+            return p.digest() != null ? images.find(p.repoDigest(p.digest())) : images.find(p.repoTag());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes the image {@code ref} names, and the blobs and snapshots no other image uses.
+     * Removing an absent image is not an error (CRI RemoveImage is idempotent); returns whether
+     * one was removed.
+     */
+    public boolean remove(String ref) {
+        Optional<ImageRecord> r = find(ref);
+        if (r.isEmpty()) {
+            return false;
+        }
+        ImageStore.Unreferenced gone = images.remove(r.get().id());
+        gone.blobs().forEach(d -> content.delete(Digest.parse(d)));
+        gone.chainIds().forEach(c -> snapshots.delete(Digest.parse(c)));
+        return true;
+    }
+
+    /** Imports an OCI image layout directory or a tar of one (see {@link OciLayoutImporter}). */
+    public List<ImageRecord> importLayout(Path dirOrTar, String defaultName) {
+        try {
+            return new OciLayoutImporter(this).importPath(dirOrTar, defaultName);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot import " + dirOrTar, e);
+        }
+    }
+}
