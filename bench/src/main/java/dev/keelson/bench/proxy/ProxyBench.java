@@ -152,8 +152,17 @@ public final class ProxyBench implements BenchArea {
     private static void measureTraffic(Contender c, String side, ProxyLab lab, Workload w, int n, ProxyPlan plan,
                                        Path connRate, Results results, PrintStream progress) throws Exception {
         progress.println("proxy: N=" + n + ", " + c.label + ": connections to the first and last service");
-        ProxyLab.ConnRate first = lab.connRate(connRate, w.first().vip(), plan.conns(), plan.warmup());
-        ProxyLab.ConnRate last = lab.connRate(connRate, w.last().vip(), plan.conns(), plan.warmup());
+        // Alternated three times and the median of each kept: the kernel may still be tearing down an
+        // earlier contender's large ruleset (namespace cleanup runs in a kworker), and that must fall
+        // on first and last alike.
+        List<ProxyLab.ConnRate> firsts = new java.util.ArrayList<>();
+        List<ProxyLab.ConnRate> lasts = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            firsts.add(lab.connRate(connRate, w.first().vip(), plan.conns(), plan.warmup()));
+            lasts.add(lab.connRate(connRate, w.last().vip(), plan.conns(), plan.warmup()));
+        }
+        ProxyLab.ConnRate first = ProxyLab.ConnRate.median(firsts);
+        ProxyLab.ConnRate last = ProxyLab.ConnRate.median(lasts);
         results.put(c.form, side, "conn/s first", n, first.perSecond());
         results.put(c.form, side, "conn/s last", n, last.perSecond());
         results.put(c.form, side, "connect first", n, first.medianMicros());

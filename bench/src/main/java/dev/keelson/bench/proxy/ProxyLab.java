@@ -86,6 +86,12 @@ final class ProxyLab implements AutoCloseable {
 
     /** Result of one {@code keelson-conn-rate connect} run. */
     record ConnRate(double perSecond, double medianMicros) {
+        /** The median rate and the median latency of several runs. */
+        static ConnRate median(List<ConnRate> runs) {
+            double[] rates = runs.stream().mapToDouble(ConnRate::perSecond).sorted().toArray();
+            double[] lat = runs.stream().mapToDouble(ConnRate::medianMicros).sorted().toArray();
+            return new ConnRate(rates[rates.length / 2], lat[lat.length / 2]);
+        }
     }
 
     /** {@code count} measured connects (after {@code warmup}) from the client to {@code vip}:80. */
