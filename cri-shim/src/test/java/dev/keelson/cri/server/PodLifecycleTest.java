@@ -1,0 +1,402 @@
+package dev.keelson.cri.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keelson.cni.invoke.CniInvoker;
+import dev.keelson.cni.invoke.ConfDir;
+import dev.keelson.cri.api.v1.ContainerConfig;
+import dev.keelson.cri.api.v1.ContainerMetadata;
+import dev.keelson.cri.api.v1.ContainerState;
+import dev.keelson.cri.api.v1.ContainerStatus;
+import dev.keelson.cri.api.v1.ContainerStatusRequest;
+import dev.keelson.cri.api.v1.CreateContainerRequest;
+import dev.keelson.cri.api.v1.DNSConfig;
+import dev.keelson.cri.api.v1.ExecSyncRequest;
+import dev.keelson.cri.api.v1.ExecSyncResponse;
+import dev.keelson.cri.api.v1.ImageSpec;
+import dev.keelson.cri.api.v1.ListContainersRequest;
+import dev.keelson.cri.api.v1.ListPodSandboxRequest;
+import dev.keelson.cri.api.v1.PodSandboxConfig;
+import dev.keelson.cri.api.v1.PodSandboxFilter;
+import dev.keelson.cri.api.v1.PodSandboxMetadata;
+import dev.keelson.cri.api.v1.PodSandboxState;
+import dev.keelson.cri.api.v1.PodSandboxStatus;
+import dev.keelson.cri.api.v1.PodSandboxStatusRequest;
+import dev.keelson.cri.api.v1.RemoveContainerRequest;
+import dev.keelson.cri.api.v1.RemovePodSandboxRequest;
+import dev.keelson.cri.api.v1.RunPodSandboxRequest;
+import dev.keelson.cri.api.v1.StartContainerRequest;
+import dev.keelson.cri.api.v1.StopContainerRequest;
+import dev.keelson.cri.api.v1.StopPodSandboxRequest;
+import dev.keelson.cri.container.ContainerManager;
+import dev.keelson.cri.container.DirectoryRootfs;
+import dev.keelson.cri.oci.RuntimeHandler;
+import dev.keelson.cri.sandbox.Cgroups;
+import dev.keelson.cri.sandbox.RuntimeSettings;
+import dev.keelson.cri.sandbox.SandboxManager;
+import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.testing.Command;
+import dev.keelson.testing.KernelTest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pods and containers end to end: a grpc-java client on the real socket, real runc and crun, the
+ * CNI bridge + host-local plugins (in-process), cgroups under a test parent; every test checks that
+ * removal leaves no netns pin, veth, IP file, runtime state, cgroup or state directory.
+ */
+@KernelTest
+class PodLifecycleTest {
+    private static final Path LIBEXEC = Path.of("../native/target/bin").toAbsolutePath().normalize();
+    private static final Pattern CRI_LINE = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?Z (stdout|stderr) [FP] .*");
+
+    @TempDir
+    Path tmp;
+    private final Path socket = Path.of("/run/keelson-test/pods-" + System.nanoTime() + ".sock");
+    private final String cgroupParent = "/keelson-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private Path root;
+    private Path rootfs;
+    private Path ipamDir;
+    private CriServer server;
+    private CriClient client;
+    private SandboxManager sandboxes;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        root = Files.createDirectories(tmp.resolve("state"));
+        rootfs = busyboxRootfs(tmp.resolve("busybox"));
+        ipamDir = tmp.resolve("ipam");
+        Path conf = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(conf.resolve("10-test.conflist"), """
+                {"cniVersion": "1.0.0", "name": "podnet", "plugins": [
+                  {"type": "bridge", "bridge": "kt0", "isGateway": true,
+                   "ipam": {"type": "host-local", "subnet": "10.77.0.0/24", "dataDir": "%s"}}%s]}
+                """.formatted(ipamDir, extraPlugin()));
+        start(conf);
+    }
+
+    /** A second plugin in the chain, for the CNI failure test (empty otherwise). */
+    String extraPlugin() {
+        return "";
+    }
+
+    private void start(Path conf) throws IOException {
+        RuntimeSettings settings = new RuntimeSettings(root, NetnsDirectory.system(), new ConfDir(conf),
+                CniInvoker.create(List.of(tmp.resolve("bin")), tmp.resolve("cni-cache")),
+                Map.of("", RuntimeHandler.runc("runc", root), "crun", RuntimeHandler.crun("crun", root)),
+                LIBEXEC, cgroupParent);
+        sandboxes = new SandboxManager(settings);
+        ContainerManager containers = new ContainerManager(sandboxes, new DirectoryRootfs());
+        server = CriServer.start(socket, List.of(new RuntimeInfoArea(() -> NetworkCheck.Readiness.isReady()),
+                new PodArea(sandboxes, containers)), CriServer.DEFAULT_GRACE);
+        client = new CriClient(socket);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        // a failed test must not leave pods running
+        for (var r : sandboxes.list()) {
+            try {
+                sandboxes.remove(r.id());
+            } catch (RuntimeException e) {
+                System.err.println("cleanup of sandbox " + r.id() + ": " + e);
+            }
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        Cgroups.remove(cgroupParent);
+    }
+
+    private static Path busyboxRootfs(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(dir.resolve("etc"));
+        Files.copy(Path.of("/bin/busybox"), dir.resolve("bin/busybox"));
+        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id")) {
+            Files.createSymbolicLink(dir.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+        return dir;
+    }
+
+    private PodSandboxConfig pod(String name) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid("uid-" + name))
+                .setHostname(name + "-host").setLogDirectory(tmp.resolve("logs").resolve(name).toString())
+                .setDnsConfig(DNSConfig.newBuilder().addServers("10.77.0.53").addSearches("svc.test"))
+                .putLabels("app", name).build();
+    }
+
+    private ContainerConfig container(String name, String image, String script) {
+        return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(image)).addAllCommand(List.of("sh", "-c", script))
+                .setLogPath(name + ".log").putLabels("ctr", name).build();
+    }
+
+    private String runPod(String name, String handler) {
+        return client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod(name))
+                .setRuntimeHandler(handler).build()).getPodSandboxId();
+    }
+
+    private String createContainer(String podId, String name, String image, String script, String podName) {
+        return client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(container(name, image, script)).setSandboxConfig(pod(podName)).build()).getContainerId();
+    }
+
+    private ContainerStatus status(String ctrId) {
+        return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(ctrId).build()).getStatus();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "crun"})
+    void runsAPodThroughItsWholeLifecycleAndLeavesNothing(String handler) throws Exception {
+        Assumptions.assumeTrue(handler.isEmpty() || crunCanCreate(), CRUN_HYBRID);
+        String podId = runPod("web", handler);
+        PodSandboxStatus ps = client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).build()).getStatus();
+        assertEquals(PodSandboxState.SANDBOX_READY, ps.getState());
+        assertTrue(ps.getNetwork().getIp().startsWith("10.77.0."), ps.getNetwork().getIp());
+        assertTrue(Files.exists(ipamDir.resolve("podnet").resolve(ps.getNetwork().getIp())), "host-local IP file");
+        String netns = Command.ok("ip", "netns", "list");
+        assertTrue(netns.contains("keelson-" + podId.substring(0, 16)), netns);
+        // The pod's eth0 has the address the status reports.
+        String addr = Command.ok("ip", "-n", "keelson-" + podId.substring(0, 16), "-j", "addr", "show", "eth0");
+        assertTrue(addr.contains(ps.getNetwork().getIp()), addr);
+
+        String ctr = createContainer(podId, "app", rootfs.toString(), "echo hello; echo oops >&2; sleep 30", "web");
+        assertEquals(ContainerState.CONTAINER_CREATED, status(ctr).getState());
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        ContainerStatus running = status(ctr);
+        assertEquals(ContainerState.CONTAINER_RUNNING, running.getState());
+        assertTrue(running.getStartedAt() >= running.getCreatedAt() && running.getCreatedAt() > 0);
+
+        Path log = tmp.resolve("logs/web/app.log");
+        assertEquals(log.toString(), running.getLogPath());
+        List<String> lines = awaitLines(log, 2);
+        assertTrue(lines.stream().allMatch(l -> CRI_LINE.matcher(l).matches()), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".* stdout F hello")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".* stderr F oops")), lines.toString());
+
+        ExecSyncResponse ex = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("cat", "/etc/hostname")).setTimeout(5).build());
+        assertEquals(0, ex.getExitCode());
+        assertEquals("web-host\n", ex.getStdout().toStringUtf8());
+        ExecSyncResponse dns = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("cat", "/etc/resolv.conf")).build());
+        assertEquals("search svc.test\nnameserver 10.77.0.53\n", dns.getStdout().toStringUtf8());
+        ExecSyncResponse uts = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("hostname")).build());
+        assertEquals("web-host\n", uts.getStdout().toStringUtf8(), "the pod's UTS namespace is joined");
+        ExecSyncResponse failing = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("sh", "-c", "exit 7")).build());
+        assertEquals(7, failing.getExitCode());
+
+        assertEquals(1, client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+        ExecSyncResponse pid1 = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("cat", "/proc/1/cmdline")).build());
+        assertEquals("/pause\0", pid1.getStdout().toStringUtf8(), "the pod's PID namespace is shared (NamespaceMode POD)");
+
+        // Not PID 1 (pause is), so sh dies of the SIGTERM: 128 + 15.
+        client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(5).build());
+        ContainerStatus exited = status(ctr);
+        assertEquals(ContainerState.CONTAINER_EXITED, exited.getState());
+        assertEquals(143, exited.getExitCode());
+        assertEquals("Error", exited.getReason());
+        assertTrue(exited.getFinishedAt() >= exited.getStartedAt());
+
+        String cgroup = cgroupParent + "/" + podId;
+        assertFalse(Cgroups.existing(cgroup).isEmpty(), "pod cgroup exists while the pod does");
+        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, client.runtime().podSandboxStatus(PodSandboxStatusRequest
+                .newBuilder().setPodSandboxId(podId).build()).getStatus().getState());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+        assertThrows(StatusRuntimeException.class, () -> status(ctr));
+    }
+
+    @Test
+    void removingARunningContainerStopsItAndItsExitCodeIsKeptUntilThen() throws Exception {
+        String podId = runPod("exits", "");
+        String ctr = createContainer(podId, "quick", rootfs.toString(), "exit 3", "exits");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        ContainerStatus s = awaitExited(ctr);
+        assertEquals(3, s.getExitCode());
+        assertEquals("Error", s.getReason());
+        String term = createContainer(podId, "term", rootfs.toString(), "trap 'exit 0' TERM; while true; do sleep 0.1; done", "exits");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(term).build());
+        Thread.sleep(200);
+        client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(term).setTimeout(10).build());
+        assertEquals(0, status(term).getExitCode(), "a TERM handler's own exit code is recorded");
+        assertEquals("Completed", status(term).getReason());
+        String deaf = createContainer(podId, "deaf", rootfs.toString(), "trap '' TERM; while true; do sleep 0.1; done", "exits");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(deaf).build());
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(deaf).setTimeout(1).build());
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(137, status(deaf).getExitCode(), "SIGTERM ignored: SIGKILL after the timeout");
+        assertTrue(tookMs >= 900 && tookMs < 5000, "stop took " + tookMs + " ms");
+        String busy = createContainer(podId, "busy", rootfs.toString(), "sleep 30", "exits");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(busy).build());
+        client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(busy).build());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(busy)).getStatus().getCode());
+        assertEquals(3, client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
+    void listsSandboxesWithFilters() throws IOException {
+        String a = runPod("alpha", "");
+        String b = runPod("beta", "");
+        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(b).build());
+        assertEquals(2, client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+        var ready = client.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .setState(dev.keelson.cri.api.v1.PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY))).build());
+        assertEquals(List.of(a), ready.getItemsList().stream().map(p -> p.getId()).toList());
+        var byLabel = client.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .putLabelSelector("app", "beta")).build());
+        assertEquals(List.of(b), byLabel.getItemsList().stream().map(p -> p.getId()).toList());
+        var byId = client.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .setId(a.substring(0, 12))).build());
+        assertEquals(List.of(a), byId.getItemsList().stream().map(p -> p.getId()).toList());
+        StatusRuntimeException dup = assertThrows(StatusRuntimeException.class, () -> runPod("alpha", ""));
+        assertEquals(Status.Code.FAILED_PRECONDITION, dup.getStatus().getCode());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(a).build());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(b).build());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aMissingRootfsFailsCreateContainerAndLeavesNothing() throws Exception {
+        String podId = runPod("noimage", "");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> createContainer(podId, "x", tmp.resolve("no-such-rootfs").toString(), "true", "noimage"));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("no-such-rootfs"), e.getStatus().getDescription());
+        assertEquals(0, client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+        assertEquals(List.of(), list(root.resolve("containers")));
+        // A rootfs without the command: the runtime refuses at create, and its error reaches the caller.
+        Path empty = Files.createDirectories(tmp.resolve("empty-rootfs"));
+        StatusRuntimeException noSh = assertThrows(StatusRuntimeException.class,
+                () -> createContainer(podId, "y", empty.toString(), "true", "noimage"));
+        assertEquals(Status.Code.UNKNOWN, noSh.getStatus().getCode());
+        assertTrue(noSh.getStatus().getDescription().contains("runc create"), noSh.getStatus().getDescription());
+        assertEquals(List.of(), list(root.resolve("containers")));
+        assertEquals(List.of(podId), list(root.resolve("runc")), "only the pause container is known to runc");
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRuntimeThatRefusesTheSandboxLeavesNothing() throws Exception {
+        Assumptions.assumeFalse(crunCanCreate(), "crun can create here: no refusal to provoke");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("refused", "crun"));
+        assertEquals(Status.Code.UNKNOWN, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("crun create") && e.getStatus().getDescription().contains("hybrid"),
+                e.getStatus().getDescription());
+        assertEquals(0, client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+        assertNothingLeft();
+    }
+
+    @Test
+    void anUnknownRuntimeHandlerIsInvalidArgument() throws Exception {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("h", "kata"));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("\"kata\""), e.getStatus().getDescription());
+        assertNothingLeft();
+    }
+
+    /**
+     * crun 1.8.1 refuses every container on a hybrid cgroup host whose cgroup2 hierarchy has a
+     * controller enabled (here: hugetlb in /sys/fs/cgroup/unified/cgroup.controllers), whatever
+     * its --cgroup-manager (libcrun cgroup.c checks before choosing a manager).
+     */
+    static boolean crunCanCreate() throws IOException {
+        Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+        return !Files.exists(controllers) || Files.readString(controllers).isBlank();
+    }
+
+    private static final String CRUN_HYBRID = "crun refuses hybrid cgroups with controllers in cgroup2 on this host";
+
+    private ContainerStatus awaitExited(String ctr) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            ContainerStatus s = status(ctr);
+            if (s.getState() == ContainerState.CONTAINER_EXITED) {
+                return s;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("container " + ctr + " did not exit: " + status(ctr));
+    }
+
+    private static List<String> awaitLines(Path log, int n) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                if (lines.size() >= n) {
+                    return lines;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("log " + log + " has fewer than " + n + " lines");
+    }
+
+    static List<String> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> out = new ArrayList<>(s.map(p -> p.getFileName().toString()).toList());
+            Collections.sort(out);
+            return out;
+        }
+    }
+
+    /** No netns pin, veth, host-local IP file, runtime state, pod cgroup, or state directory of any pod. */
+    void assertNothingLeft() throws IOException {
+        assertEquals("", Command.ok("ip", "netns", "list").strip(), "netns pins");
+        String links = Command.ok("ip", "-j", "link", "show", "type", "veth");
+        assertEquals("[]", links.strip(), "veths");
+        List<String> ipFiles = list(ipamDir.resolve("podnet")).stream().filter(f -> f.startsWith("10.")).toList();
+        assertEquals(List.of(), ipFiles, "host-local allocations");
+        assertEquals(List.of(), list(root.resolve("runc")), "runc state");
+        assertEquals(List.of(), list(root.resolve("crun")), "crun state");
+        assertEquals(List.of(), list(root.resolve("sandboxes")), "sandbox records and dirs");
+        assertEquals(List.of(), list(root.resolve("containers")), "container records and dirs");
+        for (Path p : Cgroups.existing(cgroupParent)) {
+            assertEquals(List.of(), list(p).stream().filter(f -> Files.isDirectory(p.resolve(f))).toList(),
+                    "pod cgroups under " + p);
+        }
+    }
+
+    static void executable(Path p, String body) throws IOException {
+        Files.writeString(p, body);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
