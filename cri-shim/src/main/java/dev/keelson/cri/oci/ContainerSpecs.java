@@ -68,7 +68,7 @@ public final class ContainerSpecs {
             env.add(DEFAULT_PATH);
         }
         for (KeyValue kv : c.getEnvsList()) {
-            env.add(kv.getKey() + "=" + kv.getValue());
+            env.add(kv.getKey() + "=" + kv.getValue().toStringUtf8());
         }
         OciSpec s = new OciSpec(rootfs, sc.getReadonlyRootfs()).args(args).env(env)
                 .cwd(c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir())

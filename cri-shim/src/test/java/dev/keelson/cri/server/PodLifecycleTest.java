@@ -137,7 +137,7 @@ class PodLifecycleTest {
         Files.createDirectories(dir.resolve("bin"));
         Files.createDirectories(dir.resolve("etc"));
         Files.copy(Path.of("/bin/busybox"), dir.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id")) {
+        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id", "ps", "touch", "grep")) {
             Files.createSymbolicLink(dir.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         return dir;
@@ -401,6 +401,104 @@ class PodLifecycleTest {
         }
         System.out.println(out);
         assertNothingLeft();
+    }
+
+    @Test
+    void appliesUserResourcesCapabilitiesMountsAndSysctlsFromTheConfigs() throws Exception {
+        PodSandboxConfig podCfg = pod("conf").toBuilder()
+                .setLinux(dev.keelson.cri.api.v1.LinuxPodSandboxConfig.newBuilder()
+                        .putSysctls("net.ipv4.ping_group_range", "0 2147483647"))
+                .build();
+        String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podCfg).build()).getPodSandboxId();
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.writeString(shared.resolve("data.txt"), "from the host\n");
+        var sc = dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                .setRunAsUser(dev.keelson.cri.api.v1.Int64Value.newBuilder().setValue(1000))
+                .setRunAsGroup(dev.keelson.cri.api.v1.Int64Value.newBuilder().setValue(1001))
+                .addSupplementalGroups(2000).setReadonlyRootfs(true).setNoNewPrivs(true)
+                .setCapabilities(dev.keelson.cri.api.v1.Capability.newBuilder().addDropCapabilities("ALL")
+                        .addAddCapabilities("NET_BIND_SERVICE"))
+                .setNamespaceOptions(dev.keelson.cri.api.v1.NamespaceOption.newBuilder()
+                        .setPid(dev.keelson.cri.api.v1.NamespaceMode.CONTAINER));
+        var res = dev.keelson.cri.api.v1.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20)
+                .setCpuShares(512).setCpuQuota(50_000).setCpuPeriod(100_000).setOomScoreAdj(-500);
+        ContainerConfig cfg = container("conf", rootfs.toString(), "sleep 30").toBuilder()
+                .addEnvs(dev.keelson.cri.api.v1.KeyValue.newBuilder().setKey("GREETING").setValue(com.google.protobuf.ByteString.copyFromUtf8("hi there")))
+                .setWorkingDir("/tmp")
+                .addMounts(dev.keelson.cri.api.v1.Mount.newBuilder().setContainerPath("/data").setHostPath(shared.toString())
+                        .setReadonly(true).setPropagation(dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
+                .setLinux(dev.keelson.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(sc).setResources(res))
+                .build();
+        String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(cfg).setSandboxConfig(podCfg).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+
+        assertEquals("uid=1000 gid=1001 groups=2000\n", exec(ctr, "id"));
+        assertEquals("hi there\n", exec(ctr, "sh", "-c", "echo \"$GREETING\""));
+        assertEquals("/tmp\n", exec(ctr, "sh", "-c", "pwd"));
+        assertEquals("from the host\n", exec(ctr, "cat", "/data/data.txt"));
+        String status = exec(ctr, "cat", "/proc/self/status");
+        assertTrue(status.contains("NoNewPrivs:\t1"), status);
+        // CAP_NET_BIND_SERVICE (bit 10) only, in the bounding set.
+        assertTrue(status.contains("CapBnd:\t0000000000000400"), status);
+        // -500 needs CAP_SYS_RESOURCE, which root here lacks: clamped to the runtime's own value.
+        assertEquals(Files.readString(Path.of("/proc/self/oom_score_adj")), exec(ctr, "cat", "/proc/self/oom_score_adj"));
+        String init = exec(ctr, "cat", "/proc/1/cmdline");
+        assertTrue(init.contains("sleep") && !init.contains("pause"), "PID mode CONTAINER: its own PID namespace, PID 1 is " + init);
+        ExecSyncResponse rofs = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("touch", "/newfile")).build());
+        assertTrue(rofs.getExitCode() != 0 && rofs.getStderr().toStringUtf8().contains("Read-only file system"),
+                rofs.getStderr().toStringUtf8());
+        assertEquals("0\t2147483647\n", exec(ctr, "cat", "/proc/sys/net/ipv4/ping_group_range"), "pod sysctl in the pod netns");
+        assertEquals("1\t0\n", Command.ok("cat", "/proc/sys/net/ipv4/ping_group_range"), "the test namespace is untouched");
+
+        String cg = cgroupParent.substring(1) + "/" + podId + "/" + ctr;
+        assertEquals(Long.toString(64L << 20), Files.readString(Path.of("/sys/fs/cgroup/memory", cg, "memory.limit_in_bytes")).trim());
+        assertEquals("512", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.shares")).trim());
+        assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.cfs_quota_us")).trim());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
+    void execSyncPastItsTimeoutIsDeadlineExceededAndTheCommandIsKilled() throws Exception {
+        String podId = runPod("slow", "");
+        String ctr = createContainer(podId, "s", rootfs.toString(), "sleep 30", "slow");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        long t0 = System.nanoTime();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.runtime().execSync(
+                ExecSyncRequest.newBuilder().setContainerId(ctr).addAllCmd(List.of("sleep", "7")).setTimeout(1).build()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+        assertTrue(ms >= 900 && ms < 4000, "took " + ms + " ms");
+        String ps = exec(ctr, "ps");
+        assertFalse(ps.contains("sleep 7"), ps);
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
+    void recordsAreReadBackByANewRuntimeOverTheSameRoot() throws Exception {
+        String podId = runPod("kept", "");
+        String ctr = createContainer(podId, "k", rootfs.toString(), "exit 4", "kept");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        awaitExited(ctr);
+        SandboxManager again = new SandboxManager(sandboxes.settings());
+        ContainerManager againC = new ContainerManager(again, new DirectoryRootfs());
+        assertEquals(List.of(podId), again.list().stream().map(r -> r.id()).toList());
+        assertEquals(dev.keelson.cri.sandbox.SandboxRecord.READY, again.get(podId).state());
+        assertEquals(List.of(ctr), againC.list().stream().map(r -> r.id()).toList());
+        assertEquals(4, againC.get(ctr).exitCode());
+        assertEquals("k", againC.get(ctr).containerConfig().getMetadata().getName());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    private String exec(String ctr, String... cmd) {
+        ExecSyncResponse r = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of(cmd)).setTimeout(5).build());
+        assertEquals(0, r.getExitCode(), List.of(cmd) + ": " + r.getStderr().toStringUtf8());
+        return r.getStdout().toStringUtf8();
     }
 
     @Test
