@@ -50,6 +50,41 @@ public final class ContainerManager implements PodContainers {
             containers.put(r.id(), r);
         }
         sandboxes.attach(this);
+        for (ContainerRecord r : list()) {
+            if (!r.state().equals(ContainerRecord.EXITED)) {
+                recover(r);
+            }
+        }
+    }
+
+    /**
+     * Picks up a container found in a record after a restart: ended while nobody watched (the
+     * shim's exit file says how), or still running under its shim, whose end is then awaited and
+     * whose FIFOs are pumped again. A shim that is gone without an exit file leaves the exit
+     * unknown: EXITED with code 255, reason "Unknown".
+     */
+    private void recover(ContainerRecord r) {
+        Path dir = dir(r.id());
+        Optional<ExitStatus> ended = ExitStatus.read(OciRuntime.exitFile(dir));
+        Optional<ProcessHandle> shim = ProcessHandle.of(r.shimPid())
+                .filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false));
+        if (ended.isPresent() || shim.isEmpty()) {
+            ExitStatus s = ended.orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
+            update(r.id(), c -> {
+                ContainerRecord e = c.exited(s);
+                return ended.isPresent() ? e : new ContainerRecord(e.id(), e.podId(), e.state(), e.createdAt(), e.startedAt(),
+                        e.finishedAt(), e.exitCode(), "Unknown", "the container's monitor was gone at restart", e.logPath(),
+                        e.pid(), e.shimPid(), e.config());
+            });
+            exits.put(r.id(), CompletableFuture.completedFuture(s));
+            return;
+        }
+        try {
+            pumpLogs(r.id(), dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + r.id() + ": cannot reopen its log " + r.logPath() + ": " + e.getMessage(), e);
+        }
+        monitor(r.id(), shim.get(), dir);
     }
 
     /** A container's bundle and state directory. */

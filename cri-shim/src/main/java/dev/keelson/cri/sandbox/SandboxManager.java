@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -147,33 +148,57 @@ public final class SandboxManager {
         }
     }
 
-    /** StopPodSandbox: containers stopped, pause killed and deleted from the runtime, CNI DEL, netns unpinned; the record stays (NOTREADY). Idempotent. */
+    /**
+     * StopPodSandbox: containers stopped, pause killed and deleted from the runtime, CNI DEL,
+     * netns unpinned; the record stays (NOTREADY). Every step is tried even when an earlier one
+     * fails (a failed runtime delete must not keep the pod's IP allocated); the first failure is
+     * then thrown with the others suppressed, and the sandbox stays READY so a retry does it all
+     * again (each step is idempotent). Idempotent once NOTREADY.
+     */
     public void stop(String id) {
         synchronized (lock(id)) {
             SandboxRecord r = get(id);
             if (r.state().equals(SandboxRecord.NOTREADY)) {
                 return;
             }
-            PodContainers c = containers;
-            if (c != null) {
-                c.stopAll(id, Duration.ZERO);
-            }
             OciRuntime rt = settings.runtime(r.handler());
-            try {
-                rt.kill(id, OciRuntime.SIGKILL, false);
-            } catch (RuntimeException e) {
-                // already stopped: delete below still cleans the runtime state
-            }
-            awaitShim(r.shimPid());
-            rt.delete(id);
+            List<RuntimeException> errors = new ArrayList<>();
+            step(errors, () -> {
+                PodContainers c = containers;
+                if (c != null) {
+                    c.stopAll(id, Duration.ZERO);
+                }
+            });
+            step(errors, () -> {
+                try {
+                    rt.kill(id, OciRuntime.SIGKILL, false);
+                } catch (RuntimeException e) {
+                    // already stopped: delete below still cleans the runtime state
+                }
+                awaitShim(r.shimPid());
+                rt.delete(id);
+            });
             if (r.netns() != null) {
-                NetworkList net = settings.cniConf().firstConfList();
-                settings.cni().del(net, cniConf(id, Path.of(r.netns()), r.podConfig()));
-                settings.netns().delete(Path.of(r.netns()).getFileName().toString());
+                step(errors, () -> settings.cni().del(settings.cniConf().firstConfList(),
+                        cniConf(id, Path.of(r.netns()), r.podConfig())));
+                step(errors, () -> settings.netns().delete(Path.of(r.netns()).getFileName().toString()));
+            }
+            if (!errors.isEmpty()) {
+                RuntimeException first = errors.get(0);
+                errors.stream().skip(1).forEach(first::addSuppressed);
+                throw first;
             }
             SandboxRecord stopped = r.withState(SandboxRecord.NOTREADY);
             files.write(id, stopped);
             sandboxes.put(id, stopped);
+        }
+    }
+
+    private static void step(List<RuntimeException> errors, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            errors.add(e);
         }
     }
 

@@ -174,12 +174,22 @@ class PodLifecycleTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "crun"})
     void runsAPodThroughItsWholeLifecycleAndLeavesNothing(String handler) throws Exception {
-        if (handler.equals("crun") && !crunCanCreate()) {
-            try (CgroupV2Mask mask = CgroupV2Mask.apply(tmp)) {
-                lifecycle(handler);
+        withHandler(handler, () -> lifecycle(handler));
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body}; for crun on this host with cgroup2's controllers masked (see {@link CgroupV2Mask}). */
+    private void withHandler(String handler, Body body) throws Exception {
+        CgroupV2Mask mask = handler.equals("crun") && !crunCanCreate() ? CgroupV2Mask.apply(tmp) : null;
+        try {
+            body.run();
+        } finally {
+            if (mask != null) {
+                mask.close();
             }
-        } else {
-            lifecycle(handler);
         }
     }
 
@@ -363,13 +373,7 @@ class PodLifecycleTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "crun"})
     void printsMedianTimingsOfTenPods(String handler) throws Exception {
-        if (handler.equals("crun") && !crunCanCreate()) {
-            try (CgroupV2Mask mask = CgroupV2Mask.apply(tmp)) {
-                timings(handler);
-            }
-        } else {
-            timings(handler);
-        }
+        withHandler(handler, () -> timings(handler));
     }
 
     private void timings(String handler) throws Exception {
@@ -490,6 +494,16 @@ class PodLifecycleTest {
         assertEquals(List.of(ctr), againC.list().stream().map(r -> r.id()).toList());
         assertEquals(4, againC.get(ctr).exitCode());
         assertEquals("k", againC.get(ctr).containerConfig().getMetadata().getName());
+
+        // A running container is watched again by the new runtime: its stop is recorded there.
+        String live = createContainer(podId, "live", rootfs.toString(), "sleep 30", "kept");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(live).build());
+        SandboxManager third = new SandboxManager(sandboxes.settings());
+        ContainerManager thirdC = new ContainerManager(third, new DirectoryRootfs());
+        assertEquals(dev.keelson.cri.container.ContainerRecord.RUNNING, thirdC.get(live).state());
+        thirdC.stop(live, java.time.Duration.ZERO);
+        assertEquals(dev.keelson.cri.container.ContainerRecord.EXITED, thirdC.get(live).state());
+        assertEquals(137, thirdC.get(live).exitCode());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
