@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.cni.invoke.CniInvoker;
 import dev.keelson.cni.invoke.ConfDir;
+import dev.keelson.cni.invoke.PluginRunner;
+import dev.keelson.cni.plugins.portmap.PortmapPlugin;
+import dev.keelson.cni.skel.Skeleton;
 import dev.keelson.cri.api.v1.ContainerConfig;
 import dev.keelson.cri.api.v1.ContainerMetadata;
 import dev.keelson.cri.api.v1.ContainerState;
@@ -49,8 +52,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +109,7 @@ class PodLifecycleTest {
 
     private void start(Path conf) throws IOException {
         RuntimeSettings settings = new RuntimeSettings(root, NetnsDirectory.system(), new ConfDir(conf),
-                CniInvoker.create(List.of(tmp.resolve("bin")), tmp.resolve("cni-cache")),
+                CniInvoker.create(List.of(tmp.resolve("bin")), tmp.resolve("cni-cache"), PluginRunner.DEFAULT_TIMEOUT, plugins()),
                 Map.of("", RuntimeHandler.runc("runc", root), "crun", RuntimeHandler.crun("crun", root)),
                 LIBEXEC, cgroupParent);
         sandboxes = new SandboxManager(settings);
@@ -133,11 +138,18 @@ class PodLifecycleTest {
         Cgroups.remove(cgroupParent);
     }
 
+    /** Keelson's in-process plugins, with portmap (not in the default registry). */
+    private static Map<String, Supplier<Skeleton>> plugins() {
+        Map<String, Supplier<Skeleton>> m = new LinkedHashMap<>(PluginRunner.keelsonPlugins());
+        m.put("portmap", () -> new Skeleton(new PortmapPlugin(), PortmapPlugin.ABOUT));
+        return m;
+    }
+
     private static Path busyboxRootfs(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("bin"));
         Files.createDirectories(dir.resolve("etc"));
         Files.copy(Path.of("/bin/busybox"), dir.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id", "ps", "touch", "grep")) {
+        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id", "ps", "touch", "grep", "readlink")) {
             Files.createSymbolicLink(dir.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         return dir;
@@ -446,7 +458,7 @@ class PodLifecycleTest {
         // CAP_NET_BIND_SERVICE (bit 10) only, in the bounding set.
         assertTrue(status.contains("CapBnd:\t0000000000000400"), status);
         // -500 needs CAP_SYS_RESOURCE, which root here lacks: clamped to the runtime's own value.
-        assertEquals(Files.readString(Path.of("/proc/self/oom_score_adj")), exec(ctr, "cat", "/proc/self/oom_score_adj"));
+        assertEquals(Command.ok("cat", "/proc/self/oom_score_adj"), exec(ctr, "cat", "/proc/self/oom_score_adj"));
         String init = exec(ctr, "cat", "/proc/1/cmdline");
         assertTrue(init.contains("sleep") && !init.contains("pause"), "PID mode CONTAINER: its own PID namespace, PID 1 is " + init);
         ExecSyncResponse rofs = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
@@ -513,6 +525,48 @@ class PodLifecycleTest {
                 .addAllCmd(List.of(cmd)).setTimeout(5).build());
         assertEquals(0, r.getExitCode(), List.of(cmd) + ": " + r.getStderr().toStringUtf8());
         return r.getStdout().toStringUtf8();
+    }
+
+    @Test
+    void portMappingsReachThePortmapPluginAsACapability() throws Exception {
+        Files.writeString(tmp.resolve("net.d/10-test.conflist"), """
+                {"cniVersion": "1.0.0", "name": "podnet", "plugins": [
+                  {"type": "bridge", "bridge": "kt0", "isGateway": true,
+                   "ipam": {"type": "host-local", "subnet": "10.77.0.0/24", "dataDir": "%s"}},
+                  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+                """.formatted(ipamDir));
+        PodSandboxConfig cfg = pod("ports").toBuilder().addPortMappings(dev.keelson.cri.api.v1.PortMapping.newBuilder()
+                .setContainerPort(80).setHostPort(18080)).build();
+        String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(cfg).build()).getPodSandboxId();
+        String ip = client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStatus().getNetwork().getIp();
+        String rules = Command.ok("nft", "list", "table", "inet", "keelson-portmap");
+        assertTrue(rules.contains("18080") && rules.contains(ip), rules);
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        String after = Command.run("nft", "list", "table", "inet", "keelson-portmap").out();
+        assertFalse(after.contains("18080"), after);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aHostNetworkPodGetsNoNetnsAndNoCniCall() throws Exception {
+        PodSandboxConfig cfg = pod("hostnet").toBuilder().clearHostname().setLinux(dev.keelson.cri.api.v1.LinuxPodSandboxConfig
+                .newBuilder().setSecurityContext(dev.keelson.cri.api.v1.LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(dev.keelson.cri.api.v1.NamespaceOption.newBuilder()
+                                .setNetwork(dev.keelson.cri.api.v1.NamespaceMode.NODE)))).build();
+        String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(cfg).build()).getPodSandboxId();
+        assertEquals("", Command.ok("ip", "netns", "list").strip());
+        assertEquals("", client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStatus().getNetwork().getIp());
+        assertEquals(List.of(), list(ipamDir.resolve("podnet")), "no address allocated");
+        String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(container("h", rootfs.toString(), "sleep 30")).setSandboxConfig(cfg).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        assertEquals(Command.ok("hostname"), exec(ctr, "hostname"), "the node's UTS namespace");
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")) + "\n", exec(ctr, "readlink", "/proc/self/ns/net"),
+                "the node's (here: the test's) network namespace");
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
     }
 
     @Test
