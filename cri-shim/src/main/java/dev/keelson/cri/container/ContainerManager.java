@@ -41,6 +41,8 @@ public final class ContainerManager implements PodContainers {
     private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
+    /** Reserved container names: POD_NAME_ATTEMPT → id (a pod cannot hold two containers of one name and attempt). */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
 
     public ContainerManager(SandboxManager sandboxes, RootfsProvider rootfs) {
         this.sandboxes = sandboxes;
@@ -48,6 +50,7 @@ public final class ContainerManager implements PodContainers {
         this.files = new RecordFiles<>(sandboxes.settings().root().resolve("containers"), ContainerRecord.class);
         for (ContainerRecord r : files.readAll()) {
             containers.put(r.id(), r);
+            names.put(nameOf(r.podId(), r.containerConfig()), r.id());
         }
         sandboxes.attach(this);
         for (ContainerRecord r : list()) {
@@ -87,6 +90,10 @@ public final class ContainerManager implements PodContainers {
         monitor(r.id(), shim.get(), dir);
     }
 
+    private static String nameOf(String podId, ContainerConfig c) {
+        return podId + "_" + c.getMetadata().getName() + "_" + c.getMetadata().getAttempt();
+    }
+
     /** A container's bundle and state directory. */
     public Path dir(String id) {
         return sandboxes.settings().root().resolve("containers").resolve(id);
@@ -109,8 +116,15 @@ public final class ContainerManager implements PodContainers {
         Path dir = dir(id);
         String logDir = pod.podConfig().getLogDirectory();
         Path log = logDir.isEmpty() || cfg.getLogPath().isEmpty() ? null : Path.of(logDir).resolve(cfg.getLogPath());
+        String name = nameOf(podId, cfg);
+        String holder = names.putIfAbsent(name, id);
+        if (holder != null) {
+            throw new IllegalStateException("container name \"" + cfg.getMetadata().getName() + "\" (attempt "
+                    + cfg.getMetadata().getAttempt() + ") is already used by container " + holder + " in pod sandbox " + podId);
+        }
         try (Cleanup undo = new Cleanup()) {
             try {
+                undo.onFailure("name reservation " + name, () -> names.remove(name, id));
                 Path root = rootfs.prepare(id, cfg.getImage());
                 undo.onFailure("rootfs of " + id, () -> rootfs.release(id));
                 Files.createDirectories(dir);
@@ -190,6 +204,7 @@ public final class ContainerManager implements PodContainers {
         files.delete(id);
         containers.remove(id);
         exits.remove(id);
+        names.remove(nameOf(r.podId(), r.containerConfig()), id);
     }
 
     /** ExecSync: {@code cmd} in the running container, waiting at most {@code timeout} (zero: no limit). */

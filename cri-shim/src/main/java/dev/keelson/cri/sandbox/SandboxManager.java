@@ -52,6 +52,8 @@ public final class SandboxManager {
     private final RecordFiles<SandboxRecord> files;
     private final Map<String, SandboxRecord> sandboxes = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Reserved sandbox names (containerd's name index): name_namespace_uid_attempt → id, taken before any work. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile PodContainers containers;
 
     public SandboxManager(RuntimeSettings settings) {
@@ -59,7 +61,13 @@ public final class SandboxManager {
         this.files = new RecordFiles<>(settings.root().resolve("sandboxes"), SandboxRecord.class);
         for (SandboxRecord r : files.readAll()) {
             sandboxes.put(r.id(), r);
+            names.put(nameOf(r.podConfig().getMetadata()), r.id());
         }
+    }
+
+    /** The kubelet's unique pod sandbox name: name, namespace, uid and attempt. */
+    private static String nameOf(PodSandboxMetadata md) {
+        return md.getName() + "_" + md.getNamespace() + "_" + md.getUid() + "_" + md.getAttempt();
     }
 
     /** Connects the container side (stopped and removed with their pod). */
@@ -95,30 +103,29 @@ public final class SandboxManager {
         if (md.getName().isEmpty()) {
             throw new IllegalArgumentException("PodSandboxConfig.metadata.name is empty");
         }
-        for (SandboxRecord r : sandboxes.values()) {
-            PodSandboxMetadata o = r.podConfig().getMetadata();
-            if (o.getName().equals(md.getName()) && o.getNamespace().equals(md.getNamespace())
-                    && o.getUid().equals(md.getUid()) && o.getAttempt() == md.getAttempt()) {
-                throw new IllegalStateException("pod sandbox name \"" + md.getName() + "\" (namespace \"" + md.getNamespace()
-                        + "\", attempt " + md.getAttempt() + ") is already used by sandbox " + r.id());
-            }
-        }
         String id = newId();
+        String name = nameOf(md);
+        String holder = names.putIfAbsent(name, id);
+        if (holder != null) {
+            throw new IllegalStateException("pod sandbox name \"" + md.getName() + "\" (namespace \"" + md.getNamespace()
+                    + "\", attempt " + md.getAttempt() + ") is already used by sandbox " + holder);
+        }
         boolean hostNetwork = cfg.getLinux().getSecurityContext().getNamespaceOptions().getNetwork() == NamespaceMode.NODE;
         String parent = cfg.getLinux().getCgroupParent().isEmpty() ? settings.cgroupParent() : cfg.getLinux().getCgroupParent();
         Path dir = dir(id);
         try (Cleanup undo = new Cleanup()) {
             try {
+                undo.onFailure("name reservation " + name, () -> names.remove(name, id));
                 Files.createDirectories(dir.resolve("pause"));
                 undo.onFailure("state directory " + dir, () -> Tree.delete(dir));
                 Path netns = null;
                 List<String> ips = List.of();
                 if (!hostNetwork) {
-                    String name = "keelson-" + id.substring(0, 16);
-                    try (NetNamespace ns = settings.netns().create(name)) {
+                    String pin = "keelson-" + id.substring(0, 16);
+                    try (NetNamespace ns = settings.netns().create(pin)) {
                         netns = ns.path();
                     }
-                    undo.onFailure("netns " + name, () -> settings.netns().delete(name));
+                    undo.onFailure("netns " + pin, () -> settings.netns().delete(pin));
                     NetworkList net = settings.cniConf().firstConfList();
                     RuntimeConf conf = cniConf(id, netns, cfg);
                     undo.onFailure("CNI DEL of network \"" + net.name() + "\"", () -> settings.cni().del(net, conf));
@@ -221,6 +228,7 @@ public final class SandboxManager {
             Tree.delete(dir(id));
             files.delete(id);
             sandboxes.remove(id);
+            names.remove(nameOf(r.podConfig().getMetadata()), id);
         }
         locks.remove(id);
     }

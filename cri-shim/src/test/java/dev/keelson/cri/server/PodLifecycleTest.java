@@ -291,9 +291,15 @@ class PodLifecycleTest {
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(137, status(deaf).getExitCode(), "SIGTERM ignored: SIGKILL after the timeout");
         assertTrue(tookMs >= 900 && tookMs < 5000, "stop took " + tookMs + " ms");
+        StatusRuntimeException dup = assertThrows(StatusRuntimeException.class,
+                () -> createContainer(podId, "deaf", rootfs.toString(), "true", "exits"));
+        assertEquals(Status.Code.FAILED_PRECONDITION, dup.getStatus().getCode());
+        assertTrue(dup.getStatus().getDescription().contains(deaf), dup.getStatus().getDescription());
         String busy = createContainer(podId, "busy", rootfs.toString(), "sleep 30", "exits");
         client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(busy).build());
         client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(busy).build());
+        String busyAgain = createContainer(podId, "busy", rootfs.toString(), "true", "exits");
+        client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(busyAgain).build());
         assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(busy)).getStatus().getCode());
         assertEquals(3, client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
@@ -317,6 +323,7 @@ class PodLifecycleTest {
         assertEquals(List.of(a), byId.getItemsList().stream().map(p -> p.getId()).toList());
         StatusRuntimeException dup = assertThrows(StatusRuntimeException.class, () -> runPod("alpha", ""));
         assertEquals(Status.Code.FAILED_PRECONDITION, dup.getStatus().getCode());
+        assertTrue(dup.getStatus().getDescription().contains(a), dup.getStatus().getDescription());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(a).build());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(b).build());
         assertNothingLeft();
@@ -339,6 +346,9 @@ class PodLifecycleTest {
         assertTrue(noSh.getStatus().getDescription().contains("runc create"), noSh.getStatus().getDescription());
         assertEquals(List.of(), list(root.resolve("containers")));
         assertEquals(List.of(podId), list(root.resolve("runc")), "only the pause container is known to runc");
+        // The failed creates gave their names back.
+        createContainer(podId, "x", rootfs.toString(), "true", "noimage");
+        createContainer(podId, "y", rootfs.toString(), "true", "noimage");
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
