@@ -41,6 +41,7 @@ public final class ContainerManager implements PodContainers {
     private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
+    private final Map<String, CriLog> logFiles = new ConcurrentHashMap<>();
     /** Reserved container names: POD_NAME_ATTEMPT → id (a pod cannot hold two containers of one name and attempt). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
@@ -207,6 +208,20 @@ public final class ContainerManager implements PodContainers {
         names.remove(nameOf(r.podId(), r.containerConfig()), id);
     }
 
+    /** ReopenContainerLog: the running container's log file is opened again (after rotation). */
+    public void reopenLog(String id) {
+        ContainerRecord r = get(id);
+        CriLog log = logFiles.get(id);
+        if (!r.state().equals(ContainerRecord.RUNNING) || log == null) {
+            throw new IllegalStateException("container " + id + " is " + r.state() + ", not RUNNING: no log to reopen");
+        }
+        try {
+            log.reopen();
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + id + ": cannot reopen log " + r.logPath() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** ExecSync: {@code cmd} in the running container, waiting at most {@code timeout} (zero: no limit). */
     public OciRuntime.Result execSync(String id, List<String> cmd, Duration timeout) {
         ContainerRecord r = get(id);
@@ -298,9 +313,11 @@ public final class ContainerManager implements PodContainers {
 
     private void pumpLogs(String id, Path dir, Path logFile) throws IOException {
         CriLog log = CriLog.open(logFile);
+        logFiles.put(id, log);
         CompletableFuture<Void> out = pump(log, "stdout", OciRuntimeFiles.stdout(dir));
         CompletableFuture<Void> err = pump(log, "stderr", OciRuntimeFiles.stderr(dir));
         logs.put(id, CompletableFuture.allOf(out, err).whenComplete((v, e) -> {
+            logFiles.remove(id, log);
             try {
                 log.close();
             } catch (IOException ex) {

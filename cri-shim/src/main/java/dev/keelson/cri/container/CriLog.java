@@ -23,19 +23,35 @@ public final class CriLog implements AutoCloseable {
     // Go's RFC3339Nano: nanoseconds with trailing zeros dropped, "Z" for UTC.
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
 
-    private final OutputStream out;
+    private final Path file;
+    private OutputStream out;
 
-    private CriLog(OutputStream out) {
+    private CriLog(Path file, OutputStream out) {
+        this.file = file;
         this.out = out;
     }
 
     /** Appends to {@code file} (created, with its parent directory, if missing); null discards. */
     public static CriLog open(Path file) throws IOException {
+        return new CriLog(file, stream(file));
+    }
+
+    /**
+     * ReopenContainerLog: closes the file and opens {@code file} again, so entries go to a new
+     * file after log rotation renamed the old one.
+     */
+    public synchronized void reopen() throws IOException {
+        OutputStream next = stream(file);
+        out.close();
+        out = next;
+    }
+
+    private static OutputStream stream(Path file) throws IOException {
         if (file == null) {
-            return new CriLog(OutputStream.nullOutputStream());
+            return OutputStream.nullOutputStream();
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        return new CriLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Writes one entry. */
@@ -79,7 +95,7 @@ public final class CriLog implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         out.close();
     }
 }

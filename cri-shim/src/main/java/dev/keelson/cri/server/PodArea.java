@@ -26,6 +26,8 @@ import dev.keelson.cri.api.v1.PodSandboxState;
 import dev.keelson.cri.api.v1.PodSandboxStatus;
 import dev.keelson.cri.api.v1.PodSandboxStatusRequest;
 import dev.keelson.cri.api.v1.PodSandboxStatusResponse;
+import dev.keelson.cri.api.v1.ReopenContainerLogRequest;
+import dev.keelson.cri.api.v1.ReopenContainerLogResponse;
 import dev.keelson.cri.api.v1.RemoveContainerRequest;
 import dev.keelson.cri.api.v1.RemoveContainerResponse;
 import dev.keelson.cri.api.v1.RemovePodSandboxRequest;
@@ -78,7 +80,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
     public Set<String> rpcs() {
         return Set.of("RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
                 "CreateContainer", "StartContainer", "StopContainer", "RemoveContainer", "ContainerStatus",
-                "ListContainers", "ExecSync");
+                "ListContainers", "ExecSync", "ReopenContainerLog");
     }
 
     @Override
@@ -222,6 +224,14 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
             }
             return ExecSyncResponse.newBuilder().setStdout(ByteString.copyFrom(r.stdout()))
                     .setStderr(ByteString.copyFromUtf8(r.stderr())).setExitCode(r.exitCode()).build();
+        });
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest req, StreamObserver<ReopenContainerLogResponse> out) {
+        answer(out, () -> {
+            containers.reopenLog(req.getContainerId());
+            return ReopenContainerLogResponse.getDefaultInstance();
         });
     }
 

@@ -580,6 +580,29 @@ class PodLifecycleTest {
     }
 
     @Test
+    void reopenContainerLogSendsEntriesToANewFileAfterRotation() throws Exception {
+        String podId = runPod("rotate", "");
+        String ctr = createContainer(podId, "r", rootfs.toString(), "while true; do echo tick; sleep 0.05; done", "rotate");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        Path log = tmp.resolve("logs/rotate/r.log");
+        awaitLines(log, 2);
+        Path rotated = tmp.resolve("logs/rotate/r.log.1");
+        Files.move(log, rotated);
+        client.runtime().reopenContainerLog(dev.keelson.cri.api.v1.ReopenContainerLogRequest.newBuilder().setContainerId(ctr).build());
+        long before = Files.readAllLines(rotated).size();
+        List<String> fresh = awaitLines(log, 2);
+        assertTrue(fresh.stream().allMatch(l -> l.matches(".* stdout F tick")), fresh.toString());
+        Thread.sleep(200);
+        assertEquals(before, Files.readAllLines(rotated).size(), "nothing more goes to the rotated file");
+        client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(0).build());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.runtime().reopenContainerLog(
+                dev.keelson.cri.api.v1.ReopenContainerLogRequest.newBuilder().setContainerId(ctr).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
     void anUnknownRuntimeHandlerIsInvalidArgument() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("h", "kata"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
