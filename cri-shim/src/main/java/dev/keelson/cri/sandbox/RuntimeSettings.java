@@ -5,6 +5,7 @@ import dev.keelson.cni.invoke.ConfDir;
 import dev.keelson.cri.oci.OciRuntime;
 import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.NetnsPool;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,11 +19,19 @@ import java.util.Map;
  * @param handlers runtime handlers by name; "" is the default
  * @param libexec the directory holding {@code keelson-pause} and {@code keelson-cri-shim}
  * @param cgroupParent the cgroupfs parent used when a pod names none (e.g. {@code /keelson})
+ * @param pool warm namespaces to take pod namespaces from (their pins live in the pool's
+ *             directory), or null to create each in {@code netns}
  */
 public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, CniInvoker cni,
-                              Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent) {
+                              Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent, NetnsPool pool) {
     public RuntimeSettings {
         handlers = Map.copyOf(handlers);
+    }
+
+    /** Without a namespace pool. */
+    public RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, CniInvoker cni,
+                           Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent) {
+        this(root, netns, cniConf, cni, handlers, libexec, cgroupParent, null);
     }
 
     /** The driver for handler {@code name} ("" = default). */

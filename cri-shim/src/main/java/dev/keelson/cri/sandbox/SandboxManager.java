@@ -17,6 +17,7 @@ import dev.keelson.cri.oci.ContainerSpecs;
 import dev.keelson.cri.oci.OciRuntime;
 import dev.keelson.cri.oci.PodNamespaces;
 import dev.keelson.netns.NetNamespace;
+import dev.keelson.netns.NetnsDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -121,11 +122,12 @@ public final class SandboxManager {
                 Path netns = null;
                 List<String> ips = List.of();
                 if (!hostNetwork) {
-                    String pin = "keelson-" + id.substring(0, 16);
-                    try (NetNamespace ns = settings.netns().create(pin)) {
+                    try (NetNamespace ns = settings.pool() != null ? settings.pool().take()
+                            : settings.netns().create("keelson-" + id.substring(0, 16))) {
                         netns = ns.path();
                     }
-                    undo.onFailure("netns " + pin, () -> settings.netns().delete(pin));
+                    Path pin = netns;
+                    undo.onFailure("netns " + pin, () -> unpin(pin));
                     NetworkList net = settings.cniConf().firstConfList();
                     RuntimeConf conf = cniConf(id, netns, cfg);
                     undo.onFailure("CNI DEL of network \"" + net.name() + "\"", () -> settings.cni().del(net, conf));
@@ -188,7 +190,7 @@ public final class SandboxManager {
             if (r.netns() != null) {
                 step(errors, () -> settings.cni().del(settings.cniConf().firstConfList(),
                         cniConf(id, Path.of(r.netns()), r.podConfig())));
-                step(errors, () -> settings.netns().delete(Path.of(r.netns()).getFileName().toString()));
+                step(errors, () -> unpin(Path.of(r.netns())));
             }
             if (!errors.isEmpty()) {
                 RuntimeException first = errors.get(0);
@@ -199,6 +201,11 @@ public final class SandboxManager {
             files.write(id, stopped);
             sandboxes.put(id, stopped);
         }
+    }
+
+    /** Unpins a pod namespace wherever it is pinned (its own directory, or the pool's); idempotent. */
+    private static void unpin(Path pin) {
+        NetnsDirectory.of(pin.getParent()).delete(pin.getFileName().toString());
     }
 
     private static void step(List<RuntimeException> errors, Runnable step) {

@@ -603,6 +603,29 @@ class PodLifecycleTest {
     }
 
     @Test
+    void podNamespacesComeFromAWarmPoolWhenOneIsConfigured() throws Exception {
+        client.close();
+        server.close();
+        try (dev.keelson.netns.NetnsPool pool = new dev.keelson.netns.NetnsPool(NetnsDirectory.system(), "kpool-", 2).start()) {
+            assertTrue(pool.awaitFull(10, java.util.concurrent.TimeUnit.SECONDS));
+            RuntimeSettings s = sandboxes.settings();
+            sandboxes = new SandboxManager(new RuntimeSettings(s.root(), s.netns(), s.cniConf(), s.cni(), s.handlers(),
+                    s.libexec(), s.cgroupParent(), pool));
+            server = CriServer.start(socket, List.of(new PodArea(sandboxes, new ContainerManager(sandboxes, new DirectoryRootfs()))),
+                    CriServer.DEFAULT_GRACE);
+            client = new CriClient(socket);
+            List<String> pooled = List.of(Command.ok("ip", "netns", "list").split("\n")).stream()
+                    .map(l -> l.split(" ")[0]).filter(n -> n.startsWith("kpool-")).toList();
+            String podId = runPod("pooled", "");
+            String pin = sandboxes.get(podId).netns();
+            assertTrue(pooled.contains(Path.of(pin).getFileName().toString()), pin + " not one of " + pooled);
+            client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            assertFalse(Command.ok("ip", "netns", "list").contains(Path.of(pin).getFileName().toString()));
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void anUnknownRuntimeHandlerIsInvalidArgument() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("h", "kata"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
