@@ -1,11 +1,14 @@
 package dev.keelson.cri.container;
 
 import dev.keelson.cni.plugins.common.Cleanup;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.cri.api.v1.ContainerConfig;
+import dev.keelson.cri.api.v1.LinuxContainerResources;
 import dev.keelson.cri.api.v1.PodSandboxConfig;
 import dev.keelson.cri.oci.ContainerSpecs;
 import dev.keelson.cri.oci.ExitStatus;
 import dev.keelson.cri.oci.OciRuntime;
+import dev.keelson.cri.oci.OciSpec;
 import dev.keelson.cri.sandbox.PodContainers;
 import dev.keelson.cri.sandbox.RecordFiles;
 import dev.keelson.cri.sandbox.SandboxManager;
@@ -34,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ContainerManager implements PodContainers {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SandboxManager sandboxes;
     private final RootfsProvider rootfs;
@@ -206,6 +210,29 @@ public final class ContainerManager implements PodContainers {
         containers.remove(id);
         exits.remove(id);
         names.remove(nameOf(r.podId(), r.containerConfig()), id);
+    }
+
+    /**
+     * UpdateContainerResources: new CPU shares/quota/period and memory limit applied by the
+     * runtime to the container's cgroup, and kept in its record.
+     */
+    public void updateResources(String id, LinuxContainerResources res) {
+        ContainerRecord r = get(id);
+        if (r.state().equals(ContainerRecord.EXITED)) {
+            throw new IllegalStateException("container " + id + " has exited: no resources to update");
+        }
+        Path file = dir(id).resolve("resources-update.json");
+        try {
+            Files.write(file, JSON.writeValueAsBytes(OciSpec.limits(res.getCpuShares(), res.getCpuQuota(),
+                    res.getCpuPeriod(), res.getMemoryLimitInBytes())));
+            runtime(r).update(id, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + id + ": cannot write " + file + ": " + e.getMessage(), e);
+        }
+        update(id, c -> {
+            ContainerConfig cfg = c.containerConfig();
+            return c.withConfig(cfg.toBuilder().setLinux(cfg.getLinux().toBuilder().setResources(res)).build());
+        });
     }
 
     /** ReopenContainerLog: the running container's log file is opened again (after rotation). */

@@ -43,6 +43,12 @@ public record ContainerRecord(String id, String podId, String state, long create
                 message, logPath, pid, shimPid, config);
     }
 
+    /** The same container with {@code c} as its stored config (after UpdateContainerResources). */
+    public ContainerRecord withConfig(ContainerConfig c) {
+        return new ContainerRecord(id, podId, state, createdAt, startedAt, finishedAt, exitCode, reason, message, logPath, pid,
+                shimPid, encode(c));
+    }
+
     static String encode(ContainerConfig c) {
         return Base64.getEncoder().encodeToString(c.toByteArray());
     }

@@ -122,6 +122,14 @@ public final class OciRuntime {
         }
     }
 
+    /**
+     * {@code RUNTIME update --resources FILE ID}: new cgroup limits for a created or running
+     * container; {@code resources} is an OCI {@code linux.resources} object.
+     */
+    public void update(String id, Path resources) {
+        run(id, "update", "--resources", resources.toString(), id);
+    }
+
     /** True when the runtime still has state for {@code id}. */
     public boolean exists(String id) {
         return Files.exists(handler.root().resolve(id));

@@ -163,8 +163,15 @@ public final class OciSpec {
 
     /** CPU and memory limits; zero or negative values are left out (no limit). */
     public OciSpec resources(long cpuShares, long cpuQuota, long cpuPeriod, long memoryLimit) {
-        ObjectNode r = linux.putObject("resources");
+        ObjectNode r = limits(cpuShares, cpuQuota, cpuPeriod, memoryLimit);
         r.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        linux.set("resources", r);
+        return this;
+    }
+
+    /** An OCI {@code linux.resources} object with only CPU and memory (what {@code runtime update} takes). */
+    public static ObjectNode limits(long cpuShares, long cpuQuota, long cpuPeriod, long memoryLimit) {
+        ObjectNode r = F.objectNode();
         ObjectNode cpu = F.objectNode();
         if (cpuShares > 0) {
             cpu.put("shares", cpuShares);
@@ -181,7 +188,7 @@ public final class OciSpec {
         if (memoryLimit > 0) {
             r.putObject("memory").put("limit", memoryLimit);
         }
-        return this;
+        return r;
     }
 
     public OciSpec sysctls(Map<String, String> sysctls) {

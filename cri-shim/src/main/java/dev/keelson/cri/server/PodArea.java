@@ -5,6 +5,7 @@ import dev.keelson.cni.spec.CniException;
 import dev.keelson.cri.api.v1.Container;
 import dev.keelson.cri.api.v1.ContainerFilter;
 import dev.keelson.cri.api.v1.ContainerMetadata;
+import dev.keelson.cri.api.v1.ContainerResources;
 import dev.keelson.cri.api.v1.ContainerState;
 import dev.keelson.cri.api.v1.ContainerStatus;
 import dev.keelson.cri.api.v1.ContainerStatusRequest;
@@ -41,6 +42,8 @@ import dev.keelson.cri.api.v1.StopContainerRequest;
 import dev.keelson.cri.api.v1.StopContainerResponse;
 import dev.keelson.cri.api.v1.StopPodSandboxRequest;
 import dev.keelson.cri.api.v1.StopPodSandboxResponse;
+import dev.keelson.cri.api.v1.UpdateContainerResourcesRequest;
+import dev.keelson.cri.api.v1.UpdateContainerResourcesResponse;
 import dev.keelson.cri.container.ContainerManager;
 import dev.keelson.cri.container.ContainerRecord;
 import dev.keelson.cri.container.NotFoundException;
@@ -80,7 +83,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
     public Set<String> rpcs() {
         return Set.of("RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
                 "CreateContainer", "StartContainer", "StopContainer", "RemoveContainer", "ContainerStatus",
-                "ListContainers", "ExecSync", "ReopenContainerLog");
+                "ListContainers", "ExecSync", "ReopenContainerLog", "UpdateContainerResources");
     }
 
     @Override
@@ -187,6 +190,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
                     .setExitCode(r.exitCode()).setImage(c.getImage()).setImageRef(c.getImage().getImage())
                     .setReason(r.reason()).setMessage(r.message()).putAllLabels(c.getLabelsMap())
                     .putAllAnnotations(c.getAnnotationsMap()).addAllMounts(c.getMountsList()).setLogPath(r.logPath())
+                    .setResources(ContainerResources.newBuilder().setLinux(c.getLinux().getResources()))
                     .build();
             return ContainerStatusResponse.newBuilder().setStatus(s).build();
         });
@@ -224,6 +228,14 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
             }
             return ExecSyncResponse.newBuilder().setStdout(ByteString.copyFrom(r.stdout()))
                     .setStderr(ByteString.copyFromUtf8(r.stderr())).setExitCode(r.exitCode()).build();
+        });
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest req, StreamObserver<UpdateContainerResourcesResponse> out) {
+        answer(out, () -> {
+            containers.updateResources(req.getContainerId(), req.getLinux());
+            return UpdateContainerResourcesResponse.getDefaultInstance();
         });
     }
 

@@ -482,6 +482,14 @@ class PodLifecycleTest {
         assertEquals(Long.toString(64L << 20), Files.readString(Path.of("/sys/fs/cgroup/memory", cg, "memory.limit_in_bytes")).trim());
         assertEquals("512", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.shares")).trim());
         assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.cfs_quota_us")).trim());
+
+        client.runtime().updateContainerResources(dev.keelson.cri.api.v1.UpdateContainerResourcesRequest.newBuilder()
+                .setContainerId(ctr).setLinux(dev.keelson.cri.api.v1.LinuxContainerResources.newBuilder()
+                        .setMemoryLimitInBytes(128L << 20).setCpuShares(256).setCpuQuota(20_000).setCpuPeriod(100_000)).build());
+        assertEquals(Long.toString(128L << 20), Files.readString(Path.of("/sys/fs/cgroup/memory", cg, "memory.limit_in_bytes")).trim());
+        assertEquals("256", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.shares")).trim());
+        assertEquals("20000", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.cfs_quota_us")).trim());
+        assertEquals(128L << 20, status(ctr).getResources().getLinux().getMemoryLimitInBytes());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
