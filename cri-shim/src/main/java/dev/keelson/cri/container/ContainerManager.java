@@ -235,6 +235,13 @@ public final class ContainerManager implements PodContainers {
         });
     }
 
+    /** Usage of the container's cgroup (v1), empty when the container has no cgroup (exited and deleted, or never started). */
+    public Optional<CgroupStats> stats(String id) {
+        ContainerRecord r = get(id);
+        return sandboxes.find(r.podId())
+                .flatMap(p -> CgroupStats.read(dev.keelson.cri.sandbox.Cgroups.ROOT, p.cgroup() + "/" + id));
+    }
+
     /** ReopenContainerLog: the running container's log file is opened again (after rotation). */
     public void reopenLog(String id) {
         ContainerRecord r = get(id);

@@ -3,6 +3,16 @@ package dev.keelson.cri.server;
 import com.google.protobuf.ByteString;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.cri.api.v1.Container;
+import dev.keelson.cri.api.v1.ContainerAttributes;
+import dev.keelson.cri.api.v1.ContainerStats;
+import dev.keelson.cri.api.v1.ContainerStatsFilter;
+import dev.keelson.cri.api.v1.ContainerStatsRequest;
+import dev.keelson.cri.api.v1.ContainerStatsResponse;
+import dev.keelson.cri.api.v1.CpuUsage;
+import dev.keelson.cri.api.v1.ListContainerStatsRequest;
+import dev.keelson.cri.api.v1.ListContainerStatsResponse;
+import dev.keelson.cri.api.v1.MemoryUsage;
+import dev.keelson.cri.api.v1.UInt64Value;
 import dev.keelson.cri.api.v1.ContainerFilter;
 import dev.keelson.cri.api.v1.ContainerMetadata;
 import dev.keelson.cri.api.v1.ContainerResources;
@@ -83,7 +93,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
     public Set<String> rpcs() {
         return Set.of("RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
                 "CreateContainer", "StartContainer", "StopContainer", "RemoveContainer", "ContainerStatus",
-                "ListContainers", "ExecSync", "ReopenContainerLog", "UpdateContainerResources");
+                "ListContainers", "ExecSync", "ReopenContainerLog", "UpdateContainerResources", "ContainerStats", "ListContainerStats");
     }
 
     @Override
@@ -237,6 +247,50 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
             containers.updateResources(req.getContainerId(), req.getLinux());
             return UpdateContainerResourcesResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest req, StreamObserver<ContainerStatsResponse> out) {
+        answer(out, () -> ContainerStatsResponse.newBuilder().setStats(stats(containers.get(req.getContainerId()))).build());
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest req, StreamObserver<ListContainerStatsResponse> out) {
+        answer(out, () -> {
+            ContainerStatsFilter f = req.getFilter();
+            ListContainerStatsResponse.Builder b = ListContainerStatsResponse.newBuilder();
+            for (ContainerRecord r : containers.list()) {
+                if (r.state().equals(ContainerRecord.RUNNING)
+                        && (f.getId().isEmpty() || r.id().startsWith(f.getId()))
+                        && (f.getPodSandboxId().isEmpty() || r.podId().startsWith(f.getPodSandboxId()))
+                        && matches(r.containerConfig().getLabelsMap(), f.getLabelSelectorMap())) {
+                    b.addStats(stats(r));
+                }
+            }
+            return b.build();
+        });
+    }
+
+    private ContainerStats stats(ContainerRecord r) {
+        var c = r.containerConfig();
+        ContainerStats.Builder b = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder().setId(r.id())
+                .setMetadata(c.getMetadata()).putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap()));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        containers.stats(r.id()).ifPresent(s -> {
+            b.setCpu(CpuUsage.newBuilder().setTimestamp(now).setUsageCoreNanoSeconds(u64(s.cpuNanos())));
+            MemoryUsage.Builder m = MemoryUsage.newBuilder().setTimestamp(now).setWorkingSetBytes(u64(s.workingSetBytes()))
+                    .setUsageBytes(u64(s.usageBytes())).setRssBytes(u64(s.rssBytes())).setPageFaults(u64(s.pageFaults()))
+                    .setMajorPageFaults(u64(s.majorPageFaults()));
+            if (s.availableBytes() >= 0) {
+                m.setAvailableBytes(u64(s.availableBytes()));
+            }
+            b.setMemory(m);
+        });
+        return b.build();
+    }
+
+    private static UInt64Value u64(long v) {
+        return UInt64Value.newBuilder().setValue(v).build();
     }
 
     @Override

@@ -490,6 +490,20 @@ class PodLifecycleTest {
         assertEquals("256", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.shares")).trim());
         assertEquals("20000", Files.readString(Path.of("/sys/fs/cgroup/cpu", cg, "cpu.cfs_quota_us")).trim());
         assertEquals(128L << 20, status(ctr).getResources().getLinux().getMemoryLimitInBytes());
+
+        exec(ctr, "sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done");
+        var st = client.runtime().containerStats(dev.keelson.cri.api.v1.ContainerStatsRequest.newBuilder()
+                .setContainerId(ctr).build()).getStats();
+        assertEquals(ctr, st.getAttributes().getId());
+        long cpu = Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/cpuacct", cg, "cpuacct.usage")).trim());
+        assertTrue(st.getCpu().getUsageCoreNanoSeconds().getValue() > 10_000_000L
+                && st.getCpu().getUsageCoreNanoSeconds().getValue() <= cpu, st.getCpu().toString());
+        assertTrue(st.getMemory().getUsageBytes().getValue() > 0, st.getMemory().toString());
+        assertTrue(st.getMemory().getWorkingSetBytes().getValue() <= st.getMemory().getUsageBytes().getValue());
+        assertEquals((128L << 20) - st.getMemory().getWorkingSetBytes().getValue(), st.getMemory().getAvailableBytes().getValue());
+        var all = client.runtime().listContainerStats(dev.keelson.cri.api.v1.ListContainerStatsRequest.newBuilder()
+                .setFilter(dev.keelson.cri.api.v1.ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build());
+        assertEquals(List.of(ctr), all.getStatsList().stream().map(x -> x.getAttributes().getId()).toList());
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
