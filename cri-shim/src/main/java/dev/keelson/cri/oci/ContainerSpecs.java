@@ -70,10 +70,10 @@ public final class ContainerSpecs {
         for (KeyValue kv : c.getEnvsList()) {
             env.add(kv.getKey() + "=" + kv.getValue().toStringUtf8());
         }
+        ProcessUser user = user(rootfs, sc);
         OciSpec s = new OciSpec(rootfs, sc.getReadonlyRootfs()).args(args).env(env)
                 .cwd(c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir())
-                .user(sc.hasRunAsUser() ? sc.getRunAsUser().getValue() : 0,
-                        sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : 0, sc.getSupplementalGroupsList())
+                .user(user.uid(), user.gid(), user.groups())
                 .noNewPrivileges(sc.getNoNewPrivs())
                 .cgroupsPath(cgroupsPath);
         if (sc.getPrivileged()) {
@@ -115,6 +115,36 @@ public final class ContainerSpecs {
             });
         }
         return s;
+    }
+
+    private record ProcessUser(long uid, long gid, List<Long> groups) {
+    }
+
+    /**
+     * uid, gid and groups as containerd decides them: {@code run_as_username} looked up in the
+     * rootfs' /etc/passwd (an unknown name is refused); a {@code run_as_user} without a
+     * {@code run_as_group} takes the gid of its passwd entry (0 when none); supplementary groups
+     * are the groups listing the user in /etc/group plus the configured ones.
+     */
+    private static ProcessUser user(Path rootfs, LinuxContainerSecurityContext sc) {
+        ImageUsers.User entry = null;
+        long uid = 0;
+        if (!sc.getRunAsUsername().isEmpty()) {
+            entry = ImageUsers.byName(rootfs, sc.getRunAsUsername()).orElseThrow(() -> new IllegalArgumentException(
+                    "user \"" + sc.getRunAsUsername() + "\" is not in " + rootfs.resolve("etc/passwd")));
+            uid = entry.uid();
+        } else if (sc.hasRunAsUser()) {
+            uid = sc.getRunAsUser().getValue();
+            entry = ImageUsers.byUid(rootfs, uid).orElse(null);
+        }
+        long gid = sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : entry == null ? 0 : entry.gid();
+        java.util.LinkedHashSet<Long> groups = new java.util.LinkedHashSet<>();
+        if (entry != null) {
+            groups.addAll(ImageUsers.groupsOf(rootfs, entry.name()));
+        }
+        groups.addAll(sc.getSupplementalGroupsList());
+        groups.remove(gid);
+        return new ProcessUser(uid, gid, List.copyOf(groups));
     }
 
     private static dev.keelson.cri.api.v1.NamespaceOption sandboxNs(PodSandboxConfig pod) {

@@ -112,6 +112,42 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void usersAndGroupsComeFromTheImagesPasswdAndGroupFiles(@org.junit.jupiter.api.io.TempDir Path rootfs) throws Exception {
+        java.nio.file.Files.createDirectories(rootfs.resolve("etc"));
+        java.nio.file.Files.writeString(rootfs.resolve("etc/passwd"), """
+                root:x:0:0:root:/root:/bin/sh
+                # a comment
+                broken line
+                app:x:1234:1235:App:/home/app:/bin/sh
+                """);
+        java.nio.file.Files.writeString(rootfs.resolve("etc/group"), """
+                app:x:1235:
+                extra:x:4000:other,app
+                more:x:4001:app
+                none:x:4002:other
+                """);
+        JsonNode byName = ContainerSpecs.container(rootfs, sh().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setRunAsUsername("app").addSupplementalGroups(7))).build(),
+                POD, "/k", rootfs).json().path("process").path("user");
+        assertEquals(1234, byName.path("uid").asLong());
+        assertEquals(1235, byName.path("gid").asLong());
+        assertEquals(List.of("4000", "4001", "7"), texts(byName.path("additionalGids")));
+        JsonNode byUid = ContainerSpecs.container(rootfs, sh().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setRunAsUser(dev.keelson.cri.api.v1.Int64Value.newBuilder()
+                        .setValue(1234)))).build(), POD, "/k", rootfs).json().path("process").path("user");
+        assertEquals(1235, byUid.path("gid").asLong(), "the gid of the uid's passwd entry");
+        JsonNode unknownUid = ContainerSpecs.container(rootfs, sh().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setRunAsUser(dev.keelson.cri.api.v1.Int64Value.newBuilder()
+                        .setValue(999)))).build(), POD, "/k", rootfs).json().path("process").path("user");
+        assertEquals(999, unknownUid.path("uid").asLong());
+        assertEquals(0, unknownUid.path("gid").asLong());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ContainerSpecs.container(rootfs,
+                sh().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsUsername("ghost"))).build(), POD, "/k", rootfs));
+        assertTrue(e.getMessage().contains("\"ghost\"") && e.getMessage().contains("etc/passwd"), e.getMessage());
+    }
+
+    @Test
     void aContainerWithoutCommandOrArgsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> spec(ContainerConfig.newBuilder().build(), POD));
