@@ -64,6 +64,16 @@ public final class SandboxManager {
             sandboxes.put(r.id(), r);
             names.put(nameOf(r.podConfig().getMetadata()), r.id());
         }
+        for (SandboxRecord r : list()) {
+            if (r.state().equals(SandboxRecord.READY)) {
+                ProcessHandle.of(r.shimPid()).filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false))
+                        .ifPresentOrElse(h -> watchPause(r.id(), h), () -> {
+                            SandboxRecord n = r.pauseExited();
+                            files.write(r.id(), n);
+                            sandboxes.put(r.id(), n);
+                        });
+            }
+        }
     }
 
     /** The kubelet's unique pod sandbox name: name, namespace, uid and attempt. */
@@ -144,9 +154,10 @@ public final class SandboxManager {
                 rt.start(id);
                 SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
-                        pause.pid(), pause.shim().pid(), SandboxRecord.encode(cfg));
+                        pause.pid(), pause.shim().pid(), SandboxRecord.encode(cfg), false);
                 files.write(id, rec);
                 sandboxes.put(id, rec);
+                watchPause(id, pause.shim());
                 undo.commit();
                 return id;
             } catch (IOException e) {
@@ -167,7 +178,7 @@ public final class SandboxManager {
     public void stop(String id) {
         synchronized (lock(id)) {
             SandboxRecord r = get(id);
-            if (r.state().equals(SandboxRecord.NOTREADY)) {
+            if (r.stopped()) {
                 return;
             }
             OciRuntime rt = settings.runtime(r.handler());
@@ -197,10 +208,26 @@ public final class SandboxManager {
                 errors.stream().skip(1).forEach(first::addSuppressed);
                 throw first;
             }
-            SandboxRecord stopped = r.withState(SandboxRecord.NOTREADY);
+            SandboxRecord stopped = r.stoppedRecord();
             files.write(id, stopped);
             sandboxes.put(id, stopped);
         }
+    }
+
+    /** A pause container that ends on its own makes the sandbox NOTREADY (the kubelet then stops and recreates it). */
+    private void watchPause(String id, ProcessHandle shim) {
+        // Async: the JDK completes onExit on its process-reaper thread, which must not wait for a
+        // StopPodSandbox holding this sandbox's lock.
+        shim.onExit().thenRunAsync(() -> {
+            synchronized (lock(id)) {
+                SandboxRecord r = sandboxes.get(id);
+                if (r != null && !r.stopped() && r.state().equals(SandboxRecord.READY)) {
+                    SandboxRecord n = r.pauseExited();
+                    files.write(id, n);
+                    sandboxes.put(id, n);
+                }
+            }
+        }, task -> Thread.ofVirtual().name("keelson-cri-pause-exit").start(task));
     }
 
     /** Unpins a pod namespace wherever it is pinned (its own directory, or the pool's); idempotent. */

@@ -9,8 +9,10 @@ import java.util.List;
  * What is known of one pod sandbox, persisted as {@code SANDBOXES/ID.json}.
  *
  * <pre>
- *   RunPodSandbox ──▶ READY ──StopPodSandbox──▶ NOTREADY ──RemovePodSandbox──▶ (gone)
- *                       └──────────── RemovePodSandbox (stops first) ─────────────┘
+ *   RunPodSandbox ──▶ READY ──StopPodSandbox──▶ NOTREADY, stopped ──RemovePodSandbox──▶ (gone)
+ *                       │                              ▲
+ *                       └─ pause exits ─▶ NOTREADY ──StopPodSandbox (network still torn down)
+ *   RemovePodSandbox from any state stops first.
  * </pre>
  *
  * @param config the CRI {@code PodSandboxConfig}, protobuf bytes in base64 (labels, metadata, DNS, ...)
@@ -19,9 +21,11 @@ import java.util.List;
  * @param cgroupParent cgroupfs parent of the pod's cgroup ({@code PARENT/ID})
  * @param pausePid the pause container's init
  * @param shimPid the shim watching the pause container
+ * @param stopped StopPodSandbox completed: pause deleted, network torn down, netns unpinned
  */
 public record SandboxRecord(String id, String handler, String state, long createdAt, String netns, List<String> ips,
-                            String cgroupParent, int pausePid, long shimPid, String config) {
+                            String cgroupParent, int pausePid, long shimPid, String config,
+                            boolean stopped) {
     public static final String READY = "READY";
     public static final String NOTREADY = "NOTREADY";
 
@@ -43,8 +47,14 @@ public record SandboxRecord(String id, String handler, String state, long create
         return cgroupParent + "/" + id;
     }
 
-    public SandboxRecord withState(String s) {
-        return new SandboxRecord(id, handler, s, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config);
+    /** NOTREADY because the pause container exited; StopPodSandbox still has to tear down. */
+    public SandboxRecord pauseExited() {
+        return new SandboxRecord(id, handler, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, stopped);
+    }
+
+    /** After StopPodSandbox. */
+    public SandboxRecord stoppedRecord() {
+        return new SandboxRecord(id, handler, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, true);
     }
 
     static String encode(PodSandboxConfig c) {

@@ -648,6 +648,26 @@ class PodLifecycleTest {
     }
 
     @Test
+    void aPauseContainerThatDiesMakesTheSandboxNotReadyAndStopStillTearsDown() throws Exception {
+        String podId = runPod("fragile", "");
+        dev.keelson.linux.Libc.kill(sandboxes.get(podId).pausePid(), 9);
+        PodSandboxState state = PodSandboxState.SANDBOX_READY;
+        for (int i = 0; i < 100 && state == PodSandboxState.SANDBOX_READY; i++) {
+            Thread.sleep(20);
+            state = client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                    .getStatus().getState();
+        }
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, state);
+        assertTrue(Command.ok("ip", "netns", "list").contains("keelson-" + podId.substring(0, 16)),
+                "the network stays until StopPodSandbox");
+        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertEquals("", Command.ok("ip", "netns", "list").strip(), "StopPodSandbox unpinned it");
+        assertEquals(List.of(), list(ipamDir.resolve("podnet")).stream().filter(f -> f.startsWith("10.")).toList());
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    @Test
     void anUnknownRuntimeHandlerIsInvalidArgument() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("h", "kata"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
