@@ -1,0 +1,415 @@
+package dev.keelson.cri.container;
+
+import dev.keelson.cni.plugins.common.Cleanup;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.cri.api.v1.ContainerConfig;
+import dev.keelson.cri.api.v1.LinuxContainerResources;
+import dev.keelson.cri.api.v1.PodSandboxConfig;
+import dev.keelson.cri.oci.ContainerSpecs;
+import dev.keelson.cri.oci.ExitStatus;
+import dev.keelson.cri.oci.OciRuntime;
+import dev.keelson.cri.oci.OciSpec;
+import dev.keelson.cri.sandbox.PodContainers;
+import dev.keelson.cri.sandbox.RecordFiles;
+import dev.keelson.cri.sandbox.SandboxManager;
+import dev.keelson.cri.sandbox.SandboxRecord;
+import dev.keelson.cri.sandbox.Tree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Containers of pods: create (bundle from the CRI config and a rootfs; log pump started), start,
+ * stop (SIGTERM, then SIGKILL after the timeout), remove, exec, and the records behind
+ * status and list. Each container's exit is reported by its shim: the monitor waits for the shim
+ * process and reads the exit file it wrote.
+ */
+public final class ContainerManager implements PodContainers {
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SandboxManager sandboxes;
+    private final RootfsProvider rootfs;
+    private final RecordFiles<ContainerRecord> files;
+    private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
+    private final Map<String, CriLog> logFiles = new ConcurrentHashMap<>();
+    /** Reserved container names: POD_NAME_ATTEMPT → id (a pod cannot hold two containers of one name and attempt). */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+
+    public ContainerManager(SandboxManager sandboxes, RootfsProvider rootfs) {
+        this.sandboxes = sandboxes;
+        this.rootfs = rootfs;
+        this.files = new RecordFiles<>(sandboxes.settings().root().resolve("containers"), ContainerRecord.class);
+        for (ContainerRecord r : files.readAll()) {
+            containers.put(r.id(), r);
+            names.put(nameOf(r.podId(), r.containerConfig()), r.id());
+        }
+        sandboxes.attach(this);
+        for (ContainerRecord r : list()) {
+            if (!r.state().equals(ContainerRecord.EXITED)) {
+                recover(r);
+            }
+        }
+    }
+
+    /**
+     * Picks up a container found in a record after a restart: ended while nobody watched (the
+     * shim's exit file says how), or still running under its shim, whose end is then awaited and
+     * whose FIFOs are pumped again. A shim that is gone without an exit file leaves the exit
+     * unknown: EXITED with code 255, reason "Unknown".
+     */
+    private void recover(ContainerRecord r) {
+        Path dir = dir(r.id());
+        Optional<ExitStatus> ended = ExitStatus.read(OciRuntime.exitFile(dir));
+        Optional<ProcessHandle> shim = ProcessHandle.of(r.shimPid())
+                .filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false));
+        if (ended.isPresent() || shim.isEmpty()) {
+            ExitStatus s = ended.orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
+            update(r.id(), c -> {
+                ContainerRecord e = c.exited(s);
+                return ended.isPresent() ? e : new ContainerRecord(e.id(), e.podId(), e.state(), e.createdAt(), e.startedAt(),
+                        e.finishedAt(), e.exitCode(), "Unknown", "the container's monitor was gone at restart", e.logPath(),
+                        e.pid(), e.shimPid(), e.config());
+            });
+            exits.put(r.id(), CompletableFuture.completedFuture(s));
+            return;
+        }
+        try {
+            pumpLogs(r.id(), dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + r.id() + ": cannot reopen its log " + r.logPath() + ": " + e.getMessage(), e);
+        }
+        monitor(r.id(), shim.get(), dir);
+    }
+
+    private static String nameOf(String podId, ContainerConfig c) {
+        return podId + "_" + c.getMetadata().getName() + "_" + c.getMetadata().getAttempt();
+    }
+
+    /** A container's bundle and state directory. */
+    public Path dir(String id) {
+        return sandboxes.settings().root().resolve("containers").resolve(id);
+    }
+
+    /**
+     * CreateContainer in a READY sandbox. The log file is {@code LogDirectory/LogPath} of the
+     * sandbox and container configs (none when either is empty).
+     *
+     * @throws NotFoundException no such sandbox, or the image is unknown
+     * @throws IllegalStateException the sandbox is not ready
+     */
+    public String create(String podId, ContainerConfig cfg, PodSandboxConfig ignoredSandboxConfig) {
+        SandboxRecord pod = sandboxes.get(podId);
+        if (!pod.state().equals(SandboxRecord.READY)) {
+            throw new IllegalStateException("pod sandbox " + podId + " is not ready");
+        }
+        String id = SandboxManager.newId();
+        OciRuntime rt = sandboxes.settings().runtime(pod.handler());
+        Path dir = dir(id);
+        String logDir = pod.podConfig().getLogDirectory();
+        Path log = logDir.isEmpty() || cfg.getLogPath().isEmpty() ? null : Path.of(logDir).resolve(cfg.getLogPath());
+        String name = nameOf(podId, cfg);
+        String holder = names.putIfAbsent(name, id);
+        if (holder != null) {
+            throw new IllegalStateException("container name \"" + cfg.getMetadata().getName() + "\" (attempt "
+                    + cfg.getMetadata().getAttempt() + ") is already used by container " + holder + " in pod sandbox " + podId);
+        }
+        try (Cleanup undo = new Cleanup()) {
+            try {
+                undo.onFailure("name reservation " + name, () -> names.remove(name, id));
+                Path root = rootfs.prepare(id, cfg.getImage());
+                undo.onFailure("rootfs of " + id, () -> rootfs.release(id));
+                Files.createDirectories(dir);
+                undo.onFailure("state directory " + dir, () -> Tree.delete(dir));
+                ContainerSpecs.container(root, cfg, sandboxes.namespaces(pod), pod.cgroup() + "/" + id,
+                        sandboxes.dir(podId).resolve("etc")).write(dir);
+                undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
+                OciRuntime.Created created = rt.create(id, dir);
+                ContainerRecord rec = new ContainerRecord(id, podId, ContainerRecord.CREATED, System.currentTimeMillis() * 1_000_000L,
+                        0, 0, 0, "", "", log == null ? "" : log.toString(), created.pid(), created.shim().pid(),
+                        ContainerRecord.encode(cfg));
+                files.write(id, rec);
+                containers.put(id, rec);
+                pumpLogs(id, dir, log);
+                monitor(id, created.shim(), dir);
+                undo.commit();
+                return id;
+            } catch (IOException e) {
+                throw undo.failed(new UncheckedIOException("CreateContainer: " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                throw undo.failed(e);
+            }
+        }
+    }
+
+    /** StartContainer: runs the user process of a CREATED container. */
+    public void start(String id) {
+        ContainerRecord r = get(id);
+        if (!r.state().equals(ContainerRecord.CREATED)) {
+            throw new IllegalStateException("container " + id + " is " + r.state() + ", not CREATED");
+        }
+        runtime(r).start(id);
+        update(id, c -> c.state().equals(ContainerRecord.CREATED) ? c.started(System.currentTimeMillis() * 1_000_000L) : c);
+    }
+
+    /** StopContainer: SIGTERM, SIGKILL after {@code timeout}; returns when the exit is recorded. Idempotent. */
+    public void stop(String id, Duration timeout) {
+        ContainerRecord r = get(id);
+        CompletableFuture<ExitStatus> exit = exits.get(id);
+        if (r.state().equals(ContainerRecord.EXITED) || exit == null || exit.isDone()) {
+            awaitRecorded(id, exit);
+            return;
+        }
+        OciRuntime rt = runtime(r);
+        if (!timeout.isZero()) {
+            signal(rt, id, OciRuntime.SIGTERM);
+            try {
+                exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // did not stop in time: SIGKILL below
+            } catch (Exception e) {
+                throw new IllegalStateException("container " + id + ": waiting for exit failed: " + e, e);
+            }
+        }
+        if (!exit.isDone()) {
+            signal(rt, id, OciRuntime.SIGKILL);
+        }
+        awaitRecorded(id, exit);
+    }
+
+    /** RemoveContainer: stops it if running, deletes runtime state, cgroup, bundle and record. A missing container is not an error. */
+    public void remove(String id) {
+        ContainerRecord r = containers.get(id);
+        if (r == null) {
+            return;
+        }
+        if (!r.state().equals(ContainerRecord.EXITED)) {
+            stop(id, Duration.ZERO);
+        }
+        runtime(r).delete(id);
+        CompletableFuture<Void> pump = logs.remove(id);
+        if (pump != null) {
+            pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        rootfs.release(id);
+        Tree.delete(dir(id));
+        files.delete(id);
+        containers.remove(id);
+        exits.remove(id);
+        names.remove(nameOf(r.podId(), r.containerConfig()), id);
+    }
+
+    /**
+     * UpdateContainerResources: new CPU shares/quota/period and memory limit applied by the
+     * runtime to the container's cgroup, and kept in its record.
+     */
+    public void updateResources(String id, LinuxContainerResources res) {
+        ContainerRecord r = get(id);
+        if (r.state().equals(ContainerRecord.EXITED)) {
+            throw new IllegalStateException("container " + id + " has exited: no resources to update");
+        }
+        Path file = dir(id).resolve("resources-update.json");
+        try {
+            Files.write(file, JSON.writeValueAsBytes(OciSpec.limits(res.getCpuShares(), res.getCpuQuota(),
+                    res.getCpuPeriod(), res.getMemoryLimitInBytes())));
+            runtime(r).update(id, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + id + ": cannot write " + file + ": " + e.getMessage(), e);
+        }
+        update(id, c -> {
+            ContainerConfig cfg = c.containerConfig();
+            return c.withConfig(cfg.toBuilder().setLinux(cfg.getLinux().toBuilder().setResources(res)).build());
+        });
+    }
+
+    /** Usage of the container's cgroup (v1), empty when the container has no cgroup (exited and deleted, or never started). */
+    public Optional<CgroupStats> stats(String id) {
+        ContainerRecord r = get(id);
+        return sandboxes.find(r.podId())
+                .flatMap(p -> CgroupStats.read(dev.keelson.cri.sandbox.Cgroups.ROOT, p.cgroup() + "/" + id));
+    }
+
+    /** ReopenContainerLog: the running container's log file is opened again (after rotation). */
+    public void reopenLog(String id) {
+        ContainerRecord r = get(id);
+        CriLog log = logFiles.get(id);
+        if (!r.state().equals(ContainerRecord.RUNNING) || log == null) {
+            throw new IllegalStateException("container " + id + " is " + r.state() + ", not RUNNING: no log to reopen");
+        }
+        try {
+            log.reopen();
+        } catch (IOException e) {
+            throw new UncheckedIOException("container " + id + ": cannot reopen log " + r.logPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** ExecSync: {@code cmd} in the running container, waiting at most {@code timeout} (zero: no limit). */
+    public OciRuntime.Result execSync(String id, List<String> cmd, Duration timeout) {
+        ContainerRecord r = get(id);
+        if (!r.state().equals(ContainerRecord.RUNNING)) {
+            throw new IllegalStateException("container " + id + " is " + r.state() + ", not RUNNING");
+        }
+        if (cmd.isEmpty()) {
+            throw new IllegalArgumentException("ExecSync: empty command");
+        }
+        Path pidFile = dir(id).resolve("exec-" + SandboxManager.newId().substring(0, 12) + ".pid");
+        try {
+            return runtime(r).execSync(id, pidFile, cmd, timeout);
+        } finally {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                // a stray pid file goes with the bundle at removal
+            }
+        }
+    }
+
+    public ContainerRecord get(String id) {
+        ContainerRecord r = containers.get(id);
+        if (r == null) {
+            throw new NotFoundException("container \"" + id + "\" not found");
+        }
+        return r;
+    }
+
+    public Optional<ContainerRecord> find(String id) {
+        return Optional.ofNullable(containers.get(id));
+    }
+
+    public List<ContainerRecord> list() {
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public void stopAll(String podId, Duration grace) {
+        for (ContainerRecord r : list()) {
+            if (r.podId().equals(podId)) {
+                stop(r.id(), grace);
+            }
+        }
+    }
+
+    @Override
+    public void removeAll(String podId) {
+        for (ContainerRecord r : list()) {
+            if (r.podId().equals(podId)) {
+                remove(r.id());
+            }
+        }
+    }
+
+    private OciRuntime runtime(ContainerRecord r) {
+        return sandboxes.settings().runtime(sandboxes.find(r.podId()).map(SandboxRecord::handler).orElse(""));
+    }
+
+    private static void signal(OciRuntime rt, String id, int sig) {
+        try {
+            rt.kill(id, sig, false);
+        } catch (RuntimeException e) {
+            // exited meanwhile: the exit is recorded by the monitor
+        }
+    }
+
+    private void awaitRecorded(String id, CompletableFuture<ExitStatus> exit) {
+        if (exit == null) {
+            return;
+        }
+        try {
+            exit.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("container " + id + " did not exit within " + KILL_WAIT + " of SIGKILL", e);
+        }
+    }
+
+    /** Waits for the shim and records the exit file it wrote; the future completes after the record is updated. */
+    private void monitor(String id, ProcessHandle shim, Path dir) {
+        CompletableFuture<ExitStatus> done = new CompletableFuture<>();
+        exits.put(id, done);
+        shim.onExit().whenComplete((h, e) -> {
+            ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir)).orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
+            update(id, c -> c.exited(s));
+            done.complete(s);
+        });
+    }
+
+    private void pumpLogs(String id, Path dir, Path logFile) throws IOException {
+        CriLog log = CriLog.open(logFile);
+        logFiles.put(id, log);
+        CompletableFuture<Void> out = pump(log, "stdout", OciRuntimeFiles.stdout(dir));
+        CompletableFuture<Void> err = pump(log, "stderr", OciRuntimeFiles.stderr(dir));
+        logs.put(id, CompletableFuture.allOf(out, err).whenComplete((v, e) -> {
+            logFiles.remove(id, log);
+            try {
+                log.close();
+            } catch (IOException ex) {
+                // the file is complete as far as it was written
+            }
+        }));
+    }
+
+    private static CompletableFuture<Void> pump(CriLog log, String stream, Path fifo) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        // A platform thread: the read blocks for the container's whole life, and a virtual thread
+        // blocked in a FIFO read would hold one of the few carriers.
+        Thread.ofPlatform().daemon().name("keelson-cri-log").start(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                log.pump(stream, in);
+                f.complete(null);
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private synchronized void update(String id, java.util.function.UnaryOperator<ContainerRecord> change) {
+        ContainerRecord r = containers.get(id);
+        if (r == null) {
+            return;
+        }
+        ContainerRecord n = change.apply(r);
+        if (n != r) {
+            files.write(id, n);
+            containers.put(id, n);
+        }
+    }
+
+    /** Paths of the files the shim keeps in a bundle. */
+    private static final class OciRuntimeFiles {
+        static Path exit(Path dir) {
+            return OciRuntime.exitFile(dir);
+        }
+
+        static Path stdout(Path dir) {
+            return OciRuntime.stdioFifo(dir, false);
+        }
+
+        static Path stderr(Path dir) {
+            return OciRuntime.stdioFifo(dir, true);
+        }
+    }
+
+    /** The containers of one pod. */
+    public List<ContainerRecord> ofPod(String podId) {
+        List<ContainerRecord> out = new ArrayList<>();
+        for (ContainerRecord r : containers.values()) {
+            if (r.podId().equals(podId)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}

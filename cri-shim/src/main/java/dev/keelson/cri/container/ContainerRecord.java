@@ -1,0 +1,55 @@
+package dev.keelson.cri.container;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.keelson.cri.api.v1.ContainerConfig;
+import dev.keelson.cri.oci.ExitStatus;
+import java.util.Base64;
+
+/**
+ * What is known of one container, persisted as {@code CONTAINERS/ID.json}.
+ *
+ * <pre>
+ *   CreateContainer ──▶ CREATED ──StartContainer──▶ RUNNING ──(init exits; StopContainer)──▶ EXITED
+ *                          └──────────────── init dies before start ───────────────────────────┘
+ *   RemoveContainer from any state (a running container is stopped first).
+ * </pre>
+ *
+ * Times are Unix nanoseconds (0 = not yet). {@code exitCode} is CRI's: 128 + signal when signalled.
+ *
+ * @param config the CRI {@code ContainerConfig}, protobuf bytes in base64
+ */
+public record ContainerRecord(String id, String podId, String state, long createdAt, long startedAt, long finishedAt,
+                              int exitCode, String reason, String message, String logPath, int pid, long shimPid,
+                              String config) {
+    public static final String CREATED = "CREATED";
+    public static final String RUNNING = "RUNNING";
+    public static final String EXITED = "EXITED";
+
+    public ContainerConfig containerConfig() {
+        try {
+            return ContainerConfig.parseFrom(Base64.getDecoder().decode(config));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("container " + id + ": corrupt stored config: " + e.getMessage(), e);
+        }
+    }
+
+    public ContainerRecord started(long at) {
+        return new ContainerRecord(id, podId, RUNNING, createdAt, at, finishedAt, exitCode, reason, message, logPath, pid,
+                shimPid, config);
+    }
+
+    public ContainerRecord exited(ExitStatus s) {
+        return new ContainerRecord(id, podId, EXITED, createdAt, startedAt, s.finishedAtNanos(), s.criExitCode(), s.reason(),
+                message, logPath, pid, shimPid, config);
+    }
+
+    /** The same container with {@code c} as its stored config (after UpdateContainerResources). */
+    public ContainerRecord withConfig(ContainerConfig c) {
+        return new ContainerRecord(id, podId, state, createdAt, startedAt, finishedAt, exitCode, reason, message, logPath, pid,
+                shimPid, encode(c));
+    }
+
+    static String encode(ContainerConfig c) {
+        return Base64.getEncoder().encodeToString(c.toByteArray());
+    }
+}

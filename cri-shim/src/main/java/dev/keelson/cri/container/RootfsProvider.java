@@ -1,0 +1,20 @@
+package dev.keelson.cri.container;
+
+import dev.keelson.cri.api.v1.ImageSpec;
+import java.nio.file.Path;
+
+/**
+ * Where a container's root filesystem comes from. The image store will implement this with an
+ * overlay snapshot per container; until then {@link DirectoryRootfs} serves plain directories.
+ */
+public interface RootfsProvider {
+    /**
+     * A root filesystem directory for a new container {@code containerId} of {@code image}.
+     *
+     * @throws NotFoundException the image is not known
+     */
+    Path prepare(String containerId, ImageSpec image);
+
+    /** Gives back what {@link #prepare} made for {@code containerId} (nothing for a shared directory). */
+    void release(String containerId);
+}

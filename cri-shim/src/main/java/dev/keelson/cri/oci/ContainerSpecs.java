@@ -1,0 +1,154 @@
+package dev.keelson.cri.oci;
+
+import dev.keelson.cri.api.v1.ContainerConfig;
+import dev.keelson.cri.api.v1.KeyValue;
+import dev.keelson.cri.api.v1.LinuxContainerResources;
+import dev.keelson.cri.api.v1.LinuxContainerSecurityContext;
+import dev.keelson.cri.api.v1.LinuxSandboxSecurityContext;
+import dev.keelson.cri.api.v1.Mount;
+import dev.keelson.cri.api.v1.NamespaceMode;
+import dev.keelson.cri.api.v1.PodSandboxConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OCI specs from CRI configs: the pause container of a sandbox, and an application container
+ * joining the pod's namespaces.
+ */
+public final class ContainerSpecs {
+    /** The PATH a container gets when its config sets none (containerd's default). */
+    public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** The pause container's only program, at the root of its rootfs. */
+    public static final String PAUSE_BINARY = "/pause";
+
+    private ContainerSpecs() {
+    }
+
+    /**
+     * The pause container: read-only rootfs holding only {@code /pause}; the pod's network
+     * namespace joined by path (or the node's); new IPC and UTS namespaces (the node's for
+     * host IPC / host network); a new PID namespace (the node's for host PID); the pod's
+     * hostname and sysctls; no capabilities beyond the defaults.
+     */
+    public static OciSpec pause(Path rootfs, PodSandboxConfig pod, Path netns, String cgroupsPath) {
+        NamespaceMode net = sandboxNs(pod).getNetwork();
+        OciSpec s = new OciSpec(rootfs, true).args(List.of(PAUSE_BINARY)).env(List.of(DEFAULT_PATH))
+                .noNewPrivileges(true).cgroupsPath(cgroupsPath).oomScoreAdj(-998)
+                .resources(2, 0, 0, 0).sysctls(pod.getLinux().getSysctlsMap());
+        if (net != NamespaceMode.NODE) {
+            s.namespace("network", netns).namespace("uts", null);
+            if (!pod.getHostname().isEmpty()) {
+                s.hostname(pod.getHostname());
+            }
+        }
+        if (sandboxNs(pod).getIpc() != NamespaceMode.NODE) {
+            s.namespace("ipc", null);
+        }
+        if (sandboxNs(pod).getPid() != NamespaceMode.NODE) {
+            s.namespace("pid", null);
+        }
+        return s;
+    }
+
+    /**
+     * An application container of a pod.
+     *
+     * @param etc files the pod provides: {@code hostname}, {@code resolv.conf}, {@code hosts} in this directory
+     */
+    public static OciSpec container(Path rootfs, ContainerConfig c, PodNamespaces pod, String cgroupsPath, Path etc) {
+        LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
+        List<String> args = new ArrayList<>(c.getCommandList());
+        args.addAll(c.getArgsList());
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("container \"" + c.getMetadata().getName() + "\" has no command or args");
+        }
+        List<String> env = new ArrayList<>();
+        if (c.getEnvsList().stream().noneMatch(kv -> kv.getKey().equals("PATH"))) {
+            env.add(DEFAULT_PATH);
+        }
+        for (KeyValue kv : c.getEnvsList()) {
+            env.add(kv.getKey() + "=" + kv.getValue().toStringUtf8());
+        }
+        ProcessUser user = user(rootfs, sc);
+        OciSpec s = new OciSpec(rootfs, sc.getReadonlyRootfs()).args(args).env(env)
+                .cwd(c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir())
+                .user(user.uid(), user.gid(), user.groups())
+                .noNewPrivileges(sc.getNoNewPrivs())
+                .cgroupsPath(cgroupsPath);
+        if (sc.getPrivileged()) {
+            s.capabilities(Capabilities.all()).maskedPaths(List.of()).readonlyPaths(List.of());
+        } else {
+            s.capabilities(Capabilities.apply(OciSpec.DEFAULT_CAPABILITIES, sc.getCapabilities().getAddCapabilitiesList(),
+                    sc.getCapabilities().getDropCapabilitiesList()));
+            if (sc.getMaskedPathsCount() > 0) {
+                s.maskedPaths(sc.getMaskedPathsList());
+            }
+            if (sc.getReadonlyPathsCount() > 0) {
+                s.readonlyPaths(sc.getReadonlyPathsList());
+            }
+        }
+        LinuxContainerResources r = c.getLinux().getResources();
+        s.resources(r.getCpuShares(), r.getCpuQuota(), r.getCpuPeriod(), r.getMemoryLimitInBytes());
+        s.oomScoreAdj(r.getOomScoreAdj());
+        if (pod.netns() != null) {
+            s.namespace("network", pod.netns());
+        }
+        s.namespace("uts", pod.ofPause("uts"));
+        if (!pod.hostIpc()) {
+            s.namespace("ipc", pod.ofPause("ipc"));
+        }
+        NamespaceMode pid = sc.getNamespaceOptions().getPid();
+        // POD joins the pause container's PID namespace, CONTAINER gets its own, NODE (or a
+        // host-PID pod) has no pid entry: the node's.
+        if (!pod.hostPid() && pid != NamespaceMode.NODE) {
+            s.namespace("pid", pid == NamespaceMode.POD ? pod.ofPause("pid") : null);
+        }
+        for (String f : List.of("hostname", "resolv.conf", "hosts")) {
+            s.bind("/etc/" + f, etc.resolve(f).toString(), false, "rprivate");
+        }
+        for (Mount m : c.getMountsList()) {
+            s.bind(m.getContainerPath(), m.getHostPath(), m.getReadonly(), switch (m.getPropagation()) {
+                case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
+                case PROPAGATION_BIDIRECTIONAL -> "rshared";
+                default -> "rprivate";
+            });
+        }
+        return s;
+    }
+
+    private record ProcessUser(long uid, long gid, List<Long> groups) {
+    }
+
+    /**
+     * uid, gid and groups as containerd decides them: {@code run_as_username} looked up in the
+     * rootfs' /etc/passwd (an unknown name is refused); a {@code run_as_user} without a
+     * {@code run_as_group} takes the gid of its passwd entry (0 when none); supplementary groups
+     * are the groups listing the user in /etc/group plus the configured ones.
+     */
+    private static ProcessUser user(Path rootfs, LinuxContainerSecurityContext sc) {
+        ImageUsers.User entry = null;
+        long uid = 0;
+        if (!sc.getRunAsUsername().isEmpty()) {
+            entry = ImageUsers.byName(rootfs, sc.getRunAsUsername()).orElseThrow(() -> new IllegalArgumentException(
+                    "user \"" + sc.getRunAsUsername() + "\" is not in " + rootfs.resolve("etc/passwd")));
+            uid = entry.uid();
+        } else if (sc.hasRunAsUser()) {
+            uid = sc.getRunAsUser().getValue();
+            entry = ImageUsers.byUid(rootfs, uid).orElse(null);
+        }
+        long gid = sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : entry == null ? 0 : entry.gid();
+        java.util.LinkedHashSet<Long> groups = new java.util.LinkedHashSet<>();
+        if (entry != null) {
+            groups.addAll(ImageUsers.groupsOf(rootfs, entry.name()));
+        }
+        groups.addAll(sc.getSupplementalGroupsList());
+        groups.remove(gid);
+        return new ProcessUser(uid, gid, List.copyOf(groups));
+    }
+
+    private static dev.keelson.cri.api.v1.NamespaceOption sandboxNs(PodSandboxConfig pod) {
+        LinuxSandboxSecurityContext sc = pod.getLinux().getSecurityContext();
+        return sc.getNamespaceOptions();
+    }
+}

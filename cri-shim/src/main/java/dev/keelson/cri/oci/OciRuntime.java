@@ -1,0 +1,246 @@
+package dev.keelson.cri.oci;
+
+import dev.keelson.linux.ErrnoException;
+import dev.keelson.linux.Libc;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives one OCI runtime (runc or crun) through its command line.
+ *
+ * <p>{@link #create} starts {@code keelson-cri-shim}, which runs {@code RUNTIME create} and then
+ * stays as the subreaper of the container's init (see {@code native/c/keelson-cri-shim.c}): the
+ * JVM is never the init's parent because the runtime daemonizes it. The files of one container
+ * live in its bundle directory:
+ *
+ * <pre>
+ * BUNDLE/config.json   the OCI spec          BUNDLE/init.pid     written by the runtime
+ * BUNDLE/stdout        FIFO: init's stdout   BUNDLE/exit         written by the shim at exit
+ * BUNDLE/stderr        FIFO: init's stderr   BUNDLE/runtime.log  the runtime's own messages
+ * </pre>
+ */
+public final class OciRuntime {
+    /** Signal numbers (signal(7), x86-64). */
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RuntimeHandler handler;
+    private final Path shim;
+
+    /**
+     * @param handler the runtime and its state root
+     * @param shim the {@code keelson-cri-shim} program (built from native/c)
+     */
+    public OciRuntime(RuntimeHandler handler, Path shim) {
+        this.handler = handler;
+        this.shim = shim;
+    }
+
+    public RuntimeHandler handler() {
+        return handler;
+    }
+
+    /** A created container: the init's pid and the shim watching it. */
+    public record Created(int pid, ProcessHandle shim) {
+    }
+
+    /** The exit file the shim writes in {@code bundle}. */
+    public static Path exitFile(Path bundle) {
+        return bundle.resolve("exit");
+    }
+
+    /** The FIFO carrying the init's stdout ({@code stderr} false) or stderr. */
+    public static Path stdioFifo(Path bundle, boolean stderr) {
+        return bundle.resolve(stderr ? "stderr" : "stdout");
+    }
+
+    /**
+     * {@code RUNTIME create} under a new shim. Returns once the init exists (stopped before the
+     * user process, waiting for {@link #start}).
+     *
+     * @throws OciRuntimeException the runtime refused; the message carries its error text
+     */
+    public Created create(String id, Path bundle) {
+        List<String> cmd = new ArrayList<>(List.of(shim.toString(), exitFile(bundle).toString(),
+                bundle.resolve("init.pid").toString(), stdioFifo(bundle, false).toString(),
+                stdioFifo(bundle, true).toString(), handler.binary().toString(), "--root", handler.root().toString(),
+                "--log", bundle.resolve("runtime.log").toString(), "create", "--bundle", bundle.toString(),
+                "--pid-file", bundle.resolve("init.pid").toString(), id));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new OciRuntimeException("cannot start " + shim + ": " + e.getMessage(), e);
+        }
+        String line;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            line = r.readLine();
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw new OciRuntimeException(verb("create", id) + " failed: lost the shim: " + e.getMessage(), e);
+        }
+        if (line != null && line.startsWith("pid ")) {
+            return new Created(Integer.parseInt(line.substring(4).trim()), p.toHandle());
+        }
+        waitQuietly(p);
+        throw new OciRuntimeException(verb("create", id) + " failed (" + (line == null ? "shim ended" : line) + "): "
+                + runtimeError(bundle.resolve("runtime.log")));
+    }
+
+    /** {@code RUNTIME start ID}: runs the user process of a created container. */
+    public void start(String id) {
+        run(id, "start", id);
+    }
+
+    /** {@code RUNTIME kill ID SIGNAL}; also with {@code --all} for every process of the container. */
+    public void kill(String id, int signal, boolean all) {
+        if (all) {
+            run(id, "kill", "--all", id, Integer.toString(signal));
+        } else {
+            run(id, "kill", id, Integer.toString(signal));
+        }
+    }
+
+    /** {@code RUNTIME delete --force ID}; a container the runtime does not know is not an error. */
+    public void delete(String id) {
+        Result r = exec(List.of("delete", "--force", id), COMMAND_TIMEOUT);
+        if (r.exitCode() != 0 && !notFound(r.stderr())) {
+            throw new OciRuntimeException(verb("delete", id) + " failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+        }
+    }
+
+    /**
+     * {@code RUNTIME update --resources FILE ID}: new cgroup limits for a created or running
+     * container; {@code resources} is an OCI {@code linux.resources} object.
+     */
+    public void update(String id, Path resources) {
+        run(id, "update", "--resources", resources.toString(), id);
+    }
+
+    /** True when the runtime still has state for {@code id}. */
+    public boolean exists(String id) {
+        return Files.exists(handler.root().resolve(id));
+    }
+
+    /** What a process printed and how it ended; {@code timedOut} when it was killed at the deadline. */
+    public record Result(byte[] stdout, String stderr, int exitCode, boolean timedOut) {
+        public String stdoutText() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * {@code RUNTIME exec ID CMD...}: runs {@code cmd} in the running container with the
+     * container's env, cwd and user, and waits up to {@code timeout} (zero: no limit). At the
+     * deadline the exec'd process is SIGKILLed (by the pid the runtime wrote), not only the
+     * runtime's client.
+     */
+    public Result execSync(String id, Path pidFile, List<String> cmd, Duration timeout) {
+        List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
+        args.addAll(cmd);
+        return exec(args, timeout, pidFile);
+    }
+
+    private void run(String id, String... args) {
+        Result r = exec(List.of(args), COMMAND_TIMEOUT);
+        if (r.exitCode() != 0) {
+            throw new OciRuntimeException(verb(args[0], id) + " failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+        }
+    }
+
+    private Result exec(List<String> args, Duration timeout) {
+        return exec(args, timeout, null);
+    }
+
+    private Result exec(List<String> args, Duration timeout, Path pidFile) {
+        List<String> cmd = new ArrayList<>(List.of(handler.binary().toString(), "--root", handler.root().toString()));
+        cmd.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        } catch (IOException e) {
+            throw new OciRuntimeException("cannot run " + handler.binary() + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<byte[]> out = drain(p.getInputStream());
+        CompletableFuture<byte[]> err = drain(p.getErrorStream());
+        boolean timedOut = false;
+        try {
+            if (timeout.isZero()) {
+                p.waitFor();
+            } else if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                killExecd(pidFile);
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            return new Result(out.get(), new String(err.get(), StandardCharsets.UTF_8), p.exitValue(), timedOut);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new OciRuntimeException(String.join(" ", args) + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new OciRuntimeException(String.join(" ", args) + ": reading output failed: " + e.getCause(), e);
+        }
+    }
+
+    private static void killExecd(Path pidFile) {
+        if (pidFile == null) {
+            return;
+        }
+        try {
+            Libc.kill(Integer.parseInt(Files.readString(pidFile).trim()), SIGKILL);
+        } catch (IOException | NumberFormatException | ErrnoException e) {
+            // not written yet or already gone: killing the runtime's client below is all we can do
+        }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (in) {
+                f.complete(in.readAllBytes());
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private String verb(String verb, String id) {
+        return handler.binary().getFileName() + " " + verb + " " + id;
+    }
+
+    private static boolean notFound(String stderr) {
+        return stderr.contains("does not exist") || stderr.contains("not found") || stderr.contains("No such file");
+    }
+
+    private static String runtimeError(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "(no message from the runtime)" : String.join("; ", lines).strip();
+        } catch (IOException e) {
+            return "(no message from the runtime: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void waitQuietly(Process p) {
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.keelson.cri.sandbox;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.keelson.cri.api.v1.PodSandboxConfig;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * What is known of one pod sandbox, persisted as {@code SANDBOXES/ID.json}.
+ *
+ * <pre>
+ *   RunPodSandbox ──▶ READY ──StopPodSandbox──▶ NOTREADY, stopped ──RemovePodSandbox──▶ (gone)
+ *                       │                              ▲
+ *                       └─ pause exits ─▶ NOTREADY ──StopPodSandbox (network still torn down)
+ *   RemovePodSandbox from any state stops first.
+ * </pre>
+ *
+ * @param config the CRI {@code PodSandboxConfig}, protobuf bytes in base64 (labels, metadata, DNS, ...)
+ * @param netns the network namespace pin, or null for a host-network pod
+ * @param ips the pod's addresses from the CNI result (first is the primary)
+ * @param cgroupParent cgroupfs parent of the pod's cgroup ({@code PARENT/ID})
+ * @param pausePid the pause container's init
+ * @param shimPid the shim watching the pause container
+ * @param stopped StopPodSandbox completed: pause deleted, network torn down, netns unpinned
+ */
+public record SandboxRecord(String id, String handler, String state, long createdAt, String netns, List<String> ips,
+                            String cgroupParent, int pausePid, long shimPid, String config,
+                            boolean stopped) {
+    public static final String READY = "READY";
+    public static final String NOTREADY = "NOTREADY";
+
+    public SandboxRecord {
+        ips = ips == null ? List.of() : List.copyOf(ips);
+    }
+
+    /** The CRI config this sandbox was run with. */
+    public PodSandboxConfig podConfig() {
+        try {
+            return PodSandboxConfig.parseFrom(Base64.getDecoder().decode(config));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("sandbox " + id + ": corrupt stored config: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pod's cgroupfs path, {@code PARENT/ID}. */
+    public String cgroup() {
+        return cgroupParent + "/" + id;
+    }
+
+    /** NOTREADY because the pause container exited; StopPodSandbox still has to tear down. */
+    public SandboxRecord pauseExited() {
+        return new SandboxRecord(id, handler, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, stopped);
+    }
+
+    /** After StopPodSandbox. */
+    public SandboxRecord stoppedRecord() {
+        return new SandboxRecord(id, handler, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, true);
+    }
+
+    static String encode(PodSandboxConfig c) {
+        return Base64.getEncoder().encodeToString(c.toByteArray());
+    }
+}
