@@ -37,7 +37,7 @@ final class CniCommand {
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/opt/cni/bin",
                 description = "CNI bin directory (default: ${DEFAULT-VALUE}).")
         Path dir;
-        @Option(names = "--plugins", paramLabel = "NAMES", split = ",", defaultValue = "loopback,host-local,bridge",
+        @Option(names = "--plugins", paramLabel = "NAMES", split = ",", defaultValue = "loopback,host-local,bridge,macvlan,portmap",
                 description = "Plugins to install (default: ${DEFAULT-VALUE}).")
         List<String> plugins;
         @Option(names = "--no-aot-cache", description = "Do not train an AOT cache for the JVM fallback "
