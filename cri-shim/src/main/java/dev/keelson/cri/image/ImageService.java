@@ -8,6 +8,7 @@ import dev.keelson.cri.image.registry.RegistryHosts;
 import dev.keelson.cri.image.store.ContentStore;
 import dev.keelson.cri.image.store.ImageRecord;
 import dev.keelson.cri.image.store.ImageStore;
+import dev.keelson.cri.image.store.SnapshotLeases;
 import dev.keelson.cri.image.unpack.Snapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Images on a node: pull from registries, import OCI layouts, list, find and remove. Content lives
@@ -25,6 +27,7 @@ import java.util.Optional;
  *   root/ingest/                     blobs being written
  *   root/images/&lt;id hex&gt;.json      image records (id = config digest)
  *   root/snapshots/&lt;chainID hex&gt;/fs one overlayfs layer per chainID
+ *   root/leases/&lt;owner&gt;            chainIDs a container's rootfs is mounted from
  * </pre>
  */
 public final class ImageService {
@@ -33,16 +36,32 @@ public final class ImageService {
     private final ContentStore content;
     private final ImageStore images;
     private final Snapshots snapshots;
+    private final SnapshotLeases leases;
+    private final RegistryHosts hosts;
     private final RegistryClient registry;
     private final Platform platform;
+    private final Path root;
 
     /** A service storing under {@code root}, pulling through {@code hosts}, for {@code platform}. */
     public ImageService(Path root, RegistryHosts hosts, Platform platform) {
         this.content = new ContentStore(root);
         this.images = new ImageStore(root);
         this.snapshots = new Snapshots(root);
+        this.leases = new SnapshotLeases(root);
+        this.hosts = hosts;
         this.registry = new RegistryClient(hosts);
         this.platform = platform;
+        this.root = root;
+    }
+
+    /** The directory everything is stored under. */
+    public Path root() {
+        return root;
+    }
+
+    /** Bytes and inodes of the store, for CRI {@code ImageFsInfo}. */
+    public StoreUsage usage() {
+        return StoreUsage.of(root);
     }
 
     /** The content store. */
@@ -61,6 +80,19 @@ public final class ImageService {
      * store (verified), unpacks each layer once, and records the image under its tag and digest.
      */
     public ImageRecord pull(String reference) {
+        return pull(reference, registry);
+    }
+
+    /**
+     * As {@link #pull(String)} with {@code credentials} for the reference's registry (CRI's
+     * per-request {@code AuthConfig}) instead of the configured ones.
+     */
+    public ImageRecord pull(String reference, RegistryHosts.Credentials credentials) {
+        ImageReference ref = ImageReference.parse(reference);
+        return pull(reference, new RegistryClient(hosts.withCredentials(ref.registry(), credentials)));
+    }
+
+    private ImageRecord pull(String reference, RegistryClient registry) {
         ImageReference ref = ImageReference.parse(reference);
         Fetched top = registry.manifest(ref, ref.manifestKey());
         Source source = new Source() {
@@ -197,10 +229,40 @@ public final class ImageService {
         if (r.isEmpty()) {
             return false;
         }
-        ImageStore.Unreferenced gone = images.remove(r.get().id());
-        gone.blobs().forEach(d -> content.delete(Digest.parse(d)));
-        gone.chainIds().forEach(c -> snapshots.delete(Digest.parse(c)));
+        synchronized (leases) {
+            ImageStore.Unreferenced gone = images.remove(r.get().id());
+            gone.blobs().forEach(d -> content.delete(Digest.parse(d)));
+            Set<String> leased = leases.leased();
+            gone.chainIds().stream().filter(c -> !leased.contains(c)).forEach(c -> snapshots.delete(Digest.parse(c)));
+        }
         return true;
+    }
+
+    /**
+     * Leases {@code image}'s snapshots to {@code owner} (a container id): they outlive a removal of
+     * the image until {@link #releaseSnapshots} is called for the owner.
+     */
+    public void leaseSnapshots(String owner, ImageRecord image) {
+        synchronized (leases) {
+            leases.acquire(owner, image.chainIds());
+        }
+    }
+
+    /** Ends {@code owner}'s lease and deletes the snapshots it held that no image or other lease uses. */
+    public void releaseSnapshots(String owner) {
+        synchronized (leases) {
+            List<String> held = leases.release(owner);
+            Set<String> leased = leases.leased();
+            Set<String> used = new java.util.HashSet<>();
+            images.list().forEach(i -> used.addAll(i.chainIds()));
+            held.stream().filter(c -> !leased.contains(c) && !used.contains(c))
+                    .forEach(c -> snapshots.delete(Digest.parse(c)));
+        }
+    }
+
+    /** The owners that hold snapshot leases (containers whose rootfs was prepared). */
+    public Set<String> leaseOwners() {
+        return leases.owners();
     }
 
     /** Imports an OCI image layout directory or a tar of one (see {@link OciLayoutImporter}). */

@@ -25,16 +25,16 @@ import java.util.zip.GZIPOutputStream;
  * </pre>
  * config {@code User: 1000:1000}; manifest (OCI); index with linux/amd64 and linux/arm64 entries.
  */
-final class ImageFixture {
+public final class ImageFixture {
     static final ObjectMapper JSON = new ObjectMapper();
     final Map<Digest, byte[]> blobs = new LinkedHashMap<>();
     final List<Digest> diffIds = new ArrayList<>();
     final byte[] manifest;
     final byte[] armManifest;
     final byte[] index;
-    final Digest config;
+    public final Digest config;
 
-    ImageFixture(Path work, MediaTypes.Compression secondLayer) throws Exception {
+    public ImageFixture(Path work, MediaTypes.Compression secondLayer) throws Exception {
         Path l0 = Files.createDirectories(work.resolve("l0"));
         Files.createDirectories(l0.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), l0.resolve("bin/busybox"));
@@ -121,7 +121,7 @@ final class ImageFixture {
     }
 
     /** Pushes blobs, both manifests by digest and the index under {@code tag}; returns the index digest. */
-    Digest push(LocalRegistry r, String repo, String tag, String auth) throws Exception {
+    public Digest push(LocalRegistry r, String repo, String tag, String auth) throws Exception {
         for (byte[] b : blobs.values()) {
             r.pushBlob(repo, b, auth);
         }

@@ -16,12 +16,12 @@ import java.time.Duration;
  * the test JVM's private network namespace, with storage in a temporary directory, plus a tiny
  * push client (monolithic blob upload and manifest PUT of the distribution API).
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
     private final Process process;
-    final URI base;
+    public final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    LocalRegistry(Path dir, String extraConfig) throws Exception {
+    public LocalRegistry(Path dir, String extraConfig) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -59,7 +59,7 @@ final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    String authority() {
+    public String authority() {
         return base.getAuthority();
     }
 

@@ -31,6 +31,13 @@ public record RegistryHosts(Map<String, List<URI>> mirrors, Set<String> plainHtt
         return new RegistryHosts(Map.of(), Set.of(), Map.of(), null);
     }
 
+    /** These hosts with {@code c} as the credentials for {@code host} (the others kept). */
+    public RegistryHosts withCredentials(String host, Credentials c) {
+        Map<String, Credentials> all = new java.util.HashMap<>(credentials);
+        all.put(host, c);
+        return new RegistryHosts(mirrors, plainHttp, all, ssl);
+    }
+
     /** User name and password (or identity token) for a registry. */
     public record Credentials(String username, String password) {
     }

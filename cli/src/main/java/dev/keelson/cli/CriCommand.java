@@ -1,0 +1,94 @@
+package dev.keelson.cli;
+
+import dev.keelson.cri.server.CriNode;
+import dev.keelson.cri.server.CriServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keelson cri}: the CRI runtime in the foreground, serving RuntimeService and ImageService
+ * on a Unix socket until SIGTERM/SIGINT (a shutdown hook closes the server; pods keep running).
+ */
+@Command(name = "cri", mixinStandardHelpOptions = true,
+        description = "Run the CRI runtime (runtime.v1) on a Unix socket; one log line per RPC with --debug.")
+final class CriCommand implements Callable<Integer> {
+    @Option(names = "--socket", paramLabel = "PATH", description = "Unix socket (default: ${DEFAULT-VALUE}).")
+    Path socket = CriServer.DEFAULT_SOCKET;
+    @Option(names = "--root", paramLabel = "DIR", description = "State root (default: ${DEFAULT-VALUE}).")
+    Path root = Path.of("/var/lib/keelson/cri");
+    @Option(names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs (default: ${DEFAULT-VALUE}).")
+    Path cniConfDir = Path.of("/etc/cni/net.d");
+    @Option(names = "--cni-bin-dir", paramLabel = "DIR", description = "CNI plugin directory, repeatable (default: /opt/cni/bin).")
+    List<Path> cniBinDirs = new ArrayList<>();
+    @Option(names = "--runtime", paramLabel = "NAME", description = "Default OCI runtime: runc or crun (default: ${DEFAULT-VALUE}).")
+    String runtime = "runc";
+    @Option(names = "--registry-mirror", paramLabel = "HOST=URL",
+            description = "Mirror endpoint for a registry host, repeatable, tried in order (e.g. registry.k8s.io=http://127.0.0.1:5000).")
+    List<String> mirrors = new ArrayList<>();
+    @Option(names = "--insecure-registry", paramLabel = "HOST", description = "Registry host spoken to over plain HTTP, repeatable.")
+    List<String> insecure = new ArrayList<>();
+    @Option(names = "--cgroup-parent", paramLabel = "PATH", description = "cgroupfs parent of pods (default: ${DEFAULT-VALUE}).")
+    String cgroupParent = "/keelson";
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean debug = debug(spec.commandLine());
+        CriNode node = CriNode.start(new CriNode.Options(socket, root, cniConfDir,
+                cniBinDirs.isEmpty() ? List.of(Path.of("/opt/cni/bin")) : cniBinDirs, runtime, mirrors(mirrors),
+                Set.copyOf(insecure), Libexec.program("keelson-cri-shim").getParent(), cgroupParent,
+                debug ? line -> err.println(Instant.now() + " " + line) : null));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (IOException e) {
+                err.println("keelson cri: " + e.getMessage());
+            }
+        }));
+        err.println("keelson cri: listening on " + node.server().socket());
+        node.server().awaitTermination();
+        return 0;
+    }
+
+    /** {@code HOST=URL} options grouped by host, in the order given. */
+    static Map<String, List<URI>> mirrors(List<String> specs) {
+        Map<String, List<URI>> out = new LinkedHashMap<>();
+        for (String s : specs) {
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new Main.UsageError("--registry-mirror wants HOST=URL, not \"" + s + "\"");
+            }
+            URI u = URI.create(s.substring(eq + 1));
+            if (u.getScheme() == null || u.getHost() == null) {
+                throw new Main.UsageError("--registry-mirror " + s + ": URL needs a scheme and a host");
+            }
+            out.computeIfAbsent(s.substring(0, eq), k -> new ArrayList<>()).add(u);
+        }
+        return out;
+    }
+
+    private static boolean debug(CommandLine cl) {
+        for (CommandLine c = cl; c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.keelson.cri.server;
+
+import dev.keelson.cni.invoke.CniInvoker;
+import dev.keelson.cni.invoke.ConfDir;
+import dev.keelson.cri.container.ContainerManager;
+import dev.keelson.cri.container.ContainerRecord;
+import dev.keelson.cri.container.ImageRootfs;
+import dev.keelson.cri.image.ImageService;
+import dev.keelson.cri.image.Platform;
+import dev.keelson.cri.image.registry.RegistryHosts;
+import dev.keelson.cri.oci.RuntimeHandler;
+import dev.keelson.cri.sandbox.RuntimeSettings;
+import dev.keelson.cri.sandbox.SandboxManager;
+import dev.keelson.netns.NetnsDirectory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A whole CRI runtime on one node, as {@code keelson cri} runs it: the image store, pod sandboxes
+ * and containers whose rootfs is an overlay of their image, all areas served on one socket.
+ * <pre>
+ *   root/runtime/   sandbox and container records, bundles, runc/crun state
+ *   root/images/    content, image records, snapshots, leases (see {@link ImageService})
+ *   root/rootfs/    per-container overlay mounts (see {@link ImageRootfs})
+ *   root/cni/       cached CNI results
+ * </pre>
+ * At start, rootfs mounts and snapshot leases no container record owns are removed.
+ */
+public final class CriNode implements AutoCloseable {
+    private final CriServer server;
+    private final ImageService images;
+    private final SandboxManager sandboxes;
+    private final ContainerManager containers;
+    private final ImageRootfs rootfs;
+
+    /**
+     * What {@code keelson cri} is told.
+     *
+     * @param socket the Unix socket to serve on
+     * @param root the state root (layout above)
+     * @param cniConfDir the CNI conf dir
+     * @param cniBinDirs where non-Keelson CNI plugins are exec'd from
+     * @param runtime the default handler's runtime, {@code runc} or {@code crun} (both are also handlers by name)
+     * @param mirrors registry host → mirror endpoints, tried in order
+     * @param insecure registry hosts spoken to over plain HTTP
+     * @param libexec the directory with {@code keelson-pause} and {@code keelson-cri-shim}
+     * @param cgroupParent cgroupfs parent of pods that name none
+     * @param rpcLog where to log one line per RPC, or null for none
+     */
+    public record Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
+            Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog) {
+        public Options {
+            cniBinDirs = List.copyOf(cniBinDirs);
+            mirrors = Map.copyOf(mirrors);
+            insecure = Set.copyOf(insecure);
+            if (!runtime.equals("runc") && !runtime.equals("crun")) {
+                throw new IllegalArgumentException("runtime must be runc or crun, not \"" + runtime + "\"");
+            }
+        }
+    }
+
+    private CriNode(CriServer server, ImageService images, SandboxManager sandboxes, ContainerManager containers, ImageRootfs rootfs) {
+        this.server = server;
+        this.images = images;
+        this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.rootfs = rootfs;
+    }
+
+    /** Opens the state under {@code o.root()}, cleans rootfs leftovers and starts serving. */
+    public static CriNode start(Options o) throws IOException {
+        Path state = o.root().resolve("runtime");
+        Map<String, RuntimeHandler> handlers = Map.of(
+                "", o.runtime().equals("crun") ? RuntimeHandler.crun("crun", state) : RuntimeHandler.runc("runc", state),
+                "runc", RuntimeHandler.runc("runc", state),
+                "crun", RuntimeHandler.crun("crun", state));
+        CniInvoker cni = CniInvoker.create(o.cniBinDirs(), o.root().resolve("cni"));
+        ConfDir conf = new ConfDir(o.cniConfDir());
+        ImageService images = new ImageService(o.root().resolve("images"),
+                new RegistryHosts(o.mirrors(), o.insecure(), Map.of(), null), Platform.LINUX_AMD64);
+        SandboxManager sandboxes = new SandboxManager(new RuntimeSettings(state, NetnsDirectory.system(), conf, cni,
+                handlers, o.libexec(), o.cgroupParent()));
+        ImageRootfs rootfs = new ImageRootfs(images, o.root().resolve("rootfs"));
+        ContainerManager containers = new ContainerManager(sandboxes, rootfs);
+        rootfs.removeLeftovers(containers.list().stream().map(ContainerRecord::id).toList());
+        List<CriArea> areas = List.of(new RuntimeInfoArea(new CniNetworkCheck(conf, cni)),
+                new PodArea(sandboxes, containers), new ImageArea(images));
+        if (o.rpcLog() != null) {
+            areas = areas.stream().map(a -> RpcLog.logged(a, o.rpcLog())).toList();
+        }
+        return new CriNode(CriServer.start(o.socket(), areas, CriServer.DEFAULT_GRACE), images, sandboxes, containers, rootfs);
+    }
+
+    /** The server. */
+    public CriServer server() {
+        return server;
+    }
+
+    /** The image store. */
+    public ImageService images() {
+        return images;
+    }
+
+    /** The pod sandboxes. */
+    public SandboxManager sandboxes() {
+        return sandboxes;
+    }
+
+    /** The containers. */
+    public ContainerManager containers() {
+        return containers;
+    }
+
+    /** The container root filesystems. */
+    public ImageRootfs rootfs() {
+        return rootfs;
+    }
+
+    /** Stops serving (pods and containers keep running; a new node over the same root picks them up). */
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
