@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The price is a window between the save and the restore in which a rule another program adds to
  * those two tables would be lost; incremental syncs do not have it.
  *
+ * {@link #flush()} uses the same flushing form, with only the foreign content.
+ *
  * <p>An incremental sync sends only {@link IptablesRenderer#partial} with {@code --noflush}, so the
  * text sent does not grow with the number of services. The tools still read the table, and the
  * kernel does work proportional to the table's size (see the module README).
@@ -103,7 +105,7 @@ public final class IptablesBackend implements RuleBackend {
         for (Family f : families) {
             String input = RestoreInput.removal(RestoreInput.parse(save(f)));
             if (!input.isEmpty()) {
-                restore(f, input, true, "flush");
+                restore(f, input, false, "flush");
             }
         }
     }

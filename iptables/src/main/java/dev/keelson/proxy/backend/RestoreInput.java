@@ -92,19 +92,17 @@ final class RestoreInput {
         return out.toString();
     }
 
-    /** Input that removes everything in {@code existing}. */
+    /**
+     * Input for a flushing restore that removes everything of ours in {@code existing} and keeps the
+     * rest: each table holding any of ours is emptied and refilled with only the foreign content
+     * (a {@code --noflush} form would have to declare every one of our chains, which is
+     * super-linear in iptables-nft: see the class comment).
+     */
     static String removal(Existing existing) {
-        StringBuilder out = new StringBuilder();
         Set<String> tables = new LinkedHashSet<>(existing.chains().keySet());
         tables.addAll(existing.jumps().keySet());
-        for (String t : tables) {
-            out.append('*').append(t).append('\n');
-            Set<String> chains = existing.chains().getOrDefault(t, Set.of());
-            chains.forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
-            existing.jumps().getOrDefault(t, List.of()).forEach(j -> out.append("-D ").append(j).append('\n'));
-            chains.forEach(c -> out.append("-X ").append(c).append('\n'));
-            out.append("COMMIT\n");
-        }
-        return out.toString();
+        StringBuilder empty = new StringBuilder();
+        tables.forEach(t -> empty.append('*').append(t).append("\nCOMMIT\n"));
+        return empty.isEmpty() ? "" : replace(empty.toString(), existing);
     }
 }
