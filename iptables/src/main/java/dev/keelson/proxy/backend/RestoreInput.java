@@ -8,11 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a full {@code iptables-restore --noflush} input into one that also adopts what is already
- * there: every existing {@code KUBE-} chain is declared (so flushed) first, the existing jumps from
- * built-in chains into {@code KUBE-} chains are deleted (the full input re-adds them), and
- * {@code KUBE-} chains the new state no longer has are deleted at the end. Each table's section is
- * still one COMMIT, so the swap is atomic per table.
+ * Restore inputs that adopt what an {@code iptables-save} shows. {@link #replace} is the full sync's:
+ * for {@code iptables-restore} <em>without</em> {@code --noflush}, which empties each table named in
+ * the input inside the same COMMIT; everything in that table that is not ours (non-{@code KUBE-}
+ * chains, the built-in chains' policies, and their rules that do not jump into a {@code KUBE-}
+ * chain) is carried over verbatim, and our leftovers simply are not repeated. It replaced a
+ * {@code --noflush} form that declared every existing {@code KUBE-} chain, deleted the old jumps
+ * and {@code -X}ed unused chains: iptables-nft 1.8.9 declares chains under {@code --noflush} in
+ * super-linear user time (20,000 chains 1.3 s, 60,000 chains 42 s), the flushing form 60,000 in
+ * 0.03 s. {@link #removal} is the flush's ({@code --noflush}). Each table's section is one COMMIT,
+ * so every swap is atomic per table.
  */
 final class RestoreInput {
     private static final Set<String> BUILTIN = Set.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
@@ -21,70 +26,83 @@ final class RestoreInput {
     private RestoreInput() {
     }
 
-    /** What an {@code iptables-save} text holds of ours, per table: chains, and built-in rules that jump to them. */
-    record Existing(Map<String, Set<String>> chains, Map<String, List<String>> jumps) {
+    /**
+     * What an {@code iptables-save} text holds, per table: our chains, the built-in rules that jump to
+     * them, and everything else ({@code foreignChains}: declaration lines such as {@code :INPUT ACCEPT
+     * [0:0]}; {@code foreignRules}: {@code -A} lines), in save order.
+     */
+    record Existing(Map<String, Set<String>> chains, Map<String, List<String>> jumps,
+                    Map<String, List<String>> foreignChains, Map<String, List<String>> foreignRules) {
     }
 
     static Existing parse(String save) {
         Map<String, Set<String>> chains = new LinkedHashMap<>();
         Map<String, List<String>> jumps = new LinkedHashMap<>();
+        Map<String, List<String>> foreignChains = new LinkedHashMap<>();
+        Map<String, List<String>> foreignRules = new LinkedHashMap<>();
         String table = null;
         for (String line : save.split("\n")) {
             if (line.startsWith("*")) {
                 table = line.substring(1).strip();
             } else if (table != null && line.startsWith(":" + PREFIX)) {
                 chains.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(line.substring(1, line.indexOf(' ')));
+            } else if (table != null && line.startsWith(":")) {
+                foreignChains.computeIfAbsent(table, t -> new ArrayList<>()).add(line);
             } else if (table != null && line.startsWith("-A ")) {
                 String[] w = line.split(" ", 3);
                 if (BUILTIN.contains(w[1]) && line.contains(" -j " + PREFIX)) {
                     jumps.computeIfAbsent(table, t -> new ArrayList<>()).add(line.substring(3));
+                } else if (!w[1].startsWith(PREFIX)) {
+                    foreignRules.computeIfAbsent(table, t -> new ArrayList<>()).add(line);
                 }
             }
         }
-        return new Existing(chains, jumps);
+        return new Existing(chains, jumps, foreignChains, foreignRules);
     }
 
-    /** {@code full} (filter and nat sections) wrapped so that it replaces {@code existing}. */
-    static String adopt(String full, Existing existing) {
-        StringBuilder out = new StringBuilder();
+    /**
+     * {@code full} (filter and nat sections) for a flushing restore: each section keeps what is not
+     * ours in {@code existing} — its chains and policies first, its rules before our first rule, so
+     * built-in chains hold the foreign rules first and our jumps after them, as deleting and re-appending
+     * our jumps would. Our own leftovers are not repeated, so they are gone after the COMMIT.
+     */
+    static String replace(String full, Existing existing) {
+        StringBuilder out = new StringBuilder(full.length() + 4096);
         String table = null;
-        Set<String> declared = new LinkedHashSet<>();
-        for (String line : full.split("\n")) {
+        boolean rulesPending = false;
+        int from = 0;
+        while (from < full.length()) {
+            int nl = full.indexOf('\n', from);
+            int end = nl < 0 ? full.length() : nl;
+            String line = full.substring(from, end);
+            from = end + 1;
             if (line.startsWith("*")) {
                 table = line.substring(1).strip();
-                declared.clear();
                 out.append(line).append('\n');
-                existing.chains().getOrDefault(table, Set.of()).forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
-                existing.jumps().getOrDefault(table, List.of()).forEach(j -> out.append("-D ").append(j).append('\n'));
+                existing.foreignChains().getOrDefault(table, List.of()).forEach(c -> out.append(c).append('\n'));
+                rulesPending = true;
                 continue;
             }
-            if (line.equals("COMMIT")) {
-                for (String c : existing.chains().getOrDefault(table, Set.of())) {
-                    if (!declared.contains(c)) {
-                        out.append("-X ").append(c).append('\n');
-                    }
-                }
-            } else if (line.startsWith(":")) {
-                declared.add(line.substring(1, line.indexOf(' ')));
+            if (rulesPending && !line.startsWith(":")) {
+                existing.foreignRules().getOrDefault(table, List.of()).forEach(r -> out.append(r).append('\n'));
+                rulesPending = false;
             }
             out.append(line).append('\n');
         }
         return out.toString();
     }
 
-    /** Input that removes everything in {@code existing}. */
+    /**
+     * Input for a flushing restore that removes everything of ours in {@code existing} and keeps the
+     * rest: each table holding any of ours is emptied and refilled with only the foreign content
+     * (a {@code --noflush} form would have to declare every one of our chains, which is
+     * super-linear in iptables-nft: see the class comment).
+     */
     static String removal(Existing existing) {
-        StringBuilder out = new StringBuilder();
         Set<String> tables = new LinkedHashSet<>(existing.chains().keySet());
         tables.addAll(existing.jumps().keySet());
-        for (String t : tables) {
-            out.append('*').append(t).append('\n');
-            Set<String> chains = existing.chains().getOrDefault(t, Set.of());
-            chains.forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
-            existing.jumps().getOrDefault(t, List.of()).forEach(j -> out.append("-D ").append(j).append('\n'));
-            chains.forEach(c -> out.append("-X ").append(c).append('\n'));
-            out.append("COMMIT\n");
-        }
-        return out.toString();
+        StringBuilder empty = new StringBuilder();
+        tables.forEach(t -> empty.append('*').append(t).append("\nCOMMIT\n"));
+        return empty.isEmpty() ? "" : replace(empty.toString(), existing);
     }
 }

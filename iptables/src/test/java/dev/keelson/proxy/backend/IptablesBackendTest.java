@@ -74,6 +74,43 @@ class IptablesBackendTest {
 
     @ParameterizedTest
     @EnumSource(IptablesMode.class)
+    void fullSyncKeepsOtherProgramsRulesChainsAndPolicies(IptablesMode mode) {
+        IptablesBackend b = new IptablesBackend(mode, List.of(Family.V4));
+        String ipt = mode.label();
+        try {
+            // Another program's rules in both tables the full sync empties and refills, before and after ours.
+            Command.ok(ipt, "-t", "filter", "-N", "OTHER-FW");
+            Command.ok(ipt, "-t", "filter", "-A", "OTHER-FW", "-s", "192.0.2.7/32", "-j", "DROP");
+            Command.ok(ipt, "-t", "filter", "-A", "INPUT", "-j", "OTHER-FW");
+            Command.ok(ipt, "-t", "filter", "-P", "FORWARD", "DROP");
+            Command.ok(ipt, "-t", "nat", "-A", "POSTROUTING", "-s", "198.51.100.0/24", "-j", "MASQUERADE");
+            Command.ok(ipt, "-t", "mangle", "-A", "PREROUTING", "-j", "MARK", "--set-mark", "7");
+            CompiledState a = Compiler.compile(Fixtures.snapshot(), Fixtures.NODE);
+            b.full(a);
+            b.full(a);
+            String filter = Command.ok(mode.save(Family.V4), "-t", "filter");
+            assertTrue(filter.contains(":FORWARD DROP"), filter);
+            assertTrue(filter.contains("-A OTHER-FW -s 192.0.2.7/32 -j DROP"), filter);
+            List<String> input = filter.lines().filter(l -> l.startsWith("-A INPUT")).toList();
+            assertEquals("-A INPUT -j OTHER-FW", input.getFirst(), filter);
+            assertEquals(4, input.size(), filter);
+            String nat = nat(mode);
+            assertEquals(1, nat.lines().filter(l -> l.equals("-A POSTROUTING -s 198.51.100.0/24 -j MASQUERADE")).count(), nat);
+            assertTrue(nat.contains("--to-destination 10.244.1.5:8080"), nat);
+            assertTrue(Command.ok(mode.save(Family.V4), "-t", "mangle").contains("--set-xmark 0x7/0xffffffff"));
+        } finally {
+            b.flush();
+            Command.ok(ipt, "-t", "filter", "-P", "FORWARD", "ACCEPT");
+            Command.ok(ipt, "-t", "filter", "-D", "INPUT", "-j", "OTHER-FW");
+            Command.ok(ipt, "-t", "filter", "-F", "OTHER-FW");
+            Command.ok(ipt, "-t", "filter", "-X", "OTHER-FW");
+            Command.ok(ipt, "-t", "nat", "-D", "POSTROUTING", "-s", "198.51.100.0/24", "-j", "MASQUERADE");
+            Command.ok(ipt, "-t", "mangle", "-F", "PREROUTING");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IptablesMode.class)
     void measuresAOneServiceChange(IptablesMode mode) {
         IptablesBackend b = new IptablesBackend(mode, List.of(Family.V4));
         try {
