@@ -61,14 +61,19 @@ public enum BackendKind {
         return this == IPTABLES_LEGACY ? IptablesMode.LEGACY : IptablesMode.NFT;
     }
 
-    /** The text a full load sends (for {@code --dry-run}; the iptables backend also adopts old chains). */
+    /**
+     * The text a full load sends (for {@code --dry-run}). The iptables backend restores it without
+     * {@code --noflush}, together with the other programs' chains and rules it read from
+     * {@code iptables-save} (not shown), so filter and nat are replaced in one commit.
+     */
     public String fullText(CompiledState s) {
         if (this == NFT) {
             return NftRenderer.full(s);
         }
         StringBuilder sb = new StringBuilder();
         for (Family f : FAMILIES) {
-            sb.append("# ").append(mode().restore(f)).append(" --noflush\n").append(IptablesRenderer.full(s, f));
+            sb.append("# ").append(mode().restore(f)).append(" (other programs' chains and rules carried over)\n")
+                    .append(IptablesRenderer.full(s, f));
         }
         return sb.toString();
     }
