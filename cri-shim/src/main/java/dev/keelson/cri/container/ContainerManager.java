@@ -82,7 +82,7 @@ public final class ContainerManager implements PodContainers {
                 ContainerRecord e = c.exited(s);
                 return ended.isPresent() ? e : new ContainerRecord(e.id(), e.podId(), e.state(), e.createdAt(), e.startedAt(),
                         e.finishedAt(), e.exitCode(), "Unknown", "the container's monitor was gone at restart", e.logPath(),
-                        e.pid(), e.shimPid(), e.config());
+                        e.pid(), e.shimPid(), e.config(), e.imageRef());
             });
             exits.put(r.id(), CompletableFuture.completedFuture(s));
             return;
@@ -108,7 +108,11 @@ public final class ContainerManager implements PodContainers {
      * CreateContainer in a READY sandbox. The log file is {@code LogDirectory/LogPath} of the
      * sandbox and container configs (none when either is empty).
      *
+     * The process comes from the config merged over the image's defaults
+     * ({@link ContainerSpecs#container(Path, ContainerConfig, dev.keelson.cri.image.ImageConfig, dev.keelson.cri.oci.PodNamespaces, String, Path)}).
+     *
      * @throws NotFoundException no such sandbox, or the image is unknown
+     * @throws IllegalArgumentException neither the config nor the image gives a command, or the user is unknown in the image
      * @throws IllegalStateException the sandbox is not ready
      */
     public String create(String podId, ContainerConfig cfg, PodSandboxConfig ignoredSandboxConfig) {
@@ -130,17 +134,17 @@ public final class ContainerManager implements PodContainers {
         try (Cleanup undo = new Cleanup()) {
             try {
                 undo.onFailure("name reservation " + name, () -> names.remove(name, id));
-                Path root = rootfs.prepare(id, cfg.getImage());
+                PreparedRootfs root = rootfs.prepare(id, cfg.getImage());
                 undo.onFailure("rootfs of " + id, () -> rootfs.release(id));
                 Files.createDirectories(dir);
                 undo.onFailure("state directory " + dir, () -> Tree.delete(dir));
-                ContainerSpecs.container(root, cfg, sandboxes.namespaces(pod), pod.cgroup() + "/" + id,
+                ContainerSpecs.container(root.path(), cfg, root.config(), sandboxes.namespaces(pod), pod.cgroup() + "/" + id,
                         sandboxes.dir(podId).resolve("etc")).write(dir);
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
                 OciRuntime.Created created = rt.create(id, dir);
                 ContainerRecord rec = new ContainerRecord(id, podId, ContainerRecord.CREATED, System.currentTimeMillis() * 1_000_000L,
                         0, 0, 0, "", "", log == null ? "" : log.toString(), created.pid(), created.shim().pid(),
-                        ContainerRecord.encode(cfg));
+                        ContainerRecord.encode(cfg), root.imageRef());
                 files.write(id, rec);
                 containers.put(id, rec);
                 pumpLogs(id, dir, log);

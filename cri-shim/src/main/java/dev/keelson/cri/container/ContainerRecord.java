@@ -17,15 +17,27 @@ import java.util.Base64;
  * Times are Unix nanoseconds (0 = not yet). {@code exitCode} is CRI's: 128 + signal when signalled.
  *
  * @param config the CRI {@code ContainerConfig}, protobuf bytes in base64
+ * @param imageRef the image id (config digest) the container was created from, CRI's {@code image_ref};
+ *                 a record written before it was kept reads back with the requested image name
  */
 public record ContainerRecord(String id, String podId, String state, long createdAt, long startedAt, long finishedAt,
                               int exitCode, String reason, String message, String logPath, int pid, long shimPid,
-                              String config) {
+                              String config, String imageRef) {
     public static final String CREATED = "CREATED";
     public static final String RUNNING = "RUNNING";
     public static final String EXITED = "EXITED";
 
+    public ContainerRecord {
+        if (imageRef == null) {
+            imageRef = containerConfig(id, config).getImage().getImage();
+        }
+    }
+
     public ContainerConfig containerConfig() {
+        return containerConfig(id, config);
+    }
+
+    private static ContainerConfig containerConfig(String id, String config) {
         try {
             return ContainerConfig.parseFrom(Base64.getDecoder().decode(config));
         } catch (InvalidProtocolBufferException e) {
@@ -35,18 +47,18 @@ public record ContainerRecord(String id, String podId, String state, long create
 
     public ContainerRecord started(long at) {
         return new ContainerRecord(id, podId, RUNNING, createdAt, at, finishedAt, exitCode, reason, message, logPath, pid,
-                shimPid, config);
+                shimPid, config, imageRef);
     }
 
     public ContainerRecord exited(ExitStatus s) {
         return new ContainerRecord(id, podId, EXITED, createdAt, startedAt, s.finishedAtNanos(), s.criExitCode(), s.reason(),
-                message, logPath, pid, shimPid, config);
+                message, logPath, pid, shimPid, config, imageRef);
     }
 
     /** The same container with {@code c} as its stored config (after UpdateContainerResources). */
     public ContainerRecord withConfig(ContainerConfig c) {
         return new ContainerRecord(id, podId, state, createdAt, startedAt, finishedAt, exitCode, reason, message, logPath, pid,
-                shimPid, encode(c));
+                shimPid, encode(c), imageRef);
     }
 
     static String encode(ContainerConfig c) {

@@ -1,6 +1,7 @@
 package dev.keelson.cri.container;
 
 import dev.keelson.cri.api.v1.ImageSpec;
+import dev.keelson.cri.image.ImageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,13 +11,13 @@ import java.nio.file.Path;
  */
 public final class DirectoryRootfs implements RootfsProvider {
     @Override
-    public Path prepare(String containerId, ImageSpec image) {
+    public PreparedRootfs prepare(String containerId, ImageSpec image) {
         String ref = image.getImage();
         Path p = ref.startsWith("/") ? Path.of(ref) : null;
         if (p == null || !Files.isDirectory(p)) {
             throw new NotFoundException("image \"" + ref + "\" not found: not an existing rootfs directory");
         }
-        return p;
+        return new PreparedRootfs(p, ref, ImageConfig.EMPTY);
     }
 
     @Override

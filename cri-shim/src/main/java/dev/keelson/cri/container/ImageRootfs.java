@@ -2,6 +2,7 @@ package dev.keelson.cri.container;
 
 import dev.keelson.cri.api.v1.ImageSpec;
 import dev.keelson.cri.image.Digest;
+import dev.keelson.cri.image.ImageConfig;
 import dev.keelson.cri.image.ImageService;
 import dev.keelson.cri.image.store.ImageRecord;
 import dev.keelson.cri.sandbox.Tree;
@@ -60,7 +61,7 @@ public final class ImageRootfs implements RootfsProvider {
     }
 
     @Override
-    public Path prepare(String containerId, ImageSpec image) {
+    public PreparedRootfs prepare(String containerId, ImageSpec image) {
         String ref = image.getImage();
         ImageRecord r = images.find(ref).orElseThrow(() ->
                 new NotFoundException("image \"" + ref + "\" not found: pull it first (PullImage)"));
@@ -70,6 +71,7 @@ public final class ImageRootfs implements RootfsProvider {
         Path merged = mountPoint(containerId);
         images.leaseSnapshots(containerId, r);
         try {
+            ImageConfig config = images.config(r);
             for (Path p : List.of(upper, work, merged)) {
                 Files.createDirectories(p);
             }
@@ -77,7 +79,7 @@ public final class ImageRootfs implements RootfsProvider {
             // overlay(5): the options are one page at most; a long chain of long paths would not fit
             Libc.mount("overlay", merged.toString(), "overlay", 0,
                     "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work);
-            return merged;
+            return new PreparedRootfs(merged, r.id(), config);
         } catch (IOException | RuntimeException e) {
             try {
                 release(containerId);

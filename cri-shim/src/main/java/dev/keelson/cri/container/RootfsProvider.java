@@ -1,7 +1,6 @@
 package dev.keelson.cri.container;
 
 import dev.keelson.cri.api.v1.ImageSpec;
-import java.nio.file.Path;
 
 /**
  * Where a container's root filesystem comes from. The image store will implement this with an
@@ -9,11 +8,12 @@ import java.nio.file.Path;
  */
 public interface RootfsProvider {
     /**
-     * A root filesystem directory for a new container {@code containerId} of {@code image}.
+     * A root filesystem directory for a new container {@code containerId} of {@code image}, with
+     * the image's id and execution defaults (read once here, for the whole create).
      *
      * @throws NotFoundException the image is not known
      */
-    Path prepare(String containerId, ImageSpec image);
+    PreparedRootfs prepare(String containerId, ImageSpec image);
 
     /** Gives back what {@link #prepare} made for {@code containerId} (nothing for a shared directory). */
     void release(String containerId);

@@ -184,6 +184,20 @@ public final class ImageService {
         }
     }
 
+    /**
+     * The execution defaults of image {@code r}, read from its config blob in the content store
+     * (the blob whose digest is the image id).
+     *
+     * @throws ImageException the config blob is missing or not JSON
+     */
+    public ImageConfig config(ImageRecord r) {
+        try {
+            return ImageConfig.of(JSON.readTree(content.read(Digest.parse(r.id()))));
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException("image " + r.id() + ": cannot read its config: " + e.getMessage(), e);
+        }
+    }
+
     /** The index entry for this service's platform. */
     private JsonNode choose(ImageReference ref, JsonNode index) {
         List<String> seen = new ArrayList<>();

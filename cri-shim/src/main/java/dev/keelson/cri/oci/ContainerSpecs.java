@@ -8,9 +8,12 @@ import dev.keelson.cri.api.v1.LinuxSandboxSecurityContext;
 import dev.keelson.cri.api.v1.Mount;
 import dev.keelson.cri.api.v1.NamespaceMode;
 import dev.keelson.cri.api.v1.PodSandboxConfig;
+import dev.keelson.cri.image.ImageConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OCI specs from CRI configs: the pause container of a sandbox, and an application container
@@ -52,27 +55,50 @@ public final class ContainerSpecs {
     }
 
     /**
-     * An application container of a pod.
+     * An application container of a pod, with no image defaults (a plain rootfs directory).
      *
      * @param etc files the pod provides: {@code hostname}, {@code resolv.conf}, {@code hosts} in this directory
      */
     public static OciSpec container(Path rootfs, ContainerConfig c, PodNamespaces pod, String cgroupsPath, Path etc) {
+        return container(rootfs, c, ImageConfig.EMPTY, pod, cgroupsPath, etc);
+    }
+
+    /**
+     * An application container of a pod, its process merged from the CRI config over the image's
+     * defaults as containerd's CRI does: {@code command} replaces the image Entrypoint and
+     * {@code args} the image Cmd; with no {@code command} the process is the image Entrypoint
+     * followed by {@code args}, or by the image Cmd when there are no {@code args} (Kubernetes'
+     * command/args semantics). The environment is the default PATH, then the image Env, then the
+     * CRI envs, a later entry replacing an earlier one of the same key in place. The working
+     * directory is {@code working_dir}, else the image WorkingDir, else "/". The user is the CRI
+     * {@code run_as_user}/{@code run_as_username}, else the image User ({@code run_as_group}, if
+     * set, overriding its group), resolved in the rootfs' /etc/passwd and /etc/group.
+     *
+     * @param etc files the pod provides: {@code hostname}, {@code resolv.conf}, {@code hosts} in this directory
+     * @throws IllegalArgumentException no command results (naming the image), or a user or group is unknown
+     */
+    public static OciSpec container(Path rootfs, ContainerConfig c, ImageConfig image, PodNamespaces pod, String cgroupsPath,
+            Path etc) {
         LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
-        List<String> args = new ArrayList<>(c.getCommandList());
-        args.addAll(c.getArgsList());
+        List<String> args = new ArrayList<>(c.getCommandCount() > 0 ? c.getCommandList() : image.entrypoint());
+        args.addAll(c.getCommandCount() > 0 || c.getArgsCount() > 0 ? c.getArgsList() : image.cmd());
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("container \"" + c.getMetadata().getName() + "\" has no command or args");
+            throw new IllegalArgumentException("container \"" + c.getMetadata().getName() + "\": no command: neither its config "
+                    + "nor image \"" + c.getImage().getImage() + "\" (Entrypoint, Cmd) gives one");
         }
-        List<String> env = new ArrayList<>();
-        if (c.getEnvsList().stream().noneMatch(kv -> kv.getKey().equals("PATH"))) {
-            env.add(DEFAULT_PATH);
+        Map<String, String> byKey = new LinkedHashMap<>();
+        byKey.put(key(DEFAULT_PATH), DEFAULT_PATH);
+        for (String kv : image.env()) {
+            byKey.put(key(kv), kv);
         }
         for (KeyValue kv : c.getEnvsList()) {
-            env.add(kv.getKey() + "=" + kv.getValue().toStringUtf8());
+            byKey.put(kv.getKey(), kv.getKey() + "=" + kv.getValue().toStringUtf8());
         }
-        ProcessUser user = user(rootfs, sc);
+        List<String> env = new ArrayList<>(byKey.values());
+        String cwd = !c.getWorkingDir().isEmpty() ? c.getWorkingDir() : !image.workingDir().isEmpty() ? image.workingDir() : "/";
+        ProcessUser user = user(rootfs, sc, image.user());
         OciSpec s = new OciSpec(rootfs, sc.getReadonlyRootfs()).args(args).env(env)
-                .cwd(c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir())
+                .cwd(cwd)
                 .user(user.uid(), user.gid(), user.groups())
                 .noNewPrivileges(sc.getNoNewPrivs())
                 .cgroupsPath(cgroupsPath);
@@ -120,24 +146,48 @@ public final class ContainerSpecs {
     private record ProcessUser(long uid, long gid, List<Long> groups) {
     }
 
+    /** The key of an {@code KEY=value} entry (the whole entry when it has no '='). */
+    private static String key(String kv) {
+        int eq = kv.indexOf('=');
+        return eq < 0 ? kv : kv.substring(0, eq);
+    }
+
     /**
      * uid, gid and groups as containerd decides them: {@code run_as_username} looked up in the
      * rootfs' /etc/passwd (an unknown name is refused); a {@code run_as_user} without a
-     * {@code run_as_group} takes the gid of its passwd entry (0 when none); supplementary groups
-     * are the groups listing the user in /etc/group plus the configured ones.
+     * {@code run_as_group} takes the gid of its passwd entry (0 when none); with neither, the image
+     * User applies; supplementary groups are the groups listing the user in /etc/group plus the
+     * configured ones.
      */
-    private static ProcessUser user(Path rootfs, LinuxContainerSecurityContext sc) {
+    private static ProcessUser user(Path rootfs, LinuxContainerSecurityContext sc, String imageUser) {
         ImageUsers.User entry = null;
         long uid = 0;
+        Long group = sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : null;
         if (!sc.getRunAsUsername().isEmpty()) {
-            entry = ImageUsers.byName(rootfs, sc.getRunAsUsername()).orElseThrow(() -> new IllegalArgumentException(
-                    "user \"" + sc.getRunAsUsername() + "\" is not in " + rootfs.resolve("etc/passwd")));
+            entry = byName(rootfs, sc.getRunAsUsername());
             uid = entry.uid();
         } else if (sc.hasRunAsUser()) {
             uid = sc.getRunAsUser().getValue();
             entry = ImageUsers.byUid(rootfs, uid).orElse(null);
+        } else if (!imageUser.isEmpty()) {
+            // image-spec config.md: User is "user", "uid", "user:group", "uid:gid", "uid:group" or "user:gid"
+            int colon = imageUser.indexOf(':');
+            String u = colon < 0 ? imageUser : imageUser.substring(0, colon);
+            if (u.matches("\\d+")) {
+                uid = Long.parseLong(u);
+                entry = ImageUsers.byUid(rootfs, uid).orElse(null);
+            } else {
+                entry = byName(rootfs, u);
+                uid = entry.uid();
+            }
+            if (colon >= 0 && group == null) {
+                String g = imageUser.substring(colon + 1);
+                group = g.matches("\\d+") ? Long.valueOf(g) : ImageUsers.groupByName(rootfs, g).orElseThrow(() ->
+                        new IllegalArgumentException("image user \"" + imageUser + "\": group \"" + g + "\" is not in "
+                                + rootfs.resolve("etc/group")));
+            }
         }
-        long gid = sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : entry == null ? 0 : entry.gid();
+        long gid = group != null ? group : entry == null ? 0 : entry.gid();
         java.util.LinkedHashSet<Long> groups = new java.util.LinkedHashSet<>();
         if (entry != null) {
             groups.addAll(ImageUsers.groupsOf(rootfs, entry.name()));
@@ -145,6 +195,11 @@ public final class ContainerSpecs {
         groups.addAll(sc.getSupplementalGroupsList());
         groups.remove(gid);
         return new ProcessUser(uid, gid, List.copyOf(groups));
+    }
+
+    private static ImageUsers.User byName(Path rootfs, String name) {
+        return ImageUsers.byName(rootfs, name).orElseThrow(() -> new IllegalArgumentException(
+                "user \"" + name + "\" is not in " + rootfs.resolve("etc/passwd")));
     }
 
     private static dev.keelson.cri.api.v1.NamespaceOption sandboxNs(PodSandboxConfig pod) {

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * Users and groups of a root filesystem, from its {@code /etc/passwd} and {@code /etc/group}
- * (passwd(5), group(5)): how a CRI {@code run_as_username}, or a {@code run_as_user} without a
- * group, becomes the uid, gid and supplementary groups of the container's process.
+ * (passwd(5), group(5)): how a CRI {@code run_as_username}, a {@code run_as_user} without a
+ * group, or an image config's {@code User}, becomes the uid, gid and supplementary groups of the
+ * container's process.
  */
 public final class ImageUsers {
     /** One passwd entry. */
@@ -31,6 +32,12 @@ public final class ImageUsers {
     /** The first passwd entry with {@code uid}. */
     public static Optional<User> byUid(Path rootfs, long uid) {
         return users(rootfs).stream().filter(u -> u.uid() == uid).findFirst();
+    }
+
+    /** The gid of the group named {@code name}. */
+    public static Optional<Long> groupByName(Path rootfs, String name) {
+        return lines(rootfs.resolve("etc/group"), 3, 2).stream().filter(f -> f[0].equals(name))
+                .map(f -> Long.parseLong(f[2])).findFirst();
     }
 
     /** The gids of the groups that list {@code name} as a member. */

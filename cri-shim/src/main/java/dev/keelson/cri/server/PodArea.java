@@ -197,7 +197,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
             var c = r.containerConfig();
             ContainerStatus s = ContainerStatus.newBuilder().setId(r.id()).setMetadata(c.getMetadata()).setState(state(r))
                     .setCreatedAt(r.createdAt()).setStartedAt(r.startedAt()).setFinishedAt(r.finishedAt())
-                    .setExitCode(r.exitCode()).setImage(c.getImage()).setImageRef(c.getImage().getImage())
+                    .setExitCode(r.exitCode()).setImage(c.getImage()).setImageRef(r.imageRef())
                     .setReason(r.reason()).setMessage(r.message()).putAllLabels(c.getLabelsMap())
                     .putAllAnnotations(c.getAnnotationsMap()).addAllMounts(c.getMountsList()).setLogPath(r.logPath())
                     .setResources(ContainerResources.newBuilder().setLinux(c.getLinux().getResources()))
@@ -219,7 +219,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
                         && matches(c.getLabelsMap(), f.getLabelSelectorMap())) {
                     b.addContainers(Container.newBuilder().setId(r.id()).setPodSandboxId(r.podId())
                             .setMetadata(c.hasMetadata() ? c.getMetadata() : ContainerMetadata.getDefaultInstance())
-                            .setImage(c.getImage()).setImageRef(c.getImage().getImage()).setState(state(r))
+                            .setImage(c.getImage()).setImageRef(r.imageRef()).setState(state(r))
                             .setCreatedAt(r.createdAt()).putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap()));
                 }
             }

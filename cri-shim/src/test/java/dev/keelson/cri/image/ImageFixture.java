@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -23,7 +24,9 @@ import java.util.zip.GZIPOutputStream;
  *  layer 1 (zstd or tar): data/.wh.gone.txt, opq/.wh..wh..opq, opq/new.txt, hard/a + hard/b (hard link),
  *                   dev/null2 (char 1:3), fifo, xattr user.keelson=yes on data/x.txt
  * </pre>
- * config {@code User: 1000:1000}; manifest (OCI); index with linux/amd64 and linux/arm64 entries.
+ * etc/group has {@code staff} (50) and {@code users} (100, listing {@code user}).
+ * config {@code User: 1000:1000}, {@code Cmd: [/bin/sh]} unless the caller sets the config's
+ * {@code config} object; manifest (OCI); index with linux/amd64 and linux/arm64 entries.
  */
 public final class ImageFixture {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +38,11 @@ public final class ImageFixture {
     public final Digest config;
 
     public ImageFixture(Path work, MediaTypes.Compression secondLayer) throws Exception {
+        this(work, secondLayer, c -> c.put("User", "1000:1000").putArray("Cmd").add("/bin/sh"));
+    }
+
+    /** The image with {@code execution} filling the config's {@code config} object (Entrypoint, Cmd, Env, ...). */
+    public ImageFixture(Path work, MediaTypes.Compression secondLayer, Consumer<ObjectNode> execution) throws Exception {
         Path l0 = Files.createDirectories(work.resolve("l0"));
         Files.createDirectories(l0.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), l0.resolve("bin/busybox"));
@@ -42,6 +50,7 @@ public final class ImageFixture {
         Files.createSymbolicLink(l0.resolve("bin/echo"), Path.of("/bin/busybox"));
         Files.createDirectories(l0.resolve("etc"));
         Files.writeString(l0.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/:/bin/sh\n");
+        Files.writeString(l0.resolve("etc/group"), "root:x:0:\nstaff:x:50:\nusers:x:100:user\n");
         Files.createDirectories(l0.resolve("data"));
         Files.writeString(l0.resolve("data/gone.txt"), "lower");
         Files.writeString(l0.resolve("data/kept.txt"), "kept");
@@ -85,8 +94,8 @@ public final class ImageFixture {
 
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("architecture", "amd64").put("os", "linux");
-        ObjectNode c = cfg.putObject("config").put("User", "1000:1000");
-        c.putArray("Cmd").add("/bin/sh");
+        ObjectNode c = cfg.putObject("config");
+        execution.accept(c);
         c.putObject("Labels").put("compression", secondLayer.name()); // a distinct image id per variant
         ObjectNode rootfs = cfg.putObject("rootfs").put("type", "layers");
         ArrayNode ids = rootfs.putArray("diff_ids");

@@ -17,6 +17,7 @@ import dev.keelson.cri.api.v1.MountPropagation;
 import dev.keelson.cri.api.v1.NamespaceMode;
 import dev.keelson.cri.api.v1.NamespaceOption;
 import dev.keelson.cri.api.v1.PodSandboxConfig;
+import dev.keelson.cri.image.ImageConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +153,43 @@ class ContainerSpecsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> spec(ContainerConfig.newBuilder().build(), POD));
         assertTrue(e.getMessage().contains("no command"), e.getMessage());
+    }
+
+    @Test
+    void theImageConfigFillsWhatTheContainerConfigLeavesOut(@org.junit.jupiter.api.io.TempDir Path rootfs) throws Exception {
+        java.nio.file.Files.createDirectories(rootfs.resolve("etc"));
+        java.nio.file.Files.writeString(rootfs.resolve("etc/passwd"), "app:x:1234:1235::/:/bin/sh\n");
+        java.nio.file.Files.writeString(rootfs.resolve("etc/group"), "app:x:1235:\nstaff:x:50:\nmore:x:4001:app\n");
+        ImageConfig img = new ImageConfig(List.of("/ep"), List.of("c1", "c2"), List.of("PATH=/img", "A=1", "B=2"), "/w", "app:staff");
+        ContainerConfig.Builder bare = ContainerConfig.newBuilder().setImage(dev.keelson.cri.api.v1.ImageSpec.newBuilder().setImage("app:1"));
+        JsonNode p = ContainerSpecs.container(rootfs, bare.build(), img, POD, "/k", rootfs).json().path("process");
+        assertEquals(List.of("/ep", "c1", "c2"), texts(p.path("args")));
+        assertEquals(List.of("PATH=/img", "A=1", "B=2"), texts(p.path("env")));
+        assertEquals("/w", p.path("cwd").asText());
+        assertEquals(1234, p.path("user").path("uid").asLong());
+        assertEquals(50, p.path("user").path("gid").asLong());
+        assertEquals(List.of("4001"), texts(p.path("user").path("additionalGids")));
+
+        JsonNode args = ContainerSpecs.container(rootfs, bare.clone().addArgs("a1").addEnvs(dev.keelson.cri.api.v1.KeyValue.newBuilder()
+                .setKey("A").setValue(com.google.protobuf.ByteString.copyFromUtf8("cri"))).setWorkingDir("/cw").build(),
+                img, POD, "/k", rootfs).json().path("process");
+        assertEquals(List.of("/ep", "a1"), texts(args.path("args")), "args replace Cmd, Entrypoint stays");
+        assertEquals(List.of("PATH=/img", "A=cri", "B=2"), texts(args.path("env")), "CRI wins per key, in place");
+        assertEquals("/cw", args.path("cwd").asText());
+        JsonNode cmd = ContainerSpecs.container(rootfs, bare.clone().addCommand("/c").build(), img, POD, "/k", rootfs).json()
+                .path("process");
+        assertEquals(List.of("/c"), texts(cmd.path("args")), "command replaces Entrypoint and drops Cmd");
+        JsonNode numeric = ContainerSpecs.container(rootfs, bare.build(), new ImageConfig(List.of("/ep"), List.of(), List.of(),
+                "", "1234"), POD, "/k", rootfs).json().path("process");
+        assertEquals(1235, numeric.path("user").path("gid").asLong(), "a bare uid takes its passwd gid");
+        assertEquals("/", numeric.path("cwd").asText());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ContainerSpecs.container(rootfs,
+                bare.build(), new ImageConfig(List.of(), List.of(), List.of(), "", ""), POD, "/k", rootfs));
+        assertTrue(e.getMessage().contains("no command") && e.getMessage().contains("\"app:1\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ContainerSpecs.container(rootfs, bare.build(),
+                new ImageConfig(List.of("/ep"), List.of(), List.of(), "", "app:ghosts"), POD, "/k", rootfs));
+        assertTrue(e.getMessage().contains("\"ghosts\"") && e.getMessage().contains("etc/group"), e.getMessage());
     }
 
     @Test

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import dev.keelson.cri.api.v1.Container;
 import dev.keelson.cri.api.v1.ContainerConfig;
 import dev.keelson.cri.api.v1.ContainerMetadata;
+import dev.keelson.cri.api.v1.ContainerStatus;
+import dev.keelson.cri.api.v1.ContainerStatusRequest;
 import dev.keelson.cri.api.v1.CreateContainerRequest;
 import dev.keelson.cri.api.v1.ExecSyncRequest;
 import dev.keelson.cri.api.v1.FilesystemUsage;
@@ -16,6 +20,11 @@ import dev.keelson.cri.api.v1.ImageFsInfoRequest;
 import dev.keelson.cri.api.v1.ImageSpec;
 import dev.keelson.cri.api.v1.ImageStatusRequest;
 import dev.keelson.cri.api.v1.ImageStatusResponse;
+import dev.keelson.cri.api.v1.Int64Value;
+import dev.keelson.cri.api.v1.KeyValue;
+import dev.keelson.cri.api.v1.LinuxContainerConfig;
+import dev.keelson.cri.api.v1.LinuxContainerSecurityContext;
+import dev.keelson.cri.api.v1.ListContainersRequest;
 import dev.keelson.cri.api.v1.ListImagesRequest;
 import dev.keelson.cri.api.v1.PodSandboxConfig;
 import dev.keelson.cri.api.v1.PodSandboxMetadata;
@@ -56,11 +65,16 @@ import org.junit.jupiter.api.io.TempDir;
 @KernelTest
 class ImageLifecycleTest {
     private static final Path LIBEXEC = Path.of("../native/target/bin").toAbsolutePath().normalize();
+    /** What the app image's process prints: its environment, working directory and ids. */
+    private static final String REPORT = "PATH=$PATH FOO=$FOO BAR=$BAR cwd=$(pwd) id=$(/bin/busybox id -u):$(/bin/busybox id -g)"
+            + ":$(/bin/busybox id -G)";
     @TempDir
     static Path shared;
     static LocalRegistry registry;
     static ImageFixture image;
     static Digest indexDigest;
+    /** An image whose config gives the whole process: Entrypoint, Cmd, Env, WorkingDir, User. */
+    static ImageFixture app;
 
     @TempDir
     Path tmp;
@@ -75,6 +89,13 @@ class ImageLifecycleTest {
         registry = new LocalRegistry(Files.createDirectories(shared.resolve("registry")), "");
         image = new ImageFixture(Files.createDirectories(shared.resolve("img")), MediaTypes.Compression.GZIP);
         indexDigest = image.push(registry, "keelson/busybox", "1.0", null);
+        app = new ImageFixture(Files.createDirectories(shared.resolve("app")), MediaTypes.Compression.GZIP, c -> {
+            c.putArray("Entrypoint").add("/bin/busybox").add("sh").add("-c");
+            c.putArray("Cmd").add("echo cmd " + REPORT);
+            c.putArray("Env").add("PATH=/bin").add("FOO=image").add("BAR=image");
+            c.put("WorkingDir", "/data").put("User", "user:staff");
+        });
+        app.push(registry, "keelson/app", "1.0", null);
     }
 
     @AfterAll
@@ -178,6 +199,47 @@ class ImageLifecycleTest {
     }
 
     @Test
+    void imageConfigGivesTheProcessAndTheContainerConfigOverridesIt() throws Exception {
+        String appRef = registry.authority() + "/keelson/app:1.0";
+        client.images().pullImage(PullImageRequest.newBuilder().setImage(spec(appRef)).build());
+        String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod()).build()).getPodSandboxId();
+
+        // nothing in the CRI config: Entrypoint + Cmd, Env, WorkingDir and User ("user:staff") of the image
+        String bare = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("bare"))
+                        .setImage(spec(appRef)).setLogPath("bare.log"))
+                .setSandboxConfig(pod()).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(bare).build());
+        String line = awaitLines(tmp.resolve("logs/bare.log"), 1).get(0);
+        assertTrue(line.endsWith(" stdout F cmd PATH=/bin FOO=image BAR=image cwd=/data id=1000:50:50 100"), line);
+
+        // CRI args replace Cmd (Entrypoint kept), CRI envs win per key, CRI working_dir and run_as_user win
+        String over = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("over"))
+                        .setImage(spec(appRef)).setLogPath("over.log").addArgs("echo args " + REPORT)
+                        .addEnvs(KeyValue.newBuilder().setKey("FOO").setValue(ByteString.copyFromUtf8("cri")))
+                        .addEnvs(KeyValue.newBuilder().setKey("NEW").setValue(ByteString.copyFromUtf8("x")))
+                        .setWorkingDir("/opq")
+                        .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                                .setRunAsUser(Int64Value.newBuilder().setValue(0)))))
+                .setSandboxConfig(pod()).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(over).build());
+        line = awaitLines(tmp.resolve("logs/over.log"), 1).get(0);
+        assertTrue(line.endsWith(" stdout F args PATH=/bin FOO=cri BAR=image cwd=/opq id=0:0:0"), line);
+
+        // image_ref is the image id (config digest); image stays the requested spec
+        ContainerStatus st = client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(over).build()).getStatus();
+        assertEquals(app.config.toString(), st.getImageRef());
+        assertEquals(appRef, st.getImage().getImage());
+        List<Container> listed = client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList();
+        assertEquals(2, listed.size());
+        for (Container c : listed) {
+            assertEquals(app.config.toString(), c.getImageRef(), c.getId());
+            assertEquals(appRef, c.getImage().getImage());
+        }
+    }
+
+    @Test
     void unknownImagesAnswerAsContainerdDoes() throws Exception {
         assertFalse(client.images().imageStatus(ImageStatusRequest.newBuilder().setImage(spec(ref)).build()).hasImage());
         client.images().removeImage(RemoveImageRequest.newBuilder().setImage(spec(ref)).build()); // idempotent
@@ -201,7 +263,7 @@ class ImageLifecycleTest {
     @Test
     void restartedNodeUnmountsRootfsNoContainerOwns() throws Exception {
         client.images().pullImage(PullImageRequest.newBuilder().setImage(spec(ref)).build());
-        Path orphan = node.rootfs().prepare("orphan", spec(ref)); // as if the runtime died before recording a container
+        Path orphan = node.rootfs().prepare("orphan", spec(ref)).path(); // as if the runtime died before recording a container
         assertEquals("overlay", mountType(orphan));
         client.close();
         node.close();
@@ -235,6 +297,9 @@ class ImageLifecycleTest {
     private static ContainerConfig container(String image, String script) {
         return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("c"))
                 .setImage(spec(image)).addAllCommand(List.of("/bin/busybox", "sh", "-c", script))
+                // root, not the image's User "1000:1000": the script writes into root-owned /data
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsUser(Int64Value.newBuilder().setValue(0))))
                 .setLogPath("c.log").build();
     }
 
