@@ -59,7 +59,10 @@ class ProxyRunTest {
                 String out = Files.readString(log);
                 assertEquals(0, p.exitValue(), out);
                 assertTrue(out.contains(" sync full: "), out);
-                assertTrue(out.matches("(?s).* sync incremental: \\d+ lines.*"), out);
+                // The loop logs the newest sync at each poll; when the rename's incremental sync and a
+                // no-op one (the editor's temporary file) land between two polls, only the later is
+                // logged. That the change was applied is checked on the kernel's table above.
+                assertTrue(out.matches("(?s).* sync (incremental|unchanged): \\d+ lines.*"), out);
                 assertTrue(out.contains("stopped; rules left in place"), out);
                 assertTrue(ProxyCommandTest.routesTo(table(ns), "10.244.1.55", 8080), "rules must stay after exit");
 
