@@ -211,10 +211,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void shell(PrintWriter out, String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor();
-        for (String line : text.split("\n")) {
+        for (String line : shellText(argv).split("\n")) {
             if (!line.isBlank()) {
                 out.println("   " + line);
             }

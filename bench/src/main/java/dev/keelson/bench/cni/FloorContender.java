@@ -129,16 +129,7 @@ final class FloorContender implements Contender {
     }
 
     private String failure() {
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-            String s = Files.readString(log).strip();
-            return s.isEmpty() ? "(no message)" : s;
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
+        return ChildLog.failure(process, log);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,16 +106,7 @@ final class Spawner implements AutoCloseable {
     }
 
     private String failure() {
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-            String s = Files.readString(log).strip();
-            return (process.isAlive() ? "" : "status " + process.exitValue() + ": ") + (s.isEmpty() ? "(no message)" : s);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
+        return ChildLog.failure(process, log);
     }
 
     /** Closes its stdin (it ends at EOF), then ends it by PID if it lingers. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,6 +94,14 @@ public final class IpMasq {
         List<String> want = addresses.stream().map(a -> Prefix.parse(a).host()).sorted().toList();
         return Backend.run(nft -> CHAINS.recordedElements(nft, chain).stream().map(Element::key).sorted().toList()
                 .equals(want), () -> IptablesMasq.isSetUp(network, containerId));
+    }
+
+    /**
+     * Why masquerading cannot be set up here, or empty when it can: nftables unusable and no
+     * {@code iptables-restore} on PATH for the fallback (STATUS code 50).
+     */
+    public static Optional<String> unusableReason() {
+        return NftSupport.unusableReason().filter(why -> !IptablesMasq.toolPresent());
     }
 
     /**

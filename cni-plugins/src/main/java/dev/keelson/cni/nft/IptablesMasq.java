@@ -2,9 +2,12 @@ package dev.keelson.cni.nft;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +93,12 @@ final class IptablesMasq {
     static boolean isSetUp(String network, String containerId) {
         String chain = chainName(network, containerId);
         return save(true).contains(":" + chain + " ") || save(false).contains(":" + chain + " ");
+    }
+
+    /** Whether the fallback's tool, {@code iptables-restore}, is on PATH. */
+    static boolean toolPresent() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        return Arrays.stream(path.split(":")).anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "iptables-restore")));
     }
 
     private static String save(boolean v4) {

@@ -7,6 +7,7 @@ import dev.keelson.linux.nft.KeptContexts;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -86,6 +87,11 @@ public final class SpoofCheck {
         String chain = chainOf(network, containerId, ifName);
         return KeptContexts.inCurrentNetns(nft -> CHAINS.recordedElements(nft, chain))
                 .equals(List.of(new Element("ports", hostIfName)));
+    }
+
+    /** Why spoof checks cannot be set up here (they need nftables), or empty when they can. */
+    public static Optional<String> unusableReason() {
+        return NftSupport.unusableReason();
     }
 
     /**

@@ -1,13 +1,10 @@
 package dev.keelson.cri.sandbox;
 
+import dev.keelson.cri.image.unpack.LayerUnpacker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /** Recursive delete of a state directory (symlinks are removed, never followed). */
 public final class Tree {
@@ -17,22 +14,7 @@ public final class Tree {
     /** Deletes {@code dir} and everything under it; a missing directory is fine. */
     public static void delete(Path dir) {
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
-                    }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            LayerUnpacker.deleteTree(dir);
         } catch (NoSuchFileException e) {
             // already gone
         } catch (IOException e) {

@@ -2,9 +2,9 @@ package dev.keelson.cni.plugins.bridge;
 
 import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.nft.IpMasq;
-import dev.keelson.cni.nft.NftSupport;
 import dev.keelson.cni.nft.SpoofCheck;
 import dev.keelson.cni.plugins.common.Cleanup;
+import dev.keelson.cni.plugins.common.IpamStep;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
 import dev.keelson.cni.skel.About;
@@ -143,11 +143,7 @@ public final class BridgePlugin implements Plugin {
             Optional<String> ipamType = nc.ipamType();
             if (ipamType.isPresent()) {
                 String type = ipamType.get();
-                Result ipam = Ipam.add(req, type);
-                undo.onFailure("IPAM DEL " + type, () -> Ipam.del(req, type));
-                if (ipam.ips().isEmpty()) {
-                    throw new CniException(CniException.INTERNAL, "IPAM plugin returned missing IP config");
-                }
+                Result ipam = IpamStep.add(req, type, undo);
                 gw = Gateways.of(ipam.ips(), ipam.routes(), conf);
                 ips = gw.ips();
                 routes = gw.routes();
@@ -288,10 +284,11 @@ public final class BridgePlugin implements Plugin {
     @Override
     public void status(Request req) {
         BridgeConfig conf = BridgeConfig.of(req.config());
-        Optional<String> nft = NftSupport.unusableReason();
-        if (nft.isPresent() && (conf.macSpoofCheck() || conf.ipMasq() && !iptablesRestorePresent())) {
-            throw new CniException(CniException.NOT_AVAILABLE, (conf.macSpoofCheck() ? "macspoofchk" : "ipMasq")
-                    + " cannot be set up: " + nft.get());
+        Optional<String> spoof = conf.macSpoofCheck() ? SpoofCheck.unusableReason() : Optional.empty();
+        Optional<String> masq = conf.ipMasq() ? IpMasq.unusableReason() : Optional.empty();
+        if (spoof.isPresent() || masq.isPresent()) {
+            throw new CniException(CniException.NOT_AVAILABLE, (spoof.isPresent() ? "macspoofchk" : "ipMasq")
+                    + " cannot be set up: " + spoof.or(() -> masq).get());
         }
         try (Rtnetlink host = Rtnetlink.open()) {
             Optional<Link> br = new Links(host).find(conf.bridge());
@@ -306,12 +303,6 @@ public final class BridgePlugin implements Plugin {
             }
         }
         req.config().ipamType().ifPresent(type -> Ipam.status(req, type));
-    }
-
-    private static boolean iptablesRestorePresent() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        return java.util.Arrays.stream(path.split(":"))
-                .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "iptables-restore")));
     }
 
     /**

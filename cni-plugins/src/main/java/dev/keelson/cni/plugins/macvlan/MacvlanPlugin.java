@@ -2,6 +2,7 @@ package dev.keelson.cni.plugins.macvlan;
 
 import dev.keelson.cni.ipam.Ipam;
 import dev.keelson.cni.plugins.common.Cleanup;
+import dev.keelson.cni.plugins.common.IpamStep;
 import dev.keelson.cni.plugins.common.ContainerSide;
 import dev.keelson.cni.plugins.common.PodNetns;
 import dev.keelson.cni.skel.About;
@@ -118,11 +119,7 @@ public final class MacvlanPlugin implements Plugin {
         Optional<String> ipamType = req.config().ipamType();
         if (ipamType.isPresent()) {
             String type = ipamType.get();
-            Result ipam = Ipam.add(req, type);
-            undo.onFailure("IPAM DEL " + type, () -> Ipam.del(req, type));
-            if (ipam.ips().isEmpty()) {
-                throw new CniException(CniException.INTERNAL, "IPAM plugin returned missing IP config");
-            }
+            Result ipam = IpamStep.add(req, type, undo);
             // Every address belongs to the one interface of the result.
             ips = ipam.ips().stream().map(ip -> new IpConfig(0, ip.address(), ip.gateway())).toList();
             routes = ipam.routes();
