@@ -7,19 +7,19 @@ import java.time.Instant;
 
 /**
  * Entry points of the four patch flavours the API server accepts. Inputs are never modified; each
- * returns a new tree. (Contract fixed here; implementations land with the patch package.)
+ * returns a new tree.
  */
 public final class Patches {
     private Patches() {}
 
     /** RFC 7386 JSON merge patch ({@code application/merge-patch+json}). */
     public static JsonNode mergePatch(JsonNode target, JsonNode patch) {
-        throw new UnsupportedOperationException("merge patch: not implemented yet");
+        return JsonMergePatch.apply(target, patch);
     }
 
     /** RFC 6902 JSON patch ({@code application/json-patch+json}). @throws PatchException */
     public static JsonNode jsonPatch(JsonNode target, JsonNode operations) {
-        throw new UnsupportedOperationException("json patch: not implemented yet");
+        return JsonPatch.apply(target, operations);
     }
 
     /**
@@ -28,7 +28,7 @@ public final class Patches {
      * {@code $deleteFromPrimitiveList/…}. @throws PatchException
      */
     public static JsonNode strategicMergePatch(JsonNode original, JsonNode patch, TypeSchema schema) {
-        throw new UnsupportedOperationException("strategic merge patch: not implemented yet");
+        return StrategicMerge.apply(original, patch, schema);
     }
 
     /**
