@@ -41,7 +41,7 @@ public final class Patches {
      */
     public static ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, boolean force,
                                    TypeSchema schema, Instant now) {
-        throw new UnsupportedOperationException("server-side apply: not implemented yet");
+        return ServerSideApply.apply(live, applied, manager, force, schema, now);
     }
 
     /**
@@ -51,6 +51,6 @@ public final class Patches {
      */
     public static ObjectNode trackUpdate(ObjectNode old, ObjectNode updated, String manager,
                                          TypeSchema schema, Instant now) {
-        throw new UnsupportedOperationException("managed fields: not implemented yet");
+        return UpdateTracker.track(old, updated, manager, schema, now);
     }
 }
