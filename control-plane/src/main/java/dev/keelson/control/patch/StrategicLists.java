@@ -239,7 +239,7 @@ final class StrategicLists {
         }
         if (p < named.size()) {
             throw new PatchException(StrategicMerge.where(path) + "the order in patch list " + JsonValues.brief(patchList)
-                    + " doesn't match " + StrategicMerge.SET_ORDER + " list " + order);
+                    + " doesn't match $setElementOrder list " + order);
         }
     }
 
