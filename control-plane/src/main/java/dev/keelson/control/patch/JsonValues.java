@@ -2,9 +2,7 @@ package dev.keelson.control.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -135,19 +133,8 @@ final class JsonValues {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
-    /** A new object with the members of {@code o} in order, minus the named one. */
-    static ObjectNode without(ObjectNode o, String name) {
-        ObjectNode copy = o.deepCopy();
-        copy.remove(name);
-        return copy;
-    }
-
-    /** Whether an object has no members other than nulls (treated as empty by both merges). */
+    /** Whether a value is absent, null, or an empty object or list (the "both empty" case of the merges). */
     static boolean isEmptyContainer(JsonNode v) {
         return v == null || v.isNull() || (v.isContainerNode() && v.isEmpty());
-    }
-
-    static Iterator<Map.Entry<String, JsonNode>> members(JsonNode o) {
-        return o.properties().iterator();
     }
 }

@@ -59,11 +59,16 @@ final class Pruner {
 
     private static void pruneList(ArrayNode list, TypeSchema schema, FieldSet last, FieldSet owned, String path) {
         TypeSchema element = SchemaNav.element(schema);
-        for (int i = list.size() - 1; i >= 0; i--) {
+        List<JsonNode> kept = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
             PathElement pe = ObjectFields.itemElement(list.get(i), schema, i, path);
-            if (!keep(list.get(i), element, last.get(pe), owned.get(pe), path + pe.display())) {
-                list.remove(i);
+            if (keep(list.get(i), element, last.get(pe), owned.get(pe), path + pe.display())) {
+                kept.add(list.get(i));
             }
+        }
+        if (kept.size() != list.size()) {
+            list.removeAll();
+            list.addAll(kept);
         }
     }
 }
