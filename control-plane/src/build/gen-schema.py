@@ -3,8 +3,8 @@
 
 Inputs (not committed; fetch them at the versions named in the output header):
   SWAGGER   Kubernetes' api/openapi-spec/swagger.json (release-1.33)
-  PROTOS    a directory holding k8s.io/api/<group>/<version>/generated.proto and
-            k8s.io/apimachinery/pkg/.../generated.proto files (v0.33.x)
+  PROTOS    a directory holding k8s.io/api/<group>/<version>/{generated.proto,types.go} and
+            k8s.io/apimachinery/pkg/.../generated.proto (+ meta/v1 types.go) files (v0.33.x)
 
 Usage: gen-schema.py SWAGGER PROTOS SOURCE-NOTE... > src/main/resources/dev/keelson/control/schema/kinds.schema
 
@@ -84,6 +84,33 @@ def read_protos(directory):
     return messages
 
 
+def read_go_types(directory):
+    """proto message name -> {json field: (pointer, omitempty)} from the Go types next to the protos."""
+    structs = {}
+    field_re = re.compile(r'^\s+\w+\s+(\*?)[\w.\[\]]+\s+`json:"([^",]*)(,[^"]*)?"')
+    for dirpath, _, files in os.walk(directory):
+        if "types.go" not in files or "generated.proto" not in files:
+            continue
+        package = None
+        for line in open(os.path.join(dirpath, "generated.proto")):
+            m = re.match(r"^package\s+([\w.]+);", line)
+            if m:
+                package = m.group(1)
+        current = None
+        for line in open(os.path.join(dirpath, "types.go")):
+            m = re.match(r"^type\s+(\w+)\s+struct\s*{", line)
+            if m:
+                current = structs.setdefault(package + "." + m.group(1), {})
+                continue
+            if line.startswith("}"):
+                current = None
+                continue
+            m = field_re.match(line)
+            if m and current is not None and m.group(2):
+                current[m.group(2)] = (m.group(1) == "*", "omitempty" in (m.group(3) or ""))
+    return structs
+
+
 def type_expr(p, refs):
     if "$ref" in p:
         target = p["$ref"].split("/")[-1]
@@ -124,8 +151,9 @@ def check_proto(defname, field, expr, proto_field, problems):
         problems.append(f"{defname}.{field}: proto {ptype} vs {expr}")
 
 
-def emit_type(name, d, protos, out, problems, synthetic, is_synthetic):
+def emit_type(name, d, protos, out, problems, synthetic, is_synthetic, go_types):
     pmsg = def_to_proto(name)
+    go_fields = go_types.get(pmsg, {})
     fields_proto = protos.get(pmsg)
     head = ["type", name]
     props = d.get("properties")
@@ -183,6 +211,12 @@ def emit_type(name, d, protos, out, problems, synthetic, is_synthetic):
                 line.append(f"proto={fields_proto[field][2]}")
         elif fields_proto is not None and field not in ("apiVersion", "kind") and field not in inlined:
             problems.append(f"{name}.{field}: no proto field")
+        if field in go_fields and not expr.startswith(("@", "[]", "{}")) and expr not in ("object", "any"):
+            pointer, omitempty = go_fields[field]
+            if pointer:
+                line.append("ptr")
+            elif not omitempty:
+                line.append("keep")
         for ext, attr in (("x-kubernetes-patch-strategy", "patch"), ("x-kubernetes-patch-merge-key", "key"),
                           ("x-kubernetes-list-type", "list"), ("x-kubernetes-map-type", "map")):
             if ext in p:
@@ -195,6 +229,7 @@ def emit_type(name, d, protos, out, problems, synthetic, is_synthetic):
 def main():
     swagger = json.load(open(sys.argv[1]))
     protos = read_protos(sys.argv[2])
+    go_types = read_go_types(sys.argv[2])
     notes = sys.argv[3:]
     defs = swagger["definitions"]
     roots = []
@@ -225,8 +260,10 @@ def main():
             "#   embedded: a Go struct that JSON inlines into its parent; it has no OpenAPI definition.",
             "#   (inline) @NAME proto=N: the parent's protobuf field N holds the embedded struct NAME.",
             "#   SHAPE is object, or a type expression for named scalars (e.g. string/date-time).",
-            "#     FIELD TYPE [required] [proto=N] [patch=STRATEGY] [key=MERGEKEY] [list=atomic|set|map]",
-            "#           [keys=K1,K2] [map=atomic|granular]",
+            "#     FIELD TYPE [required] [proto=N] [ptr|keep] [patch=STRATEGY] [key=MERGEKEY]",
+            "#           [list=atomic|set|map] [keys=K1,K2] [map=atomic|granular]",
+            "#   ptr: a scalar Go declares as a pointer (a zero value is meaningful);",
+            "#   keep: a non-pointer scalar without omitempty (JSON shows its zero value).",
             "#   TYPE: string, string/FORMAT, integer/int32, integer/int64, number/double, boolean,",
             "#         object (free-form), any, @NAME (reference), []TYPE (array), {}TYPE (string-keyed map).",
             "#   gvk GROUP is empty for the core group (\"/v1/Pod\").",
@@ -234,7 +271,7 @@ def main():
     problems = []
     synthetic = {}  # embedded Go structs: proto message name -> (def name, parent properties)
     for name in order:
-        emit_type(name, defs[name], protos, out, problems, synthetic, False)
+        emit_type(name, defs[name], protos, out, problems, synthetic, False, go_types)
     for pmsg, (name, parent) in synthetic.items():
         if name in defs:
             continue
@@ -242,7 +279,7 @@ def main():
         emit_type(name, {"type": "object", "properties": {f: parent["properties"][f] for f in fields
                                                            if f in parent["properties"]},
                          "required": [r for r in parent.get("required", []) if r in fields]},
-                  protos, out, problems, synthetic, True)
+                  protos, out, problems, synthetic, True, go_types)
     print("\n".join(out))
     for p in problems:
         print("gen-schema: " + p, file=sys.stderr)
