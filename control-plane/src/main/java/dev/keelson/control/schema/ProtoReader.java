@@ -99,7 +99,10 @@ final class ProtoReader {
         switch (wireType) {
             case VARINT -> readVarint();
             case FIXED64 -> readFixed64();
-            case LENGTH_DELIMITED -> pos += length();
+            case LENGTH_DELIMITED -> {
+                int len = length(); // not "pos += length()": that would add to the pre-call pos
+                pos += len;
+            }
             case FIXED32 -> readFixed32();
             default -> throw malformed("unsupported wire type " + wireType);
         }
