@@ -30,7 +30,12 @@ final class Json {
 
     static void putIfAbsent(ObjectNode o, String field, long value) {
         if (unset(o, field)) {
-            o.put(field, value);
+            // Int nodes where the value fits, as Jackson parses JSON, so trees compare equal.
+            if (value == (int) value) {
+                o.put(field, (int) value);
+            } else {
+                o.put(field, value);
+            }
         }
     }
 

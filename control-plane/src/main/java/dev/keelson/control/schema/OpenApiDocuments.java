@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.schema.ApiResources.Resource;
 import dev.keelson.control.schema.TypeDef.Gvk;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -133,9 +132,5 @@ final class OpenApiDocuments {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-512 is missing from this JDK", e);
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

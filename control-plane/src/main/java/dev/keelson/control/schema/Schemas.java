@@ -107,13 +107,6 @@ public final class Schemas {
         return OpenApiDocuments.get().v3Index.deepCopy();
     }
 
-    /** The group-version paths the v3 index lists, and their documents' hashes. */
-    public static Map<String, String> openApiV3Hashes() {
-        Map<String, String> hashes = new java.util.LinkedHashMap<>();
-        OpenApiDocuments.get().v3Json.forEach((k, v) -> hashes.put(k, OpenApiDocuments.sha512(v)));
-        return hashes;
-    }
-
     private static String v3Key(String groupVersionPath) {
         String p = groupVersionPath.startsWith("/") ? groupVersionPath.substring(1) : groupVersionPath;
         if (p.startsWith("openapi/v3/")) {
