@@ -3,7 +3,6 @@ package dev.keelson.control.schema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class KubectlOpenApiTest {
 
     @Test
     void kubectl120AcceptsAValidManifestWithClientSideValidation() throws Exception {
-        assumeTrue(Files.isExecutable(Kubectl.V120), "kubectl 1.20 not extracted at " + Kubectl.V120);
+        Kubectl.require(Kubectl.V120);
         try (FakeApiServer server = new FakeApiServer()) {
             Kubectl.Result r = Kubectl.run(Kubectl.V120, server.url(), DEPLOYMENT,
                     "create", "--dry-run=client", "--validate=true", "-o", "name", "-f", "-");
@@ -49,7 +48,7 @@ class KubectlOpenApiTest {
 
     @Test
     void kubectl120RejectsUnknownFieldsAndWrongTypesFromTheProtobufSchema() throws Exception {
-        assumeTrue(Files.isExecutable(Kubectl.V120), "kubectl 1.20 not extracted at " + Kubectl.V120);
+        Kubectl.require(Kubectl.V120);
         try (FakeApiServer server = new FakeApiServer()) {
             String bad = DEPLOYMENT.replace("replicas: 2", "replicaz: 2").replace("image: nginx:1.27", "image: [nginx]");
             Kubectl.Result r = Kubectl.run(Kubectl.V120, server.url(), bad,
@@ -62,7 +61,7 @@ class KubectlOpenApiTest {
 
     @Test
     void kubectl133ExplainsFieldsFromOpenApiV3() throws Exception {
-        assumeTrue(Files.isExecutable(Kubectl.V133), "kubectl 1.33 missing");
+        Kubectl.require(Kubectl.V133);
         try (FakeApiServer server = new FakeApiServer()) {
             Kubectl.Result r = Kubectl.run(Kubectl.V133, server.url(), "", "explain", "deployments.spec.strategy");
             assertEquals(0, r.exit(), r.err());
@@ -74,7 +73,7 @@ class KubectlOpenApiTest {
 
     @Test
     void kubectl133LeavesStrictValidationToTheServer() throws Exception {
-        assumeTrue(Files.isExecutable(Kubectl.V133), "kubectl 1.33 missing");
+        Kubectl.require(Kubectl.V133);
         try (FakeApiServer server = new FakeApiServer()) {
             String bad = DEPLOYMENT.replace("replicas: 2", "replicaz: 2");
             Kubectl.Result r = Kubectl.run(Kubectl.V133, server.url(), bad, "create", "-f", "-");
