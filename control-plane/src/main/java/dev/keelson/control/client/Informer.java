@@ -42,8 +42,25 @@ public final class Informer implements AutoCloseable {
     private final Resource resource;
     private final String namespace;
     private final String query;
-    private final Handler handler;
+    private final List<Handler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void onAdd(ObjectNode object) {
+            handlers.forEach(h -> h.onAdd(object));
+        }
+
+        @Override
+        public void onUpdate(ObjectNode old, ObjectNode object) {
+            handlers.forEach(h -> h.onUpdate(old, object));
+        }
+
+        @Override
+        public void onDelete(ObjectNode object) {
+            handlers.forEach(h -> h.onDelete(object));
+        }
+    };
     private final Map<String, ObjectNode> cache = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ObjectNode>> byNamespace = new ConcurrentHashMap<>();
     private final CountDownLatch synced = new CountDownLatch(1);
     private volatile Thread thread;
     private volatile boolean closed;
@@ -53,7 +70,37 @@ public final class Informer implements AutoCloseable {
         this.resource = resource;
         this.namespace = namespace;
         this.query = query;
-        this.handler = handler;
+        if (handler != null) {
+            handlers.add(handler);
+        }
+    }
+
+    /** Adds another handler (before {@link #start()}, so it sees the initial list). */
+    public Informer addHandler(Handler h) {
+        handlers.add(h);
+        return this;
+    }
+
+    /** Cached objects of one namespace. */
+    public List<ObjectNode> list(String namespace) {
+        Map<String, ObjectNode> m = byNamespace.get(namespace);
+        return m == null ? List.of() : new ArrayList<>(m.values());
+    }
+
+    private ObjectNode put(String key, ObjectNode o) {
+        byNamespace.computeIfAbsent(o.path("metadata").path("namespace").asText(""), n -> new ConcurrentHashMap<>()).put(key, o);
+        return cache.put(key, o);
+    }
+
+    private ObjectNode remove(String key) {
+        ObjectNode old = cache.remove(key);
+        if (old != null) {
+            Map<String, ObjectNode> m = byNamespace.get(old.path("metadata").path("namespace").asText(""));
+            if (m != null) {
+                m.remove(key);
+            }
+        }
+        return old;
     }
 
     /** Starts listing and watching on a virtual thread. */
@@ -126,12 +173,12 @@ public final class Informer implements AutoCloseable {
         }
         for (var e : new ArrayList<>(cache.entrySet())) {
             if (!fresh.containsKey(e.getKey())) {
-                cache.remove(e.getKey());
+                remove(e.getKey());
                 handler.onDelete(e.getValue());
             }
         }
         for (var e : fresh.entrySet()) {
-            ObjectNode old = cache.put(e.getKey(), e.getValue());
+            ObjectNode old = put(e.getKey(), e.getValue());
             if (old == null) {
                 handler.onAdd(e.getValue());
             } else if (!old.path("metadata").path("resourceVersion").equals(e.getValue().path("metadata").path("resourceVersion"))) {
@@ -154,7 +201,7 @@ public final class Informer implements AutoCloseable {
         String next = o.path("metadata").path("resourceVersion").asText(rv);
         switch (type) {
             case "ADDED", "MODIFIED" -> {
-                ObjectNode old = cache.put(key(o), o);
+                ObjectNode old = put(key(o), o);
                 if (old == null) {
                     handler.onAdd(o);
                 } else {
@@ -162,7 +209,7 @@ public final class Informer implements AutoCloseable {
                 }
             }
             case "DELETED" -> {
-                cache.remove(key(o));
+                remove(key(o));
                 handler.onDelete(o);
             }
             default -> { }
