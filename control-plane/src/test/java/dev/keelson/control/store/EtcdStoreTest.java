@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.control.store.etcd.EtcdStore;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +33,7 @@ class EtcdStoreTest extends StoreConformance {
 
     @Test
     void anUnreachableEndpointFailsWithAStoreException() {
-        try (EtcdStore dead = EtcdStore.connect("http://127.0.0.1:1")) {
+        try (EtcdStore dead = EtcdStore.connect("http://127.0.0.1:1", Duration.ofSeconds(2))) {
             StoreException e = assertThrows(StoreException.class, () -> dead.get("/x"));
             assertFalse(e.getMessage().isBlank());
         }

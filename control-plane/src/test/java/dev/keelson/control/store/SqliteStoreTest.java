@@ -36,7 +36,7 @@ class SqliteStoreTest extends StoreConformance {
         store = SqliteStore.open(dir.resolve("small.db"), SqliteOptions.defaults().withWatchBuffer(8));
         Recorder slow = new Recorder(1);
         int n = 400;
-        try (Watch w = store.watch(p, store.revision(), slow); ExecutorService pool = Executors.newFixedThreadPool(4)) {
+        try (Watch _ = store.watch(p, store.revision(), slow); ExecutorService pool = Executors.newFixedThreadPool(4)) {
             for (int t = 0; t < 4; t++) {
                 int id = t;
                 pool.submit(() -> {
@@ -59,7 +59,7 @@ class SqliteStoreTest extends StoreConformance {
         store.close();
         store = SqliteStore.open(dir.resolve("progress.db"), SqliteOptions.defaults().withProgressInterval(Duration.ofMillis(100)));
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p + "quiet/", 0, rec)) {
+        try (Watch _ = store.watch(p + "quiet/", 0, rec)) {
             long r = store.create(p + "loud", v("x"), 0).modRevision();
             List<Long> progress = rec.awaitProgress(Duration.ofSeconds(5));
             assertTrue(progress.get(progress.size() - 1) >= r);

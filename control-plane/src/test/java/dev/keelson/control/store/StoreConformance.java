@@ -234,7 +234,7 @@ abstract class StoreConformance {
         long start = store.revision();
         Recorder rec = new Recorder();
         List<Long> written = Collections.synchronizedList(new ArrayList<>());
-        try (Watch w = store.watch(p, start, rec); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+        try (Watch _ = store.watch(p, start, rec); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
@@ -282,7 +282,7 @@ abstract class StoreConformance {
         store.create(p + "b", v("b"), 0);
         store.create("/other" + p, v("not mine"), 0);
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, a.modRevision(), rec)) {
+        try (Watch _ = store.watch(p, a.modRevision(), rec)) {
             List<WatchEvent> replayed = rec.await(2, WAIT);
             assertEquals(WatchEvent.Type.PUT, replayed.get(0).type());
             assertEquals("2", s(replayed.get(0).kv().value()));
@@ -305,7 +305,7 @@ abstract class StoreConformance {
     void watchFromNowSeesOnlyLaterWrites() throws Exception {
         store.create(p + "old", v("x"), 0);
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, 0, rec)) {
+        try (Watch _ = store.watch(p, 0, rec)) {
             KeyValue n = store.create(p + "new", v("y"), 0);
             List<WatchEvent> e = rec.await(1, WAIT);
             Thread.sleep(200);
@@ -337,7 +337,7 @@ abstract class StoreConformance {
         CompactedException e = assertThrows(CompactedException.class, () -> store.watch(p, r0, new Recorder()));
         assertEquals(r, e.compactedRevision());
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, r, rec)) {
+        try (Watch _ = store.watch(p, r, rec)) {
             store.update(p + "a", v("4"), 0, 0);
             WatchEvent ev = rec.await(1, WAIT).get(0);
             assertEquals("4", s(ev.kv().value()));
@@ -356,7 +356,7 @@ abstract class StoreConformance {
         store.update(p + "c", v("4"), c.modRevision(), lease);
         assertEquals(lease, store.get(p + "a").orElseThrow().lease());
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, store.revision(), rec)) {
+        try (Watch _ = store.watch(p, store.revision(), rec)) {
             List<WatchEvent> events = rec.await(2, Duration.ofSeconds(30));
             assertEquals(List.of(WatchEvent.Type.DELETE, WatchEvent.Type.DELETE), events.stream().map(WatchEvent::type).toList());
             assertEquals(List.of(p + "a", p + "c"), events.stream().map(e -> e.kv().key()).sorted().toList());
@@ -374,7 +374,7 @@ abstract class StoreConformance {
         store.create(p + "b", v("2"), lease);
         long before = store.revision();
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, before, rec)) {
+        try (Watch _ = store.watch(p, before, rec)) {
             store.revoke(lease);
             assertEquals(0, store.count(p));
             List<WatchEvent> events = rec.await(2, WAIT);
@@ -416,7 +416,7 @@ abstract class StoreConformance {
         KeyValue c = store.create(p + "c", v("c"), 0);
         assertTrue(c.modRevision() > rev, "the revision continues after a restart");
         Recorder rec = new Recorder();
-        try (Watch w = store.watch(p, a.modRevision(), rec)) {
+        try (Watch _ = store.watch(p, a.modRevision(), rec)) {
             List<WatchEvent> events = rec.await(3, WAIT);
             assertEquals(List.of("2", "b", "c"), events.stream().map(e -> s(e.kv().value())).toList());
             assertArrayEquals(v("1"), events.get(0).previous().value());

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
  * {@code api/v3rpc/rpctypes/error.go}); those are matched here, in one place.
  */
 final class EtcdCalls {
+    /** How long a call may take unless the store was given another limit. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String COMPACTED = "required revision has been compacted";
     private static final String FUTURE = "required revision is a future revision";
@@ -28,22 +29,18 @@ final class EtcdCalls {
     }
 
     /** The result of {@code call}, or its failure as a store exception ({@code revision}: the one asked for, if any). */
-    static <T> T await(CompletableFuture<T> call, String what, long revision) {
+    static <T> T await(CompletableFuture<T> call, Duration timeout, String what, long revision) {
         try {
-            return call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw map(e.getCause(), what, revision);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new StoreException(what + ": etcd did not answer within " + TIMEOUT.toSeconds() + " s", e);
+            throw new StoreException(what + ": etcd did not answer within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException(what + ": interrupted", e);
         }
-    }
-
-    static <T> T await(CompletableFuture<T> call, String what) {
-        return await(call, what, 0);
     }
 
     /** The store exception for an etcd failure; {@code compactedRevision} is 0 when etcd did not say. */

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,23 +54,35 @@ public final class EtcdStore implements Store {
     private static final ByteSequence ALL = ByteSequence.from(new byte[] {0});
 
     private final Client client;
+    private final Duration timeout;
     private final KV kv;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     /** The highest compaction revision seen; etcd never lowers it. */
     private volatile long compactedFloor;
 
-    private EtcdStore(Client client) {
+    private EtcdStore(Client client, Duration timeout) {
         this.client = client;
+        this.timeout = timeout;
         this.kv = client.getKVClient();
     }
 
     /** Connects to etcd at {@code endpoints}, comma-separated URLs such as {@code http://127.0.0.1:2379}. */
     public static EtcdStore connect(String endpoints) {
+        return connect(endpoints, EtcdCalls.TIMEOUT);
+    }
+
+    /** As {@link #connect(String)}, failing any call that etcd has not answered within {@code timeout}. */
+    public static EtcdStore connect(String endpoints, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the etcd call timeout must be positive, was " + timeout);
+        }
         String[] list = Objects.requireNonNull(endpoints, "endpoints").split(",");
         if (endpoints.isBlank()) {
             throw new IllegalArgumentException("no etcd endpoints given");
         }
-        return new EtcdStore(Client.builder().endpoints(list).build());
+        // gRPC's default 4 MiB reply limit would fail a list of a few thousand objects; the
+        // Kubernetes API server lifts it too.
+        return new EtcdStore(Client.builder().endpoints(list).maxInboundMessageSize(Integer.MAX_VALUE).build(), timeout);
     }
 
     @Override
@@ -103,7 +116,7 @@ public final class EtcdStore implements Store {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        GetResponse r = EtcdCalls.await(kv.get(EtcdCalls.bytes(key)), "get " + key);
+        GetResponse r = await(kv.get(EtcdCalls.bytes(key)), "get " + key);
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(EtcdCalls.keyValue(r.getKvs().get(0)));
     }
 
@@ -114,7 +127,7 @@ public final class EtcdStore implements Store {
         }
         byte[] lo = KeyRange.lowerBound(prefix, startAfter);
         GetOption o = GetOption.builder().withRange(end(prefix)).withLimit(limit).withRevision(revision).build();
-        GetResponse r = EtcdCalls.await(kv.get(lo.length == 0 ? ALL : EtcdCalls.bytes(lo), o), "range " + prefix, revision);
+        GetResponse r = await(kv.get(lo.length == 0 ? ALL : EtcdCalls.bytes(lo), o), "range " + prefix, revision);
         List<KeyValue> items = r.getKvs().stream().map(EtcdCalls::keyValue).toList();
         long at = revision == 0 ? r.getHeader().getRevision() : revision;
         return new RangeResult(items, at, r.isMore(), r.isMore() ? r.getCount() - items.size() : 0);
@@ -124,13 +137,13 @@ public final class EtcdStore implements Store {
     public long count(String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         GetOption o = GetOption.builder().withRange(end(prefix)).withCountOnly(true).build();
-        return EtcdCalls.await(kv.get(p.length == 0 ? ALL : EtcdCalls.bytes(p), o), "count " + prefix).getCount();
+        return await(kv.get(p.length == 0 ? ALL : EtcdCalls.bytes(p), o), "count " + prefix).getCount();
     }
 
     @Override
     public KeyValue create(String key, byte[] value, long lease) {
         ByteSequence k = EtcdCalls.bytes(key);
-        TxnResponse r = EtcdCalls.await(kv.txn()
+        TxnResponse r = await(kv.txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(lease).build()))
                 .commit(), "create " + key);
@@ -144,7 +157,7 @@ public final class EtcdStore implements Store {
     @Override
     public KeyValue update(String key, byte[] value, long expectedModRevision, long lease) {
         ByteSequence k = EtcdCalls.bytes(key);
-        TxnResponse r = EtcdCalls.await(kv.txn()
+        TxnResponse r = await(kv.txn()
                 .If(guard(k, expectedModRevision))
                 .Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(lease).withPrevKV().build()))
                 .Else(Op.get(k, GetOption.DEFAULT))
@@ -160,7 +173,7 @@ public final class EtcdStore implements Store {
     @Override
     public Deleted delete(String key, long expectedModRevision) {
         ByteSequence k = EtcdCalls.bytes(key);
-        TxnResponse r = EtcdCalls.await(kv.txn()
+        TxnResponse r = await(kv.txn()
                 .If(guard(k, expectedModRevision))
                 .Then(Op.delete(k, DeleteOption.builder().withPrevKV(true).build()))
                 .Else(Op.get(k, GetOption.DEFAULT))
@@ -191,7 +204,7 @@ public final class EtcdStore implements Store {
     @Override
     public void compact(long revision) {
         try {
-            EtcdCalls.await(kv.compact(revision), "compact at " + revision, revision);
+            await(kv.compact(revision), "compact at " + revision, revision);
             noteCompacted(revision);
         } catch (CompactedException e) {
             // already compacted at or past it: nothing to do, as for the embedded store
@@ -204,12 +217,12 @@ public final class EtcdStore implements Store {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a lease TTL must be positive, was " + ttl);
         }
-        return EtcdCalls.await(client.getLeaseClient().grant(seconds), "grant a lease").getID();
+        return await(client.getLeaseClient().grant(seconds), "grant a lease").getID();
     }
 
     @Override
     public void keepAlive(long lease) {
-        LeaseKeepAliveResponse r = EtcdCalls.await(client.getLeaseClient().keepAliveOnce(lease), "keep lease " + lease + " alive");
+        LeaseKeepAliveResponse r = await(client.getLeaseClient().keepAliveOnce(lease), "keep lease " + lease + " alive");
         if (r.getTTL() <= 0) {
             throw new KeyNotFoundException("lease " + lease + " does not exist (expired or revoked)");
         }
@@ -217,7 +230,7 @@ public final class EtcdStore implements Store {
 
     @Override
     public void revoke(long lease) {
-        EtcdCalls.await(client.getLeaseClient().revoke(lease), "revoke lease " + lease);
+        await(client.getLeaseClient().revoke(lease), "revoke lease " + lease);
     }
 
     @Override
@@ -232,7 +245,7 @@ public final class EtcdStore implements Store {
     /** Throws CompactedException if events after {@code after} are gone (a future revision is fine). */
     private void requireWatchable(long after) {
         try {
-            EtcdCalls.await(kv.get(ALL, GetOption.builder().withCountOnly(true).withRevision(after).build()),
+            await(kv.get(ALL, GetOption.builder().withCountOnly(true).withRevision(after).build()),
                     "watch from " + after, after);
         } catch (CompactedException e) {
             throw new CompactedException(after, compactedRevision());
@@ -243,15 +256,23 @@ public final class EtcdStore implements Store {
 
     private boolean readable(long rev) {
         try {
-            EtcdCalls.await(kv.get(ALL, GetOption.builder().withCountOnly(true).withRevision(rev).build()), "probe", rev);
+            await(kv.get(ALL, GetOption.builder().withCountOnly(true).withRevision(rev).build()), "probe", rev);
             return true;
         } catch (CompactedException e) {
             return false;
         }
     }
 
+    private <T> T await(CompletableFuture<T> call, String what) {
+        return EtcdCalls.await(call, timeout, what, 0);
+    }
+
+    private <T> T await(CompletableFuture<T> call, String what, long revision) {
+        return EtcdCalls.await(call, timeout, what, revision);
+    }
+
     private GetResponse header(GetOption o, String what) {
-        return EtcdCalls.await(kv.get(ALL, o), what);
+        return await(kv.get(ALL, o), what);
     }
 
     private void noteCompacted(long rev) {
