@@ -19,6 +19,6 @@ record StorePlan(int rounds, int warmup, int serialPuts, int writers, int parall
     static StorePlan of(boolean quick) {
         return quick
                 ? new StorePlan(2, 300, 400, 64, 3_000, 1_000, 5_000, 4)
-                : new StorePlan(3, 1_000, 1_500, 64, 10_000, 3_000, 5_000, 10);
+                : new StorePlan(5, 1_000, 3_000, 64, 20_000, 5_000, 5_000, 10);
     }
 }
