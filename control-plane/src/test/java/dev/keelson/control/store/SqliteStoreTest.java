@@ -100,6 +100,15 @@ class SqliteStoreTest extends StoreConformance {
     }
 
     @Test
+    void aFileHasOneOwnerAtATime() {
+        StoreException e = assertThrows(StoreException.class, () -> SqliteStore.open(dir.resolve("store.db")));
+        assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        store.close();
+        store = open(); // released on close
+        store.create(p + "a", v("1"), 0);
+    }
+
+    @Test
     void emptyKeysAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> store.create("", v("1"), 0));
     }

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The embedded {@link Store}: one SQLite file in WAL mode, laid out like kine (see {@link Schema}):
@@ -33,21 +34,30 @@ import java.util.Optional;
  * Watches are fed in process straight after each commit, never by polling the table; a watch that
  * starts in the past or falls behind reads the table, then joins the live stream without a gap.
  * Closing and reopening the same file continues the revision sequence, and a watch opened after a
- * reopen replays from the table. One process may open a file at a time.
+ * reopen replays from the table. One store at a time may open a file ({@code FILE.lock} says who).
  */
 public final class SqliteStore implements Store {
     private final Path file;
     private final SqliteOptions options;
+    private final OwnerLock owner;
     private final ReaderPool pool;
     private final Reads reads;
     private final WatchHub hub;
     private final LeaseReaper leases;
     private final Writer writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteStore(Path file, SqliteOptions options) {
         this.file = file;
         this.options = options;
-        Connection w = Schema.openWriter(file, options);
+        this.owner = OwnerLock.acquire(file);
+        Connection w;
+        try {
+            w = Schema.openWriter(file, options);
+        } catch (StoreException e) {
+            owner.close();
+            throw e;
+        }
         try {
             long revision = Schema.headRevision(w);
             long compacted = Schema.compactedRevision(w);
@@ -59,6 +69,7 @@ public final class SqliteStore implements Store {
             w.commit();
         } catch (SQLException e) {
             Schema.close(w);
+            owner.close();
             throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
         }
         pool = new ReaderPool(file, options);
@@ -168,10 +179,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         leases.close();
         writer.close();
         hub.close(new StoreException("the store was closed"));
         pool.close();
+        owner.close();
     }
 
     private void expire(long lease) {
