@@ -225,6 +225,22 @@ abstract class StoreConformance {
         assertEquals("k", s(store.get(p + "keep").orElseThrow().value()));
     }
 
+    @Test
+    void compactionKeepsWhatEachKeyHeldAtTheCompactionRevision() {
+        store.create(p + "a", v("a1"), 0);
+        store.create(p + "b", v("b1"), 0);
+        long r = store.revision();
+        store.update(p + "a", v("a2"), 0, 0);
+        store.compact(r);
+        assertEquals(List.of("a1", "b1"), store.range(p, null, 0, r).items().stream().map(kv -> s(kv.value())).toList());
+        Recorder rec = new Recorder();
+        try (Watch _ = store.watch(p, r, rec)) {
+            WatchEvent e = rec.await(1, WAIT).get(0);
+            assertEquals("a2", s(e.kv().value()));
+            assertEquals("a1", s(e.previous().value()));
+        }
+    }
+
     // ---- watches ----
 
     @Test
