@@ -41,6 +41,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -252,7 +253,12 @@ public final class Pki {
     private static void writeKey(Path file, PrivateKey key) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, pem(key));
+        // PKCS#8 ("PRIVATE KEY") keeps the curve in the algorithm identifier, which the JDK requires.
+        try {
+            Files.writeString(file, pem(new JcaPKCS8Generator(key, null)));
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IOException("cannot encode the private key for " + file, e);
+        }
     }
 
     private static void writePem(Path file, Object o) throws IOException {

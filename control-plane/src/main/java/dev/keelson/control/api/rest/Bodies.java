@@ -21,7 +21,7 @@ public final class Bodies {
             JsonNode node = switch (type) {
                 case "", "application/json" -> Json.parse(request.body());
                 case "application/yaml", "application/x-yaml", "text/yaml" -> Json.parseYaml(request.body());
-                case "application/vnd.kubernetes.protobuf" -> Schemas.decodeProtobuf(request.body());
+                case "application/vnd.kubernetes.protobuf" -> protobuf(request.body());
                 default -> throw ApiException.unsupportedMediaType(type);
             };
             if (!(node instanceof ObjectNode o)) {
@@ -30,6 +30,20 @@ public final class Bodies {
             return o;
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("the body of the request could not be decoded: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A protobuf body through the schema package. A body it cannot decode is answered 415, not 400:
+     * client-go then retries the request as JSON (its fallback for servers without protobuf).
+     */
+    private static JsonNode protobuf(byte[] body) {
+        try {
+            return Schemas.decodeProtobuf(body);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json, application/yaml (protobuf: " + e.getMessage()
+                    + ")", null);
         }
     }
 
