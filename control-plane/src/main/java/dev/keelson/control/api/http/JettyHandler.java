@@ -152,11 +152,16 @@ final class JettyHandler extends Handler.Abstract {
         }
 
         @Override
-        public OutputStream stream(int code, String contentType) {
+        public OutputStream stream(int code, String contentType) throws IOException {
             response.setStatus(code);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             // A watch may be silent for minutes; the watch's own timeout bounds it, not the idle timeout.
             request.addIdleTimeoutListener(t -> false);
+            // Commit the headers now: a client waits for them before it reads any event.
+            try (Blocker.Callback cb = Blocker.callback()) {
+                response.write(false, ByteBuffer.allocate(0), cb);
+                cb.block();
+            }
             return new OutputStream() {
                 private boolean closed;
 
@@ -170,6 +175,9 @@ final class JettyHandler extends Handler.Abstract {
                     try (Blocker.Callback cb = Blocker.callback()) {
                         response.write(false, ByteBuffer.wrap(b, off, len), cb);
                         cb.block();
+                    } catch (IOException e) {
+                        closed = true; // the client is gone: closing must not fail again with the same error
+                        throw e;
                     }
                 }
 

@@ -32,7 +32,8 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, int limit,
             throw ApiException.badRequest("resourceVersionMatch: Unsupported value: \"" + match
                     + "\": supported values: \"Exact\", \"NotOlderThan\"");
         }
-        if (!match.isEmpty() && rv.isEmpty()) {
+        // sendInitialEvents with NotOlderThan and no resourceVersion is a watch from a consistent read.
+        if (!match.isEmpty() && rv.isEmpty() && request.param("sendInitialEvents") == null) {
             throw ApiException.badRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless "
                     + "resourceVersion is provided");
         }

@@ -106,8 +106,8 @@ public final class WatchHandler {
                     stream.write(writer.event("ADDED", o));
                 }
             }
-            long sentBookmark = 0;
             long seen = after;
+            long sentBookmark = seen; // a bookmark is sent only when the watch has progressed
             if (start.initialEvents() && start.endBookmark()) {
                 stream.write(writer.bookmark(seen, true));
                 sentBookmark = seen;
@@ -176,11 +176,6 @@ public final class WatchHandler {
                 throw ApiException.badRequest(e.getMessage());
             }
         }
-    }
-
-    /** Serialises a Status for an ERROR event. */
-    static ObjectNode status(ApiException e) {
-        return e.status();
     }
 
     static byte[] line(ObjectNode event) {
