@@ -95,7 +95,11 @@ public final class Schemas {
 
     /** {@link #openApiV3(String)} as JSON bytes, the exact content its index hash covers. */
     public static byte[] openApiV3Json(String groupVersionPath) {
-        return OpenApiDocuments.get().v3Json.get(v3Key(groupVersionPath)).clone();
+        byte[] doc = OpenApiDocuments.get().v3Json.get(v3Key(groupVersionPath));
+        if (doc == null) {
+            throw new IllegalArgumentException("no OpenAPI v3 document for \"" + groupVersionPath + "\"");
+        }
+        return doc.clone();
     }
 
     /**
