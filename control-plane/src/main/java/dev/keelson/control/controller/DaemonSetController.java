@@ -27,6 +27,7 @@ public final class DaemonSetController implements AutoCloseable {
     private final Informer pods;
     private final Clock clock;
     private final WorkQueue queue = new WorkQueue();
+    private final Timers timers = new Timers(queue);
     private final Expectations expectations = new Expectations();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private ControllerLoop loop;
@@ -78,6 +79,7 @@ public final class DaemonSetController implements AutoCloseable {
         ObjectNode ds = daemonSets.get(key);
         if (ds == null) {
             expectations.forget(key);
+            timers.forget(key);
             return;
         }
         if (ds.path("metadata").has("deletionTimestamp")) {
@@ -109,7 +111,7 @@ public final class DaemonSetController implements AutoCloseable {
             }
         }
         if (plan.recheckAfter() != null) {
-            queue.addAfter(key, plan.recheckAfter().toMillis());
+            timers.wakeAfter(key, plan.recheckAfter().toMillis());
         }
     }
 

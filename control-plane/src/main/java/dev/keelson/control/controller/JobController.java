@@ -31,6 +31,7 @@ public final class JobController implements AutoCloseable {
     private final Clock clock;
     private final Duration backoff;
     private final WorkQueue queue = new WorkQueue();
+    private final Timers timers = new Timers(queue);
     private final Expectations expectations = new Expectations();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private ControllerLoop loop;
@@ -59,6 +60,7 @@ public final class JobController implements AutoCloseable {
         ObjectNode job = jobs.get(key);
         if (job == null) {
             expectations.forget(key);
+            timers.forget(key);
             return;
         }
         if (job.path("metadata").has("deletionTimestamp")) {
@@ -95,7 +97,7 @@ public final class JobController implements AutoCloseable {
             }
         }
         if (d.recheckAfter() != null) {
-            queue.addAfter(key, d.recheckAfter().toMillis() + 1);
+            timers.wakeAfter(key, d.recheckAfter().toMillis() + 1);
         }
         expireAfterTtl(key, job, now);
     }
@@ -150,7 +152,7 @@ public final class JobController implements AutoCloseable {
             return;
         }
         if (expiry.isAfter(now)) {
-            queue.addAfter(key, Duration.between(now, expiry).toMillis() + 1);
+            timers.wakeAfter(key, Duration.between(now, expiry).toMillis() + 1);
             return;
         }
         ObjectNode options = MAPPER.createObjectNode();

@@ -32,6 +32,7 @@ public final class NamespaceController implements AutoCloseable {
     private final Clock clock;
     private final Duration recheck;
     private final WorkQueue queue = new WorkQueue();
+    private final Timers timers = new Timers(queue);
     private ControllerLoop loop;
 
     public NamespaceController(KubeClient client, Informer namespaces) {
@@ -54,7 +55,11 @@ public final class NamespaceController implements AutoCloseable {
 
     void reconcile(String name) {
         ObjectNode ns = namespaces.get(name);
-        if (ns == null || !ns.path("metadata").has("deletionTimestamp") || !hasFinalizer(ns)) {
+        if (ns == null) {
+            timers.forget(name);
+            return;
+        }
+        if (!ns.path("metadata").has("deletionTimestamp") || !hasFinalizer(ns)) {
             return;
         }
         NamespaceStatus.Content content = empty(name);
@@ -77,7 +82,7 @@ public final class NamespaceController implements AutoCloseable {
                 throw e;
             }
         }
-        queue.addAfter(name, recheck.toMillis());
+        timers.wakeAfter(name, recheck.toMillis());
     }
 
     /** Deletes what is left in the namespace; returns what still exists afterwards. */

@@ -40,6 +40,7 @@ public final class NodeLifecycleController implements AutoCloseable {
     private final Clock clock;
     private final NodeHealth health = new NodeHealth();
     private final WorkQueue queue = new WorkQueue();
+    private final Timers timers = new Timers(queue);
     private ControllerLoop loop;
 
     public NodeLifecycleController(KubeClient client, Informer nodes, Informer leases, Informer pods, Options options, Clock clock) {
@@ -107,6 +108,7 @@ public final class NodeLifecycleController implements AutoCloseable {
         ObjectNode node = nodes.get(name);
         if (node == null) {
             health.forget(name);
+            timers.forget(name);
             return;
         }
         Instant now = clock.instant();
@@ -146,7 +148,7 @@ public final class NodeLifecycleController implements AutoCloseable {
             wait = wait == null || d.compareTo(wait) < 0 ? d : wait;
         }
         if (wait != null) {
-            queue.addAfter(name, Math.max(1, wait.toMillis() + 1));
+            timers.wakeAfter(name, Math.max(1, wait.toMillis() + 1));
         }
     }
 
