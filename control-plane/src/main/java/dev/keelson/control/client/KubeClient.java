@@ -70,6 +70,11 @@ public final class KubeClient {
         return send("GET", r.path(namespace, name, null), null, null);
     }
 
+    /** GET of a subresource such as {@code scale} or {@code status}. */
+    public ObjectNode get(Resource r, String namespace, String name, String subresource) {
+        return send("GET", r.path(namespace, name, subresource), null, null);
+    }
+
     /** Lists a collection; {@code query} is a raw query string such as {@code labelSelector=app%3Dweb} or null. */
     public ObjectNode list(Resource r, String namespace, String query) {
         return send("GET", r.path(namespace) + (query == null || query.isEmpty() ? "" : "?" + query), null, null);

@@ -167,10 +167,10 @@ public final class DeploymentController implements AutoCloseable {
         ObjectNode spec = rs.putObject("spec");
         spec.put("replicas", replicas).put("minReadySeconds", d.path("spec").path("minReadySeconds").asInt(0));
         ObjectNode selector = d.path("spec").path("selector").deepCopy();
-        selector.with("matchLabels").put(HASH_LABEL, hash);
+        selector.withObjectProperty("matchLabels").put(HASH_LABEL, hash);
         spec.set("selector", selector);
         ObjectNode t = template.deepCopy();
-        t.with("metadata").set("labels", labels);
+        t.withObjectProperty("metadata").set("labels", labels);
         spec.set("template", t);
         try {
             return client.create(Resource.REPLICASETS, Pods.namespace(d), rs);

@@ -1,0 +1,95 @@
+package dev.keelson.control.controller;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.control.client.ApiException;
+import dev.keelson.control.client.Informer;
+import dev.keelson.control.client.KubeClient;
+import dev.keelson.control.client.Resource;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stands in for node agents in control-plane tests (the real one is the node-agent module): it
+ * registers nodes and moves every pod bound to them to Running and Ready with an IP, except pods
+ * whose image starts with {@code bad/}, which stay Pending with an image pull error, as a broken
+ * rollout would. Pods being deleted are removed at once, as a kubelet would after they stop.
+ */
+final class SimulatedKubelet implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final KubeClient client;
+    private final Informer pods;
+    private final AtomicInteger ips = new AtomicInteger(2);
+
+    SimulatedKubelet(KubeClient client, String... nodes) {
+        this.client = client;
+        for (String n : nodes) {
+            ObjectNode node = MAPPER.createObjectNode();
+            node.put("apiVersion", "v1").put("kind", "Node");
+            node.putObject("metadata").put("name", n).putObject("labels").put("kubernetes.io/hostname", n);
+            ObjectNode status = node.putObject("status");
+            status.putObject("allocatable").put("cpu", "4").put("memory", "8Gi").put("pods", "110");
+            status.putObject("capacity").put("cpu", "4").put("memory", "8Gi").put("pods", "110");
+            client.create(Resource.NODES, null, node);
+        }
+        pods = new Informer(client, Resource.PODS, null, null, new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode o) {
+                run(o);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode old, ObjectNode o) {
+                run(o);
+            }
+
+            @Override
+            public void onDelete(ObjectNode o) {}
+        }).start();
+    }
+
+    private void run(ObjectNode pod) {
+        String node = pod.path("spec").path("nodeName").asText("");
+        if (node.isEmpty()) {
+            return;
+        }
+        String ns = pod.path("metadata").path("namespace").asText();
+        String name = pod.path("metadata").path("name").asText();
+        try {
+            if (pod.path("metadata").has("deletionTimestamp")) {
+                ObjectNode opts = MAPPER.createObjectNode();
+                opts.put("gracePeriodSeconds", 0);
+                client.delete(Resource.PODS, ns, name, opts);
+                return;
+            }
+            if (!pod.path("status").path("phase").asText("").isEmpty() && pod.path("status").has("startTime")) {
+                return;
+            }
+            boolean bad = pod.path("spec").path("containers").path(0).path("image").asText().startsWith("bad/");
+            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            ObjectNode updated = pod.deepCopy();
+            ObjectNode status = updated.putObject("status");
+            status.put("phase", bad ? "Pending" : "Running").put("startTime", now).put("hostIP", "192.168.0.1");
+            if (!bad) {
+                String ip = "10.244.0." + ips.getAndIncrement();
+                status.put("podIP", ip).putArray("podIPs").addObject().put("ip", ip);
+            }
+            var conds = status.putArray("conditions");
+            conds.addObject().put("type", "PodScheduled").put("status", "True").put("lastTransitionTime", now);
+            conds.addObject().put("type", "Ready").put("status", bad ? "False" : "True").put("lastTransitionTime", now);
+            conds.addObject().put("type", "ContainersReady").put("status", bad ? "False" : "True").put("lastTransitionTime", now);
+            client.update(Resource.PODS, updated, "status");
+        } catch (ApiException e) {
+            if (!e.notFound() && !e.conflict()) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pods.close();
+    }
+}
