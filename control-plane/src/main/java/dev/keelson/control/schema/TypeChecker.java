@@ -28,13 +28,21 @@ final class TypeChecker {
             JsonNode v = value.get(f.name());
             String p = Paths.child(path, f.name());
             if (v == null || v.isNull()) {
-                if (f.required()) {
+                if (f.required() && !zeroValued(f.type()) && !p.startsWith("status")) {
                     errors.required(p, null);
                 }
                 continue;
             }
             check(f.type(), v, p);
         }
+    }
+
+    /**
+     * Kubernetes decodes a missing number or boolean as its zero value, so "required" scalars of those
+     * types cannot be missing there; status is written by controllers and never checked for presence.
+     */
+    private static boolean zeroValued(TypeExpr type) {
+        return type instanceof TypeExpr.Scalar s && !s.type().equals("string");
     }
 
     void check(TypeExpr type, JsonNode v, String path) {
