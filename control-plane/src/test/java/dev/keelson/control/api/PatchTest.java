@@ -80,7 +80,7 @@ class PatchTest {
     @Test
     void serverSideApplyCreatesThenUpdates() throws Exception {
         assumeTrue(patchesImplemented(), "the patch package is not in this build yet");
-        String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: v1\n";
+        String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: one\n";
         TestApi.Reply created = api.patch("/api/v1/namespaces/pt/configmaps/applied?fieldManager=tester",
                 "application/apply-patch+yaml", cm);
         assertEquals(201, created.code(), created.text());
@@ -88,11 +88,11 @@ class PatchTest {
         assertEquals("tester", mf.path("manager").asText());
         assertEquals("Apply", mf.path("operation").asText());
         TestApi.Reply updated = api.patch("/api/v1/namespaces/pt/configmaps/applied?fieldManager=tester",
-                "application/apply-patch+yaml", cm.replace("v1", "v2"));
+                "application/apply-patch+yaml", cm.replace("one", "two"));
         assertEquals(200, updated.code(), updated.text());
-        assertEquals("v2", updated.json().path("data").path("k").asText());
+        assertEquals("two", updated.json().path("data").path("k").asText());
         TestApi.Reply conflict = api.patch("/api/v1/namespaces/pt/configmaps/applied?fieldManager=other",
-                "application/apply-patch+yaml", cm.replace("v1", "v3"));
+                "application/apply-patch+yaml", cm.replace("one", "three"));
         assertStatus(conflict, 409, "Conflict", null);
         assertEquals("FieldManagerConflict", conflict.json().path("details").path("causes").get(0).path("reason").asText());
     }

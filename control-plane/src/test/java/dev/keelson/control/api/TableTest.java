@@ -28,11 +28,12 @@ class TableTest {
                 .put("podIP", "10.0.0.7").putArray("containerStatuses")
                 .add(Json.object().put("name", "a").put("ready", true).put("restartCount", 2))
                 .add(Json.object().put("name", "b").put("ready", false).put("restartCount", 1));
-        api.put("/api/v1/namespaces/tab/pods/p/status", p.toString());
+        TestApi.Reply put = api.put("/api/v1/namespaces/tab/pods/p/status", p.toString());
+        assertEquals(200, put.code(), put.text());
         api.post("/apis/apps/v1/namespaces/tab/deployments", RestTest.deployment("web", 3));
         api.post("/api/v1/namespaces/tab/services", "{\"metadata\":{\"name\":\"svc\"},\"spec\":{\"type\":\"ClusterIP\","
-                + "\"clusterIP\":\"10.96.0.10\",\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80,\"protocol\":\"TCP\"},"
-                + "{\"port\":53,\"protocol\":\"UDP\"}]}}");
+                + "\"clusterIP\":\"10.96.0.10\",\"selector\":{\"app\":\"web\"},\"ports\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"TCP\"},"
+                + "{\"name\":\"dns\",\"port\":53,\"protocol\":\"UDP\"}]}}");
     }
 
     @AfterAll

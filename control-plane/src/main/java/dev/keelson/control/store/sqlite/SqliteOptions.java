@@ -35,9 +35,9 @@ public record SqliteOptions(Sync sync, int readers, int maxBatch, int watchBuffe
         }
     }
 
-    /** NORMAL sync, 4 readers, batches of up to 256 writes, 10,000 buffered events, progress after 5 s idle. */
+    /** NORMAL sync, 4 readers, batches of up to 256 writes, 10,000 buffered events, progress after 1 s idle. */
     public static SqliteOptions defaults() {
-        return new SqliteOptions(Sync.NORMAL, 4, 256, 10_000, Duration.ofSeconds(5));
+        return new SqliteOptions(Sync.NORMAL, 4, 256, 10_000, Duration.ofSeconds(1));
     }
 
     public SqliteOptions withSync(Sync s) {
