@@ -40,11 +40,29 @@ final class ServerCommand implements Callable<Integer> {
             description = "Extra DNS names or IPs for the serving certificate.")
     List<String> extraNames = List.of();
 
+    @Option(names = "--no-controllers", negatable = false,
+            description = "Run only the API server: no scheduler and no controller manager.")
+    boolean noControllers;
+
+    @Option(names = "--scheduling", paramLabel = "STRATEGY", defaultValue = "LeastAllocated",
+            description = "Scheduler scoring of node resources: LeastAllocated (spread) or MostAllocated "
+                    + "(bin packing) (default: ${DEFAULT-VALUE}).")
+    String scheduling;
+
     @Spec
     CommandSpec spec;
 
+    private dev.keelson.control.scheduler.plugins.NodeResourcesFit.Strategy strategy() {
+        return switch (scheduling) {
+            case "LeastAllocated" -> dev.keelson.control.scheduler.plugins.NodeResourcesFit.Strategy.LEAST_ALLOCATED;
+            case "MostAllocated" -> dev.keelson.control.scheduler.plugins.NodeResourcesFit.Strategy.MOST_ALLOCATED;
+            default -> throw new Main.UsageError("--scheduling must be LeastAllocated or MostAllocated, not \"" + scheduling + "\"");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
+        strategy();
         if (port < 0 || port > 65535) {
             throw new Main.UsageError("--port must be between 0 and 65535, not " + port);
         }
@@ -53,6 +71,11 @@ final class ServerCommand implements Callable<Integer> {
                      .withExtraNames(extraNames))) {
             var out = spec.commandLine().getOut();
             out.println("keelson: API server listening on " + bind + ":" + api.port() + " (" + api.url() + ")");
+            ControlLoops loops = noControllers ? null : ControlLoops.start(api.kubeconfig(), strategy());
+            if (loops != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(loops::close, "keelson-controllers-stop"));
+                out.println("keelson: scheduler (" + scheduling + ") and controller manager running");
+            }
             out.println("keelson: admin kubeconfig: " + api.kubeconfig());
             out.println("keelson: try: kubectl --kubeconfig " + api.kubeconfig() + " get namespaces");
             out.flush();

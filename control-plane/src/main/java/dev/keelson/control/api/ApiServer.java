@@ -91,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
             Kubeconfig.write(kubeconfig, url.toString(), pki.caPem(), "admin",
                     tokens.adminToken().orElseThrow(() -> new IOException("no system:masters token in "
                             + data.resolve("tokens") + " for the admin kubeconfig")));
+            SystemNamespaces.ensure(url, nodeTrust, tokens.adminToken().orElseThrow());
         } catch (IOException e) {
             https.close();
             throw e;

@@ -1,0 +1,39 @@
+package dev.keelson.cli;
+
+import dev.keelson.control.client.KubeClient;
+import dev.keelson.control.client.Kubeconfig;
+import dev.keelson.control.controller.ControllerManager;
+import dev.keelson.control.scheduler.Profile;
+import dev.keelson.control.scheduler.Scheduler;
+import dev.keelson.control.scheduler.plugins.NodeResourcesFit;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The scheduler and the controller manager of a {@code keelson server}, talking to it as clients. */
+final class ControlLoops implements AutoCloseable {
+    private final Scheduler scheduler;
+    private final ControllerManager controllers;
+
+    private ControlLoops(Scheduler scheduler, ControllerManager controllers) {
+        this.scheduler = scheduler;
+        this.controllers = controllers;
+    }
+
+    static ControlLoops start(Path kubeconfig, NodeResourcesFit.Strategy strategy) throws IOException, InterruptedException {
+        Kubeconfig config = Kubeconfig.load(kubeconfig);
+        Scheduler scheduler = new Scheduler(new KubeClient(config, "keelson-scheduler"), Profile.defaults(strategy), true)
+                .start(Duration.ofSeconds(30));
+        String identity = InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
+        ControllerManager controllers = new ControllerManager(new KubeClient(config, "keelson-controller-manager"),
+                identity, ControllerManager.Options.DEFAULTS).start();
+        return new ControlLoops(scheduler, controllers);
+    }
+
+    @Override
+    public void close() {
+        controllers.close();
+        scheduler.close();
+    }
+}
