@@ -85,12 +85,7 @@ public final class DaemonSetController implements AutoCloseable {
         if (ds.path("metadata").has("deletionTimestamp")) {
             return;
         }
-        List<ObjectNode> owned = new ArrayList<>();
-        for (ObjectNode p : pods.list(Pods.namespace(ds))) {
-            if (Pods.controllerUid(p).equals(Pods.uid(ds))) {
-                owned.add(p);
-            }
-        }
+        List<ObjectNode> owned = Pods.controlledBy(pods.list(Pods.namespace(ds)), ds);
         String hash = TemplateHash.of(ds.path("spec").path("template"), ds.path("status").path("collisionCount").asInt(0));
         Instant now = clock.instant();
         DaemonSetPlan plan = DaemonSetPlan.of(ds, nodes.list(), owned, hash, now);

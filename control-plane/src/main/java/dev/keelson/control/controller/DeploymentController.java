@@ -273,14 +273,8 @@ public final class DeploymentController implements AutoCloseable {
                         && !rs.path("metadata").has("deletionTimestamp"))
                 .toList());
         idle.sort(Comparator.comparingInt(Rollout::revision));
-        for (int i = 0; i < idle.size() - limit; i++) {
-            try {
-                client.delete(Resource.REPLICASETS, Pods.namespace(idle.get(i)), Pods.name(idle.get(i)), null);
-            } catch (ApiException e) {
-                if (!e.notFound()) {
-                    throw e;
-                }
-            }
+        for (ObjectNode rs : idle.subList(0, Math.max(0, idle.size() - limit))) {
+            Calls.unlessGone(() -> client.delete(Resource.REPLICASETS, Pods.namespace(rs), Pods.name(rs), null));
         }
     }
 

@@ -150,13 +150,7 @@ public final class EndpointsController implements AutoCloseable {
     }
 
     private void delete(Resource r, ObjectNode o) {
-        try {
-            client.delete(r, Pods.namespace(o), Pods.name(o), null);
-        } catch (ApiException e) {
-            if (!e.notFound()) {
-                throw e;
-            }
-        }
+        Calls.unlessGone(() -> client.delete(r, Pods.namespace(o), Pods.name(o), null));
     }
 
     @Override

@@ -157,13 +157,7 @@ public final class HorizontalPodAutoscalerController implements AutoCloseable {
         }
         ObjectNode updated = hpa.deepCopy();
         updated.set("status", status);
-        try {
-            client.update(Resource.HPAS, updated, "status");
-        } catch (ApiException e) {
-            if (!e.notFound() && !e.conflict()) {
-                throw e;
-            }
-        }
+        Calls.unlessGoneOrStale(() -> client.update(Resource.HPAS, updated, "status"));
     }
 
     @Override

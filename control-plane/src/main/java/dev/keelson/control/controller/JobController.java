@@ -66,12 +66,7 @@ public final class JobController implements AutoCloseable {
         if (job.path("metadata").has("deletionTimestamp")) {
             return;
         }
-        List<ObjectNode> owned = new ArrayList<>();
-        for (ObjectNode p : pods.list(Pods.namespace(job))) {
-            if (Pods.controllerUid(p).equals(Pods.uid(job))) {
-                owned.add(p);
-            }
-        }
+        List<ObjectNode> owned = Pods.controlledBy(pods.list(Pods.namespace(job)), job);
         Instant now = clock.instant();
         JobDecision d = JobDecision.of(job, owned, now, backoff);
         if (expectations.satisfied(key)) {
@@ -158,13 +153,7 @@ public final class JobController implements AutoCloseable {
         ObjectNode options = MAPPER.createObjectNode();
         options.put("kind", "DeleteOptions").put("apiVersion", "v1").put("propagationPolicy", "Background");
         options.putObject("preconditions").put("uid", Pods.uid(job));
-        try {
-            client.delete(Resource.JOBS, Pods.namespace(job), Pods.name(job), options);
-        } catch (ApiException e) {
-            if (!e.notFound() && !e.conflict()) {
-                throw e;
-            }
-        }
+        Calls.unlessGoneOrStale(() -> client.delete(Resource.JOBS, Pods.namespace(job), Pods.name(job), options));
     }
 
     @Override

@@ -175,13 +175,7 @@ public final class NodeLifecycleController implements AutoCloseable {
                 next = next == null || at.isBefore(next) ? at : next;
                 continue;
             }
-            try {
-                client.delete(Resource.PODS, Pods.namespace(pod), Pods.name(pod), null);
-            } catch (ApiException e) {
-                if (!e.notFound()) {
-                    throw e;
-                }
-            }
+            Calls.unlessGone(() -> client.delete(Resource.PODS, Pods.namespace(pod), Pods.name(pod), null));
         }
         return next;
     }
@@ -191,13 +185,7 @@ public final class NodeLifecycleController implements AutoCloseable {
         ObjectNode updated = pod.deepCopy();
         ArrayNode conds = ((ObjectNode) updated.path("status")).withArray("conditions");
         Conditions.set(conds, Conditions.of(pod.path("status").path("conditions"), "Ready", "False", "", "", now));
-        try {
-            client.update(Resource.PODS, updated, "status");
-        } catch (ApiException e) {
-            if (!e.notFound() && !e.conflict()) {
-                throw e;
-            }
-        }
+        Calls.unlessGoneOrStale(() -> client.update(Resource.PODS, updated, "status"));
     }
 
     @Override

@@ -48,6 +48,12 @@ public final class Pods {
         return "";
     }
 
+    /** The objects among {@code candidates} whose controller is {@code owner}. */
+    public static java.util.List<ObjectNode> controlledBy(java.util.List<ObjectNode> candidates, JsonNode owner) {
+        String uid = uid(owner);
+        return new java.util.ArrayList<>(candidates.stream().filter(o -> controllerUid(o).equals(uid)).toList());
+    }
+
     /** The controller ownerReference as {@code kind/name}, or "". */
     public static String controllerRef(JsonNode object) {
         for (JsonNode ref : object.path("metadata").path("ownerReferences")) {

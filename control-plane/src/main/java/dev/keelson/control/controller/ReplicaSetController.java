@@ -84,13 +84,7 @@ public final class ReplicaSetController implements AutoCloseable {
         ObjectNode meta = patch.putObject("metadata");
         Pods.setController(meta, withKind(rs));
         meta.put("resourceVersion", pod.path("metadata").path("resourceVersion").asText());
-        try {
-            client.patch(Resource.PODS, Pods.namespace(pod), Pods.name(pod), null, "application/merge-patch+json", patch);
-        } catch (ApiException e) {
-            if (!e.notFound() && !e.conflict()) {
-                throw e;
-            }
-        }
+        Calls.unlessGoneOrStale(() -> client.patch(Resource.PODS, Pods.namespace(pod), Pods.name(pod), null, "application/merge-patch+json", patch));
     }
 
     private static ObjectNode withKind(ObjectNode rs) {
