@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * registers nodes and moves every pod bound to them to Running and Ready with an IP, except pods
  * whose image starts with {@code bad/}, which stay Pending with an image pull error, as a broken
  * rollout would. Pods being deleted are removed at once, as a kubelet would after they stop.
+ * Pods whose image starts with {@code job/} run to completion (Succeeded); {@code job/flaky} fails
+ * its first pod with exit code 1. Each node renews its {@code kube-node-lease} Lease every second
+ * until {@link #stop(String)} makes it go silent (a dead node: its pods are left as they are).
  */
 final class SimulatedKubelet implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -22,6 +25,9 @@ final class SimulatedKubelet implements AutoCloseable {
     private final KubeClient client;
     private final Informer pods;
     private final AtomicInteger ips = new AtomicInteger(2);
+    private final java.util.Set<String> alive = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger flakyFailures = new AtomicInteger();
+    private final Thread heartbeats;
 
     SimulatedKubelet(KubeClient client, String... nodes) {
         this.client = client;
@@ -32,8 +38,13 @@ final class SimulatedKubelet implements AutoCloseable {
             ObjectNode status = node.putObject("status");
             status.putObject("allocatable").put("cpu", "4").put("memory", "8Gi").put("pods", "110");
             status.putObject("capacity").put("cpu", "4").put("memory", "8Gi").put("pods", "110");
+            String t = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            status.putArray("conditions").addObject().put("type", "Ready").put("status", "True").put("reason", "KubeletReady")
+                    .put("message", "kubelet is posting ready status").put("lastHeartbeatTime", t).put("lastTransitionTime", t);
             client.create(Resource.NODES, null, node);
+            alive.add(n);
         }
+        heartbeats = Thread.ofVirtual().start(this::heartbeat);
         pods = new Informer(client, Resource.PODS, null, null, new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode o) {
@@ -50,9 +61,40 @@ final class SimulatedKubelet implements AutoCloseable {
         }).start();
     }
 
+    /** The node stops renewing its lease and handling its pods. */
+    void stop(String node) {
+        alive.remove(node);
+    }
+
+    private void heartbeat() {
+        while (!Thread.currentThread().isInterrupted()) {
+            for (String n : alive) {
+                String now = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+                try {
+                    ObjectNode lease = client.get(Resource.LEASES, "kube-node-lease", n);
+                    ((ObjectNode) lease.get("spec")).put("renewTime", now);
+                    client.update(Resource.LEASES, lease, null);
+                } catch (ApiException e) {
+                    if (e.notFound()) {
+                        ObjectNode lease = MAPPER.createObjectNode();
+                        lease.put("apiVersion", "coordination.k8s.io/v1").put("kind", "Lease");
+                        lease.putObject("metadata").put("name", n).put("namespace", "kube-node-lease");
+                        lease.putObject("spec").put("holderIdentity", n).put("leaseDurationSeconds", 40).put("renewTime", now);
+                        Calls.unlessGoneOrStale(() -> client.create(Resource.LEASES, "kube-node-lease", lease));
+                    }
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     private void run(ObjectNode pod) {
         String node = pod.path("spec").path("nodeName").asText("");
-        if (node.isEmpty()) {
+        if (node.isEmpty() || !alive.contains(node)) {
             return;
         }
         String ns = pod.path("metadata").path("namespace").asText();
@@ -67,10 +109,21 @@ final class SimulatedKubelet implements AutoCloseable {
             if (!pod.path("status").path("phase").asText("").isEmpty() && pod.path("status").has("startTime")) {
                 return;
             }
-            boolean bad = pod.path("spec").path("containers").path(0).path("image").asText().startsWith("bad/");
+            String image = pod.path("spec").path("containers").path(0).path("image").asText();
+            boolean bad = image.startsWith("bad/");
             String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
             ObjectNode updated = pod.deepCopy();
             ObjectNode status = updated.putObject("status");
+            if (image.startsWith("job/")) {
+                boolean fail = image.equals("job/flaky") && flakyFailures.getAndIncrement() == 0;
+                status.put("phase", fail ? "Failed" : "Succeeded").put("startTime", now).put("hostIP", "192.168.0.1");
+                status.putArray("containerStatuses").addObject().put("name", "c").put("ready", false).put("restartCount", 0)
+                        .put("image", image).put("imageID", "").putObject("state").putObject("terminated")
+                        .put("exitCode", fail ? 1 : 0).put("reason", fail ? "Error" : "Completed")
+                        .put("startedAt", now).put("finishedAt", now);
+                client.update(Resource.PODS, updated, "status");
+                return;
+            }
             status.put("phase", bad ? "Pending" : "Running").put("startTime", now).put("hostIP", "192.168.0.1");
             if (!bad) {
                 String ip = "10.244.0." + ips.getAndIncrement();
@@ -90,6 +143,7 @@ final class SimulatedKubelet implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeats.interrupt();
         pods.close();
     }
 }
