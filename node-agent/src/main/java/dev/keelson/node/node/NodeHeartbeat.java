@@ -61,7 +61,13 @@ public final class NodeHeartbeat implements AutoCloseable {
 
     /** Creates the Node (or takes over an existing one), the Lease, and starts both loops. */
     public NodeHeartbeat start() {
-        var v = cri.version();
+        dev.keelson.cri.api.v1.VersionResponse v;
+        try {
+            v = cri.version();
+        } catch (io.grpc.StatusRuntimeException e) {
+            throw new IllegalStateException("cannot reach the CRI runtime at " + cri.socket() + ": "
+                    + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()), e);
+        }
         runtimeVersion = v.getRuntimeName() + "://" + v.getRuntimeVersion();
         register();
         renewLease();
