@@ -1,0 +1,120 @@
+package dev.keelson.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.control.client.Informer;
+import dev.keelson.control.client.KubeClient;
+import dev.keelson.control.client.Kubeconfig;
+import dev.keelson.control.client.Resource;
+import dev.keelson.node.cri.CriConnection;
+import dev.keelson.node.node.NodeHeartbeat;
+import dev.keelson.node.pod.Pleg;
+import dev.keelson.node.pod.PodSyncer;
+import dev.keelson.node.pod.PodWorkers;
+import dev.keelson.node.pod.SandboxConfigs;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The node agent (Keelson's kubelet): registers the Node and keeps its Lease and status fresh
+ * ({@link NodeHeartbeat}), watches the pods bound to this node
+ * ({@code fieldSelector=spec.nodeName=<node>}) and runs each through the CRI endpoint
+ * ({@link PodWorkers} → {@link PodSyncer}), while the {@link Pleg} relists the runtime every second
+ * to notice exits.
+ *
+ * <pre>
+ *   API server ──watch pods──► Informer ──► PodWorkers ──► PodSyncer ──CRI──► runtime
+ *        ▲                                     ▲                                 │
+ *        └── Node, Lease, pod status ◄─────────┴──────── Pleg (relist 1 s) ◄─────┘
+ * </pre>
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final NodeAgentConfig config;
+    private final CriConnection cri;
+    private final NodeHeartbeat heartbeat;
+    private final PodWorkers workers;
+    private final Informer pods;
+    private final Pleg pleg;
+
+    private NodeAgent(NodeAgentConfig config, CriConnection cri, NodeHeartbeat heartbeat, PodWorkers workers,
+                      Informer pods, Pleg pleg) {
+        this.config = config;
+        this.cri = cri;
+        this.heartbeat = heartbeat;
+        this.workers = workers;
+        this.pods = pods;
+        this.pleg = pleg;
+    }
+
+    /**
+     * Connects to the API server and the runtime, registers the node and starts every loop.
+     *
+     * @param log receives one line per notable action (registration, pod teardown, failures)
+     * @throws IOException when the kubeconfig cannot be read
+     */
+    public static NodeAgent start(NodeAgentConfig config, Consumer<String> log) throws IOException, InterruptedException {
+        KubeClient client = new KubeClient(Kubeconfig.load(config.kubeconfig()), "keelson-node/" + config.nodeName());
+        CriConnection cri = CriConnection.open(config.criSocket());
+        NodeHeartbeat heartbeat = new NodeHeartbeat(config, client, cri, log).start();
+        String runtimeName = heartbeat.runtimeVersion().substring(0, heartbeat.runtimeVersion().indexOf("://"));
+        var resolv = SandboxConfigs.hostResolv(Path.of("/etc/resolv.conf"));
+        PodWorkers workers = new PodWorkers(w -> new PodSyncer(config, client, cri, runtimeName, heartbeat.nodeIp(),
+                resolv, w::resyncLater, log));
+        Informer pods = new Informer(client, Resource.PODS, null,
+                "fieldSelector=" + URLEncoder.encode("spec.nodeName=" + config.nodeName(), StandardCharsets.UTF_8),
+                new Informer.Handler() {
+                    @Override
+                    public void onAdd(ObjectNode pod) {
+                        workers.update(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(ObjectNode old, ObjectNode pod) {
+                        workers.update(pod);
+                    }
+
+                    @Override
+                    public void onDelete(ObjectNode pod) {
+                        workers.removed(pod);
+                    }
+                }).start();
+        if (!pods.awaitSynced(Duration.ofSeconds(30))) {
+            log.accept("pods of node " + config.nodeName() + " not listed within 30 s; still trying");
+        }
+        Pleg pleg = new Pleg(cri, config.timings().relist(), workers::trigger, uid -> workers.uids().contains(uid),
+                o -> {
+                    log.accept("pod " + o.namespace() + "/" + o.name() + " (" + o.uid() + ") is not on the API server; tearing it down");
+                    ObjectNode ghost = MAPPER.createObjectNode();
+                    ghost.putObject("metadata").put("uid", o.uid()).put("namespace", o.namespace()).put("name", o.name());
+                    workers.removed(ghost);
+                }, log).start();
+        log.accept("node agent " + config.nodeName() + " running pods through " + config.criSocket());
+        return new NodeAgent(config, cri, heartbeat, workers, pods, pleg);
+    }
+
+    /** The configuration. */
+    public NodeAgentConfig config() {
+        return config;
+    }
+
+    /** The InternalIP reported (pods' hostIP). */
+    public String nodeIp() {
+        return heartbeat.nodeIp();
+    }
+
+    /** Stops the loops; pods keep running in the runtime (a restarted agent adopts them). */
+    @Override
+    public void close() {
+        pleg.close();
+        pods.close();
+        workers.close();
+        heartbeat.close();
+        cri.close();
+    }
+}
