@@ -88,7 +88,7 @@ public final class CriServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("keelson-cri-io", true),
                 EpollIoHandler.newFactory());
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("keelson-cri-rpc-", 0).factory());
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(file.path().toString()))
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(file.bindPath().toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
                 // grpc sets SO_KEEPALIVE on accepted channels; AF_UNIX has no such option and Netty
                 // would log a warning per connection. HTTP/2 keepalive pings still work.

@@ -49,7 +49,9 @@ final class SocketFile {
         try {
             attrs = Files.readAttributes(abs, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            return new SocketFile(abs);
+            SocketFile f = new SocketFile(abs);
+            Files.deleteIfExists(f.bindPath());
+            return f;
         }
         // Sockets are neither regular files, directories nor links: "other" in NIO's terms.
         if (!attrs.isOther()) {
@@ -59,7 +61,9 @@ final class SocketFile {
             throw new SocketInUseException(abs);
         }
         Files.deleteIfExists(abs);
-        return new SocketFile(abs);
+        SocketFile f = new SocketFile(abs);
+        Files.deleteIfExists(f.bindPath());
+        return f;
     }
 
     private static boolean listening(Path socket) throws IOException {
@@ -75,9 +79,20 @@ final class SocketFile {
         return path;
     }
 
-    /** After bind: sets {@link #SOCKET_MODE} and remembers which file is ours. */
+    /**
+     * Where to bind: a private name beside {@link #path()}. The socket appears under its real name
+     * only after {@link #bound()} has set its mode, so no client ever sees (or connects through) a
+     * socket with the process umask's wider permissions.
+     */
+    Path bindPath() {
+        return path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid() + ".binding");
+    }
+
+    /** After bind: sets {@link #SOCKET_MODE}, renames the socket into place, remembers which file is ours. */
     void bound() throws IOException {
-        Files.setPosixFilePermissions(path, SOCKET_MODE);
+        Path tmp = bindPath();
+        Files.setPosixFilePermissions(tmp, SOCKET_MODE);
+        Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         boundKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
