@@ -60,7 +60,7 @@ final class ApiContender implements Contender {
             try {
                 client.watch(pods(space) + "?watch=true&timeoutSeconds=3600", () -> open.complete(null), line -> {
                     if (line.startsWith("{\"type\":\"ADDED\"")) {
-                        arrived.accept(objectName(line));
+                        arrived.accept(RestClient.objectName(line));
                     }
                 });
             } catch (IOException | RuntimeException e) {
@@ -71,17 +71,6 @@ final class ApiContender implements Contender {
         });
         open.get(30, TimeUnit.SECONDS);
         return t::interrupt;
-    }
-
-    /** The object's {@code metadata.name} in a watch event line, found without parsing the whole event. */
-    static String objectName(String line) {
-        int meta = line.indexOf("\"metadata\":{");
-        int at = line.indexOf("\"name\":\"", meta);
-        if (meta < 0 || at < 0) {
-            throw new IllegalStateException("bench api: watch event without metadata.name: " + line);
-        }
-        int from = at + 8;
-        return line.substring(from, line.indexOf('"', from));
     }
 
     private static String pods(String space) {

@@ -67,6 +67,17 @@ public final class RestClient {
         }
     }
 
+    /** The object's {@code metadata.name} in a watch event line, found without parsing the whole event. */
+    public static String objectName(String line) {
+        int meta = line.indexOf("\"metadata\":{");
+        int at = meta < 0 ? -1 : line.indexOf("\"name\":\"", meta);
+        if (at < 0) {
+            throw new IllegalStateException("watch event without metadata.name: " + line);
+        }
+        int from = at + 8;
+        return line.substring(from, line.indexOf('"', from));
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json").header("Authorization", "Bearer " + token);
