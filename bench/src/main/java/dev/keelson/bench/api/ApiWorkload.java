@@ -128,10 +128,11 @@ final class ApiWorkload {
         String space = fresh(c, "watch");
         Map<String, Long> arrivals = new ConcurrentHashMap<>();
         Semaphore seen = new Semaphore(0);
-        try (AutoCloseable w = c.watch(space, name -> {
+        AutoCloseable w = c.watch(space, name -> {
             arrivals.put(name, System.nanoTime());
             seen.release();
-        })) {
+        });
+        try {
             for (int i = 0; i < n; i++) {
                 String name = "pod-" + i;
                 long t = System.nanoTime();
@@ -145,6 +146,8 @@ final class ApiWorkload {
                 }
                 latency.add(at - t);
             }
+        } finally {
+            w.close();
         }
     }
 

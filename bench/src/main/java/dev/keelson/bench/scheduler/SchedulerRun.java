@@ -65,13 +65,16 @@ final class SchedulerRun {
             try (BindWatch binds = BindWatch.open(c.client(), SimulatedCluster.NAMESPACE, c.podsResourceVersion())) {
                 line.update(size + "starting the scheduler");
                 long start = System.nanoTime();
-                try (Scheduler s = new Scheduler(c.schedulerClient(), Profile.defaults(NodeResourcesFit.Strategy.LEAST_ALLOCATED), true)
-                        .start(Duration.ofMinutes(2))) {
+                Scheduler s = new Scheduler(c.schedulerClient(), Profile.defaults(NodeResourcesFit.Strategy.LEAST_ALLOCATED), true);
+                try {
+                    s.start(Duration.ofMinutes(2));
                     long synced = System.nanoTime();
                     binds.awaitBound(r.pods, BIND_TIMEOUT, b -> line.update(size + b + "/" + r.pods + " bound"));
                     r.syncMillis = (synced - start) / 1e6;
                     r.podsPerSecond = r.pods / ((binds.lastBind() - synced) / 1e9);
                     paced(c, binds, r, paced, size);
+                } finally {
+                    s.close();
                 }
             }
         }
