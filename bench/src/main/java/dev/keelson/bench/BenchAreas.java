@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /** The benchmark areas there are, in the order {@code keelson bench} lists them. */
 public final class BenchAreas {
-    private static final List<BenchArea> ALL = List.of(new NetnsBench(), new NetlinkBench(), new dev.keelson.bench.cni.CniBench(), new dev.keelson.bench.proxy.ProxyBench(), new dev.keelson.bench.store.StoreBench());
+    private static final List<BenchArea> ALL = List.of(new NetnsBench(), new NetlinkBench(), new dev.keelson.bench.cni.CniBench(), new dev.keelson.bench.proxy.ProxyBench(), new dev.keelson.bench.store.StoreBench(),
+            new dev.keelson.bench.api.ApiBench(),
+            new dev.keelson.bench.scheduler.SchedulerBench());
 
     private BenchAreas() {
     }

@@ -30,7 +30,7 @@ class BenchMainTest {
         String text = err.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("no benchmark area \"nosuch\""), text);
         assertTrue(text.contains("--json needs a file name"), text);
-        assertTrue(text.contains("areas: netns, netlink, cni, proxy, store"), text);
+        assertTrue(text.contains("areas: netns, netlink, cni, proxy, store, api, scheduler"), text);
     }
 
     @Test

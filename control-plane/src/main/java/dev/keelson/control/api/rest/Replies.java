@@ -9,7 +9,9 @@ import dev.keelson.control.api.http.ApiRequest;
 import dev.keelson.control.api.http.Responder;
 import dev.keelson.control.api.registry.ResourceType;
 import dev.keelson.control.api.table.TableConverter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Writes objects and lists in the representation the client asked for (JSON, YAML, Table, metadata). */
@@ -51,6 +53,10 @@ public final class Replies {
         if (page.remaining() != null) {
             meta.put("remainingItemCount", page.remaining());
         }
+        if (page.json() != null) {
+            out.send(200, r.contentType(), jsonList(type, meta, page.json()));
+            return;
+        }
         JsonNode body;
         if (r == Representation.TABLE) {
             body = tables.table(type, page.items(), meta, include(request), true);
@@ -65,6 +71,27 @@ public final class Replies {
             body = list;
         }
         send(out, 200, r, body);
+    }
+
+    /** {@code <Kind>List} with items already in JSON: the bytes the tree form would encode to, without the tree. */
+    private static byte[] jsonList(ResourceType type, ObjectNode meta, List<byte[]> items) {
+        byte[] head = Json.bytes(Json.object().put("kind", type.kind() + "List").put("apiVersion", type.apiVersion())
+                .set("metadata", meta));
+        int size = head.length + 12;
+        for (byte[] i : items) {
+            size += i.length + 1;
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream(size);
+        b.write(head, 0, head.length - 1);
+        b.writeBytes(",\"items\":[".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                b.write(',');
+            }
+            b.writeBytes(items.get(i));
+        }
+        b.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+        return b.toByteArray();
     }
 
     static TableConverter.Include include(ApiRequest request) {

@@ -70,7 +70,9 @@ public final class RestHandler {
                     Stored s = storage.get(type, ns, name).orElseThrow(() -> ApiException.notFound(type, name));
                     replies.object(request, out, type, 200, s.object());
                 } else {
-                    replies.list(request, out, type, lister.list(type, ns, ListOptions.of(request, type)));
+                    ListOptions o = ListOptions.of(request, type);
+                    replies.list(request, out, type, Representation.of(request) == Representation.JSON
+                            ? lister.listJson(type, ns, o) : lister.list(type, ns, o));
                 }
             }
             case "POST" -> {
