@@ -26,6 +26,8 @@ public final class Scheduler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_BINDS_IN_FLIGHT = 64;
+    /** Events are best effort (as kube-scheduler's broadcaster drops them when its queue is full): never let them crowd out binds. */
+    private static final int MAX_EVENTS_IN_FLIGHT = 8;
 
     private final KubeClient client;
     private final Algorithm algorithm;
@@ -38,6 +40,8 @@ public final class Scheduler implements AutoCloseable {
     /** Bound pods whose node the node informer has not delivered yet, by node name. */
     private final Map<String, Map<String, PodInfo>> orphans = new ConcurrentHashMap<>();
     private final Semaphore inFlight = new Semaphore(MAX_BINDS_IN_FLIGHT);
+    private final Semaphore eventsInFlight = new Semaphore(MAX_EVENTS_IN_FLIGHT);
+    private final AtomicLong droppedEvents = new AtomicLong();
     private final AtomicLong order = new AtomicLong();
     private final AtomicLong bound = new AtomicLong();
     private final boolean events;
@@ -67,6 +71,11 @@ public final class Scheduler implements AutoCloseable {
     /** Pods bound since start. */
     public long bound() {
         return bound.get();
+    }
+
+    /** Events not sent because too many were in flight. */
+    public long droppedEvents() {
+        return droppedEvents.get();
     }
 
     public int pending() {
@@ -193,6 +202,10 @@ public final class Scheduler implements AutoCloseable {
         if (!events) {
             return;
         }
+        if (!eventsInFlight.tryAcquire()) {
+            droppedEvents.incrementAndGet();
+            return;
+        }
         ObjectNode ev = MAPPER.createObjectNode();
         ev.put("apiVersion", "v1").put("kind", "Event");
         ev.putObject("metadata").put("generateName", pod.name() + ".").put("namespace", pod.namespace());
@@ -202,7 +215,7 @@ public final class Scheduler implements AutoCloseable {
         ev.put("type", type).put("reason", reason).put("message", message).put("count", 1)
                 .put("firstTimestamp", now).put("lastTimestamp", now).put("reportingComponent", "default-scheduler");
         ev.putObject("source").put("component", "default-scheduler");
-        client.postAsync(Resource.EVENTS.path(pod.namespace()), ev).exceptionally(e -> null);
+        client.postAsync(Resource.EVENTS.path(pod.namespace()), ev).whenComplete((ok, e) -> eventsInFlight.release());
     }
 
     private static boolean pending(JsonNode pod) {
