@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Stands in for node agents in control-plane tests (the real one is the node-agent module): it
  * registers nodes and moves every pod bound to them to Running and Ready with an IP and running
- * container statuses, except pods
- * whose image starts with {@code bad/}, which stay Pending with an image pull error, as a broken
- * rollout would. Pods being deleted are removed at once, as a kubelet would after they stop.
+ * container statuses, except pods whose image starts with {@code bad/}, which stay Pending with an
+ * image pull error, as a broken rollout would. Pods being deleted are removed at once, as a kubelet would after they stop.
  */
 public final class SimulatedKubelet implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
