@@ -10,6 +10,7 @@ import dev.keelson.control.api.registry.ResourceRegistry;
 import dev.keelson.control.api.rest.ObjectWriter;
 import dev.keelson.control.api.rest.Replies;
 import dev.keelson.control.api.rest.RestHandler;
+import dev.keelson.control.api.rest.SystemNamespaces;
 import dev.keelson.control.api.storage.ResourceStorage;
 import dev.keelson.control.api.storage.SecretEncryption;
 import dev.keelson.control.api.subresource.KubeletLogProxy;
@@ -37,7 +38,8 @@ import javax.net.ssl.SSLContext;
  *
  * On first start it creates in the data directory a CA and serving certificate ({@code pki/}), an
  * admin token ({@code tokens}), the key for secrets at rest ({@code encryption.key}) and
- * {@code admin.kubeconfig}; later starts reuse them.
+ * {@code admin.kubeconfig}; later starts reuse them. Every start makes sure the system namespaces
+ * ({@code default}, {@code kube-system}, {@code kube-public}, {@code kube-node-lease}) exist.
  */
 public final class ApiServer implements AutoCloseable {
     private final HttpsServer https;
@@ -70,7 +72,9 @@ public final class ApiServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context for node connections", e);
         }
-        RestHandler rest = new RestHandler(registry, new ObjectWriter(storage, clock), new Replies(tables),
+        ObjectWriter writer = new ObjectWriter(storage, clock);
+        SystemNamespaces.ensure(registry, writer);
+        RestHandler rest = new RestHandler(registry, writer, new Replies(tables),
                 new WatchHandler(storage, tables, config.bookmarkInterval(), config.watchTimeout()),
                 new KubeletLogProxy(nodeTrust));
         String host = clientHost(config.bindAddress());
@@ -91,7 +95,6 @@ public final class ApiServer implements AutoCloseable {
             Kubeconfig.write(kubeconfig, url.toString(), pki.caPem(), "admin",
                     tokens.adminToken().orElseThrow(() -> new IOException("no system:masters token in "
                             + data.resolve("tokens") + " for the admin kubeconfig")));
-            SystemNamespaces.ensure(url, nodeTrust, tokens.adminToken().orElseThrow());
         } catch (IOException e) {
             https.close();
             throw e;

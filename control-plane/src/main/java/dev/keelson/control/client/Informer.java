@@ -84,7 +84,8 @@ public final class Informer implements AutoCloseable {
     /** Cached objects of one namespace. */
     public List<ObjectNode> list(String namespace) {
         Map<String, ObjectNode> m = byNamespace.get(namespace);
-        return m == null ? List.of() : new ArrayList<>(m.values());
+        // Always a fresh mutable list: callers sort it (an immutable empty list threw at sort()).
+        return m == null ? new ArrayList<>() : new ArrayList<>(m.values());
     }
 
     private ObjectNode put(String key, ObjectNode o) {

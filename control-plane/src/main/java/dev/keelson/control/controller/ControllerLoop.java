@@ -52,7 +52,7 @@ public final class ControllerLoop implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "{0} {1}: {2}; retrying", name, key, e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "{0} {1}: {2}; retrying", name, key, e.toString());
                 queue.retry(key);
             } finally {
                 queue.done(key);

@@ -127,7 +127,7 @@ public final class DeploymentController implements AutoCloseable {
                 ((ObjectNode) t.get("metadata")).remove("labels");
             }
         }
-        return t.equals(template);
+        return TemplateHash.semantic(t).equals(TemplateHash.semantic(template));
     }
 
     private static boolean activeOld(List<ObjectNode> old) {

@@ -3,6 +3,8 @@ package dev.keelson.control.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +24,7 @@ public final class TemplateHash {
     public static String of(JsonNode template, int collisionCount) {
         byte[] bytes;
         try {
-            bytes = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(template, Object.class));
+            bytes = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(semantic(template), Object.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -35,12 +37,37 @@ public final class TemplateHash {
             h ^= (collisionCount >>> (8 * i)) & 0xff;
             h *= 0x01000193;
         }
-        long v = Integer.toUnsignedLong(h);
-        StringBuilder sb = new StringBuilder();
-        do {
-            sb.append(ALPHABET.charAt((int) (v % ALPHABET.length())));
-            v /= ALPHABET.length();
-        } while (v > 0);
+        // Kubernetes writes the hash's decimal digits through rand.SafeEncodeString (each byte
+        // indexes the alphabet modulo its length), so the label is up to ten of "456789bcdf".
+        String decimal = Long.toString(Integer.toUnsignedLong(h));
+        StringBuilder sb = new StringBuilder(decimal.length());
+        for (int i = 0; i < decimal.length(); i++) {
+            sb.append(ALPHABET.charAt(decimal.charAt(i) % ALPHABET.length()));
+        }
         return sb.toString();
+    }
+
+    /**
+     * {@code template} as Kubernetes compares it: a field that is JSON null is the Go zero value,
+     * the same as an absent field. Clients send such nulls (kubectl rollout undo copies a
+     * ReplicaSet's template with {@code creationTimestamp: null}), and without this the undone
+     * template would not match its old ReplicaSet (apimachinery's {@code Semantic.DeepEqual}).
+     */
+    public static JsonNode semantic(JsonNode template) {
+        if (template instanceof ObjectNode o) {
+            ObjectNode out = o.objectNode();
+            o.properties().forEach(e -> {
+                if (!e.getValue().isNull()) {
+                    out.set(e.getKey(), semantic(e.getValue()));
+                }
+            });
+            return out;
+        }
+        if (template instanceof ArrayNode a) {
+            ArrayNode out = a.arrayNode();
+            a.forEach(v -> out.add(semantic(v)));
+            return out;
+        }
+        return template;
     }
 }

@@ -44,6 +44,13 @@ final class OpenApiSchemas {
         }
         ObjectNode s = JSON.objectNode();
         s.put("type", "object");
+        if (d.freeForm()) {
+            // Kubernetes publishes FieldsV1, RawExtension and Patch as a bare "type: object". An
+            // empty "properties" would make kubectl's client-side validation (kube-openapi
+            // parseKind) reject every key of such a value, e.g. the f:data of managedFields when
+            // "kubectl replace" sends back what "get -o yaml" printed.
+            return s;
+        }
         ObjectNode props = s.putObject("properties");
         ArrayNode required = JSON.arrayNode();
         for (FieldDef f : d.fields().values()) {

@@ -12,14 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for node agents in control-plane tests (the real one is the node-agent module): it
- * registers nodes and moves every pod bound to them to Running and Ready with an IP, except pods
+ * registers nodes and moves every pod bound to them to Running and Ready with an IP and running container
+ * statuses, except pods
  * whose image starts with {@code bad/}, which stay Pending with an image pull error, as a broken
  * rollout would. Pods being deleted are removed at once, as a kubelet would after they stop.
  * Pods whose image starts with {@code job/} run to completion (Succeeded); {@code job/flaky} fails
  * its first pod with exit code 1. Each node renews its {@code kube-node-lease} Lease every second
  * until {@link #stop(String)} makes it go silent (a dead node: its pods are left as they are).
  */
-final class SimulatedKubelet implements AutoCloseable {
+public final class SimulatedKubelet implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final KubeClient client;
@@ -29,7 +30,8 @@ final class SimulatedKubelet implements AutoCloseable {
     private final AtomicInteger flakyFailures = new AtomicInteger();
     private final Thread heartbeats;
 
-    SimulatedKubelet(KubeClient client, String... nodes) {
+    /** Registers {@code nodes} and starts acting as their kubelet. */
+    public SimulatedKubelet(KubeClient client, String... nodes) {
         this.client = client;
         for (String n : nodes) {
             ObjectNode node = MAPPER.createObjectNode();
@@ -128,6 +130,20 @@ final class SimulatedKubelet implements AutoCloseable {
             if (!bad) {
                 String ip = "10.244.0." + ips.getAndIncrement();
                 status.put("podIP", ip).putArray("podIPs").addObject().put("ip", ip);
+            }
+            // Container statuses are what kubectl's READY column counts ("1/1").
+            var containers = status.putArray("containerStatuses");
+            for (var c : pod.path("spec").path("containers")) {
+                ObjectNode cs = containers.addObject();
+                cs.put("name", c.path("name").asText()).put("image", c.path("image").asText())
+                        .put("imageID", "").put("ready", !bad).put("restartCount", 0).put("started", !bad);
+                if (bad) {
+                    cs.putObject("state").putObject("waiting").put("reason", "ImagePullBackOff")
+                            .put("message", "Back-off pulling image \"" + c.path("image").asText() + "\"");
+                } else {
+                    cs.put("containerID", "containerd://" + name + "-" + c.path("name").asText());
+                    cs.putObject("state").putObject("running").put("startedAt", now);
+                }
             }
             var conds = status.putArray("conditions");
             conds.addObject().put("type", "PodScheduled").put("status", "True").put("lastTransitionTime", now);

@@ -91,6 +91,7 @@ public final class ObjectWriter {
                 meta.remove(immutable);
             }
         }
+        OmitEmpty.prune(type, next);
         if (type.generational() && oldMeta.has("generation") && !old.path("spec").equals(next.path("spec"))) {
             meta.put("generation", oldMeta.path("generation").asLong() + 1);
         }
@@ -124,10 +125,14 @@ public final class ObjectWriter {
 
     /** Schema defaults, then validation: 422 Invalid with every field error. */
     void check(ResourceType type, ObjectNode object, WriteOptions options) {
+        OmitEmpty.prune(type, object);
         if (options.strictFields()) {
             List<String> unknown = Schemas.unknownFields(type.apiVersion(), type.kind(), object);
             if (!unknown.isEmpty()) {
-                throw ApiException.badRequest("strict decoding error: " + String.join(", ", unknown.stream()
+                // kube-apiserver's decode error wording (transformDecodeError): kind, bare version, kind.
+                String version = type.apiVersion().substring(type.apiVersion().indexOf('/') + 1);
+                throw ApiException.badRequest(type.kind() + " in version \"" + version + "\" cannot be handled as a "
+                        + type.kind() + ": strict decoding error: " + String.join(", ", unknown.stream()
                         .map(f -> "unknown field \"" + (f.startsWith(".") ? f.substring(1) : f) + "\"").toList()));
             }
         }
