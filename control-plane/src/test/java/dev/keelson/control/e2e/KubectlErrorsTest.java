@@ -8,12 +8,7 @@ import dev.keelson.control.client.Resource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input through kubectl: a wrong token (401), invalid objects (422 with Kubernetes' field
@@ -21,20 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * client-side validation against the served OpenAPI), and a stale {@code replace} (409). In each
  * case the store is unchanged.
  */
-@ParameterizedClass(name = "kubectl {0}")
-@ValueSource(strings = {"1.20", "1.33"})
-@ExtendWith(ClusterExtension.class)
-class KubectlErrorsTest {
-    @Parameter
-    String version;
-    Cluster cluster;
-    Kubectl kubectl;
-
-    @BeforeEach
-    void setUp(Cluster cluster) {
-        this.cluster = cluster;
-        this.kubectl = Kubectl.of(version, cluster);
-    }
+class KubectlErrorsTest extends KubectlSuite {
 
     @Test
     void aWrongTokenIsUnauthorized() throws Exception {

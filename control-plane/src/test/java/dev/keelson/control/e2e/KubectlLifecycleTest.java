@@ -9,12 +9,7 @@ import dev.keelson.control.client.Resource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kubectl driving workloads through the controllers: {@code delete --wait} whose dependents the
@@ -22,22 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and a rollout with {@code rollout status}, {@code rollout history} and {@code rollout undo} while
  * the Deployment and ReplicaSet controllers run and the simulated kubelet makes pods ready.
  */
-@ParameterizedClass(name = "kubectl {0}")
-@ValueSource(strings = {"1.20", "1.33"})
-@ExtendWith(ClusterExtension.class)
-class KubectlLifecycleTest {
+class KubectlLifecycleTest extends KubectlSuite {
     private static final String REVISION = "deployment.kubernetes.io/revision";
 
-    @Parameter
-    String version;
-    Cluster cluster;
-    Kubectl kubectl;
-
-    @BeforeEach
-    void setUp(Cluster cluster) {
-        this.cluster = cluster;
-        this.kubectl = Kubectl.of(version, cluster);
-    }
 
     private String namespaceWith(String test, int replicas) {
         String ns = cluster.ensureNamespace(test + "-" + kubectl.tag());

@@ -10,32 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kubectl reading from the server: the server-side tables that {@code get} prints (columns and
  * values), {@code -o yaml|json|wide}, {@code describe}, and a {@code get -w} that streams a change.
  * Every value printed is also read back through the API.
  */
-@ParameterizedClass(name = "kubectl {0}")
-@ValueSource(strings = {"1.20", "1.33"})
-@ExtendWith(ClusterExtension.class)
-class KubectlReadTest {
-    @Parameter
-    String version;
-    Cluster cluster;
-    Kubectl kubectl;
-
-    @BeforeEach
-    void setUp(Cluster cluster) {
-        this.cluster = cluster;
-        this.kubectl = Kubectl.of(version, cluster);
-    }
+class KubectlReadTest extends KubectlSuite {
 
     /** A namespace of its own per test and kubectl version, holding a Deployment "web" of 2 ready pods. */
     private String namespaceWithWeb(String test) {

@@ -12,12 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kubectl changing objects: {@code create -f} and the typed {@code create} commands (protobuf
@@ -25,22 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * script, {@code label}/{@code annotate}, the three {@code patch} types and {@code scale}. Each test
  * checks what kubectl printed and the object the server stored.
  */
-@ParameterizedClass(name = "kubectl {0}")
-@ValueSource(strings = {"1.20", "1.33"})
-@ExtendWith(ClusterExtension.class)
-class KubectlWriteTest {
+class KubectlWriteTest extends KubectlSuite {
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    @Parameter
-    String version;
-    Cluster cluster;
-    Kubectl kubectl;
-
-    @BeforeEach
-    void setUp(Cluster cluster) {
-        this.cluster = cluster;
-        this.kubectl = Kubectl.of(version, cluster);
-    }
 
     private String namespace(String test) {
         return cluster.ensureNamespace(test + "-" + kubectl.tag());
