@@ -190,4 +190,52 @@ class ControllerManagerTest {
         });
         kubectl(0, "uncordon", target);
     }
+
+    @Test
+    void aDaemonSetRunsOnePodOnEveryEligibleNode() throws Exception {
+        ObjectNode ds = MAPPER.createObjectNode();
+        ds.put("apiVersion", "apps/v1").put("kind", "DaemonSet");
+        ds.putObject("metadata").put("name", "agent").put("namespace", "default");
+        ObjectNode spec = ds.putObject("spec");
+        spec.putObject("selector").putObject("matchLabels").put("app", "agent");
+        ObjectNode t = spec.putObject("template");
+        t.putObject("metadata").putObject("labels").put("app", "agent");
+        t.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "nginx:1.27");
+        client.create(Resource.DAEMONSETS, "default", ds);
+        JsonNode done = await("agent on every node", () -> client.get(Resource.DAEMONSETS, "default", "agent"),
+                n -> n.path("status").path("desiredNumberScheduled").asInt() == 3
+                        && n.path("status").path("numberReady").asInt() == 3);
+        assertEquals(3, done.path("status").path("currentNumberScheduled").asInt());
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        pods("agent").forEach(p -> nodes.add(p.path("spec").path("nodeName").asText()));
+        assertEquals(java.util.Set.of("node-a", "node-b", "node-c"), nodes, "one pod per node");
+    }
+
+    @Test
+    void deletingANamespaceRemovesEverythingInItThenTheNamespace() throws Exception {
+        ObjectNode ns = MAPPER.createObjectNode();
+        ns.put("apiVersion", "v1").put("kind", "Namespace").putObject("metadata").put("name", "doomed");
+        client.create(Resource.NAMESPACES, null, ns);
+        ObjectNode d = ControllersTest.deployment("inside", "nginx:1.27", 2, 600);
+        ((ObjectNode) d.get("metadata")).put("namespace", "doomed");
+        client.create(Resource.DEPLOYMENTS, "doomed", d);
+        ObjectNode cm = MAPPER.createObjectNode();
+        cm.put("apiVersion", "v1").put("kind", "ConfigMap").putObject("metadata").put("name", "settings").put("namespace", "doomed");
+        client.create(Resource.CONFIGMAPS, "doomed", cm);
+        await("pods in doomed", () -> client.list(Resource.PODS, "doomed", null), n -> n.path("items").size() == 2);
+        kubectl(0, "delete", "namespace", "doomed", "--wait=true", "--timeout=60s");
+        assertEquals(404, codeOf(() -> client.get(Resource.NAMESPACES, null, "doomed")));
+        assertEquals(0, client.list(Resource.PODS, "doomed", null).path("items").size());
+        assertEquals(0, client.list(Resource.CONFIGMAPS, "doomed", null).path("items").size());
+        assertEquals(0, client.list(Resource.REPLICASETS, "doomed", null).path("items").size());
+    }
+
+    private static int codeOf(Runnable call) {
+        try {
+            call.run();
+            return 200;
+        } catch (dev.keelson.control.client.ApiException e) {
+            return e.code();
+        }
+    }
 }
