@@ -110,5 +110,6 @@ public final class PodWorkers implements AutoCloseable {
     public void close() {
         closed = true;
         timers.shutdownNow();
+        syncer.close();
     }
 }
