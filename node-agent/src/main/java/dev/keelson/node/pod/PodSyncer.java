@@ -130,6 +130,24 @@ public final class PodSyncer {
         return pod.path("spec").path("terminationGracePeriodSeconds").asLong(30);
     }
 
+    /**
+     * Tears down volume directories of pods this agent does not run (deleted while it was down).
+     *
+     * @param known uids of the pods the agent has workers for
+     */
+    public void cleanupOrphanVolumes(java.util.Set<String> known) {
+        try {
+            for (String uid : volumes.podsOnDisk()) {
+                if (!known.contains(uid)) {
+                    log.accept("removing volumes of pod " + uid + ", which this node no longer runs");
+                    volumes.teardown(uid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("cleaning up orphaned pod volumes: " + e.getMessage());
+        }
+    }
+
     /** Stops the probe timers. */
     public void close() {
         probes.close();
