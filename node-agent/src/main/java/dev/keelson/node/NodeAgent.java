@@ -86,6 +86,8 @@ public final class NodeAgent implements AutoCloseable {
                 }).start();
         if (!pods.awaitSynced(Duration.ofSeconds(30))) {
             log.accept("pods of node " + config.nodeName() + " not listed within 30 s; still trying");
+        } else {
+            workers.cleanupOrphanVolumes();
         }
         Pleg pleg = new Pleg(cri, config.timings().relist(), workers::trigger, uid -> workers.uids().contains(uid),
                 o -> {

@@ -20,13 +20,25 @@ import java.util.Map;
  * @param clusterDns cluster DNS servers for {@code dnsPolicy: ClusterFirst} (empty: the node's resolv.conf)
  * @param clusterDomain the cluster's DNS domain
  * @param timings loop periods
+ * @param rootDir the agent's state directory (the kubelet's {@code --root-dir}): pod volumes live
+ *        under {@code <rootDir>/pods/<uid>/volumes}
  */
 public record NodeAgentConfig(String nodeName, Path kubeconfig, Path criSocket, String podCidr, String nodeIp,
         Map<String, String> labels, Path podLogDir, int kubeletPort, List<String> clusterDns, String clusterDomain,
-        Timings timings) {
+        Timings timings, Path rootDir) {
 
     /** The CRI socket Keelson's own runtime serves by default. */
     public static final Path DEFAULT_CRI_SOCKET = Path.of("/run/keelson/keelson.sock");
+    /** The default state directory (the kubelet's is /var/lib/kubelet). */
+    public static final Path DEFAULT_ROOT_DIR = Path.of("/var/lib/keelson/node");
+
+    /** The configuration without a root directory of its own: {@link #DEFAULT_ROOT_DIR}. */
+    public NodeAgentConfig(String nodeName, Path kubeconfig, Path criSocket, String podCidr, String nodeIp,
+            Map<String, String> labels, Path podLogDir, int kubeletPort, List<String> clusterDns, String clusterDomain,
+            Timings timings) {
+        this(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, kubeletPort, clusterDns, clusterDomain,
+                timings, DEFAULT_ROOT_DIR);
+    }
 
     public NodeAgentConfig {
         if (nodeName == null || !nodeName.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
@@ -46,12 +58,24 @@ public record NodeAgentConfig(String nodeName, Path kubeconfig, Path criSocket, 
      * @param relist the PLEG relist period (kubelet: 1 s)
      * @param backoffInitial the first CrashLoopBackOff delay (kubelet: 10 s)
      * @param backoffMax the back-off ceiling (kubelet: 5 min)
+     * @param sync how often a running pod is re-synced without an event, which refreshes its
+     *        configMap/secret/downwardAPI volumes (the kubelet's syncFrequency: 1 min)
      */
     public record Timings(Duration leaseRenew, Duration leaseDuration, Duration statusCheck, Duration statusReport,
-            Duration relist, Duration backoffInitial, Duration backoffMax) {
+            Duration relist, Duration backoffInitial, Duration backoffMax, Duration sync) {
+        /** Timings with the kubelet's 1 min pod sync period. */
+        public Timings(Duration leaseRenew, Duration leaseDuration, Duration statusCheck, Duration statusReport,
+                Duration relist, Duration backoffInitial, Duration backoffMax) {
+            this(leaseRenew, leaseDuration, statusCheck, statusReport, relist, backoffInitial, backoffMax, Duration.ofMinutes(1));
+        }
+
         public static Timings kubelet() {
             return new Timings(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofSeconds(10),
                     Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5));
+        }
+
+        public Timings withSync(Duration d) {
+            return new Timings(leaseRenew, leaseDuration, statusCheck, statusReport, relist, backoffInitial, backoffMax, d);
         }
     }
 
@@ -63,31 +87,36 @@ public record NodeAgentConfig(String nodeName, Path kubeconfig, Path criSocket, 
 
     public NodeAgentConfig withNodeIp(String ip) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, ip, labels, podLogDir, kubeletPort,
-                clusterDns, clusterDomain, timings);
+                clusterDns, clusterDomain, timings, rootDir);
     }
 
     public NodeAgentConfig withPodCidr(String cidr) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, cidr, nodeIp, labels, podLogDir, kubeletPort,
-                clusterDns, clusterDomain, timings);
+                clusterDns, clusterDomain, timings, rootDir);
     }
 
     public NodeAgentConfig withLabels(Map<String, String> extra) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, extra, podLogDir, kubeletPort,
-                clusterDns, clusterDomain, timings);
+                clusterDns, clusterDomain, timings, rootDir);
     }
 
     public NodeAgentConfig withPodLogDir(Path dir) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, dir, kubeletPort,
-                clusterDns, clusterDomain, timings);
+                clusterDns, clusterDomain, timings, rootDir);
     }
 
     public NodeAgentConfig withClusterDns(List<String> servers, String domain) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, kubeletPort,
-                servers, domain, timings);
+                servers, domain, timings, rootDir);
     }
 
     public NodeAgentConfig withTimings(Timings t) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, kubeletPort,
-                clusterDns, clusterDomain, t);
+                clusterDns, clusterDomain, t, rootDir);
+    }
+
+    public NodeAgentConfig withRootDir(Path dir) {
+        return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, kubeletPort,
+                clusterDns, clusterDomain, timings, dir);
     }
 }

@@ -44,6 +44,11 @@ public final class Backoff {
         });
     }
 
+    /** Forgets one key (the operation it guards succeeded). */
+    public void forget(String key) {
+        delays.remove(key);
+    }
+
     /** Forgets every key of a pod. */
     public void forgetPod(String uid) {
         delays.keySet().removeIf(k -> k.startsWith(uid + "/"));

@@ -12,17 +12,16 @@ import dev.keelson.cri.api.v1.KeyValue;
 import dev.keelson.cri.api.v1.LinuxContainerConfig;
 import dev.keelson.cri.api.v1.LinuxContainerResources;
 import dev.keelson.cri.api.v1.LinuxContainerSecurityContext;
+import dev.keelson.cri.api.v1.Mount;
 import dev.keelson.cri.api.v1.Capability;
 import dev.keelson.node.Quantities;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code ContainerConfig} the kubelet derives from one container of a pod: command and args
- * with {@code $(VAR)} expansion, environment (values and the {@code fieldRef}s a pod can know
- * without volumes), working dir, labels and annotations, log path, resources as Linux cgroup
+ * with {@code $(VAR)} expansion, the environment and volume mounts resolved by the caller, working dir, labels and annotations, log path, resources as Linux cgroup
  * settings, and the security context. Pure.
  */
 public final class ContainerConfigs {
@@ -33,21 +32,18 @@ public final class ContainerConfigs {
 
     private ContainerConfigs() {}
 
-    /** What env {@code fieldRef}s resolve to. */
-    public record PodFacts(String podIp, String hostIp, String nodeName) {}
-
     /** The log path relative to the sandbox's log directory: {@code <container>/<restartCount>.log}. */
     public static String logPath(String container, int restartCount) {
         return container + "/" + restartCount + ".log";
     }
 
     /**
-     * @throws IllegalArgumentException naming the field when the spec asks for something this agent
-     *         cannot resolve (an unsupported fieldRef, configMap or secret env source)
+     * @param env the resolved environment ({@link EnvResolver}), in order
+     * @param mounts the container's volume mounts ({@code PodVolumes.mounts})
      */
-    public static ContainerConfig of(JsonNode pod, JsonNode container, int restartCount, PodFacts facts) {
+    public static ContainerConfig of(JsonNode pod, JsonNode container, int restartCount, Map<String, String> env,
+                                     List<Mount> mounts) {
         String name = container.path("name").asText();
-        Map<String, String> env = env(pod, container, facts);
         ContainerConfig.Builder b = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(name).setAttempt(restartCount))
                 .setImage(ImageSpec.newBuilder().setImage(container.path("image").asText()))
@@ -62,6 +58,7 @@ public final class ContainerConfigs {
         for (JsonNode a : container.path("args")) {
             b.addArgs(expand(a.asText(), env));
         }
+        b.addAllMounts(mounts);
         env.forEach((k, v) -> b.addEnvs(KeyValue.newBuilder().setKey(k).setValue(ByteString.copyFromUtf8(v))));
         JsonNode meta = pod.path("metadata");
         b.putLabels(CriLabels.CONTAINER_NAME, name)
@@ -125,50 +122,6 @@ public final class ContainerConfigs {
             b.setCapabilities(cb);
         }
         return b.build();
-    }
-
-    /** The container's environment in order, later names replacing earlier ones, values expanded. */
-    static Map<String, String> env(JsonNode pod, JsonNode container, PodFacts facts) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (JsonNode e : container.path("env")) {
-            String name = e.path("name").asText();
-            String value;
-            if (e.has("valueFrom")) {
-                value = valueFrom(pod, name, e.path("valueFrom"), facts);
-            } else {
-                value = expand(e.path("value").asText(""), env);
-            }
-            env.put(name, value);
-        }
-        return env;
-    }
-
-    private static String valueFrom(JsonNode pod, String name, JsonNode from, PodFacts facts) {
-        JsonNode ref = from.path("fieldRef");
-        if (ref.isMissingNode()) {
-            throw new IllegalArgumentException("env " + name + ": only valueFrom.fieldRef is supported by this node agent yet");
-        }
-        String path = ref.path("fieldPath").asText();
-        JsonNode meta = pod.path("metadata");
-        return switch (path) {
-            case "metadata.name" -> meta.path("name").asText();
-            case "metadata.namespace" -> meta.path("namespace").asText();
-            case "metadata.uid" -> meta.path("uid").asText();
-            case "spec.nodeName" -> facts.nodeName();
-            case "spec.serviceAccountName" -> pod.path("spec").path("serviceAccountName").asText("");
-            case "status.podIP" -> facts.podIp();
-            case "status.podIPs" -> facts.podIp();
-            case "status.hostIP", "status.hostIPs" -> facts.hostIp();
-            default -> {
-                if (path.startsWith("metadata.labels['") && path.endsWith("']")) {
-                    yield meta.path("labels").path(path.substring(17, path.length() - 2)).asText("");
-                }
-                if (path.startsWith("metadata.annotations['") && path.endsWith("']")) {
-                    yield meta.path("annotations").path(path.substring(22, path.length() - 2)).asText("");
-                }
-                throw new IllegalArgumentException("env " + name + ": unsupported fieldRef \"" + path + "\"");
-            }
-        };
     }
 
     /**

@@ -83,6 +83,16 @@ final class PodKiller {
         }
     }
 
+    /** Stops one container with a grace period (a failed liveness or startup probe); errors are logged. */
+    void stopContainer(JsonNode pod, String containerId, long graceSeconds) {
+        try {
+            cri.runtime(Duration.ofSeconds(graceSeconds + 30)).stopContainer(StopContainerRequest.newBuilder()
+                    .setContainerId(containerId).setTimeout(graceSeconds).build());
+        } catch (StatusRuntimeException e) {
+            log.accept("pod " + PodSyncer.key(pod) + ": stopping container " + containerId + ": " + PodSyncer.describe(e));
+        }
+    }
+
     /** For a pod that reached Succeeded or Failed: stop what still runs, keep the records for status. */
     void stopIfRunning(JsonNode pod) {
         PodRuntime rt = PodRuntime.read(cri, pod.path("metadata").path("uid").asText());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.cri.api.v1.ContainerState;
 import dev.keelson.cri.api.v1.ContainerStatus;
+import dev.keelson.node.probe.ProbeView;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,9 +33,10 @@ public final class PodStatusFactory {
      * @param hostIp the node's InternalIP
      * @param waiting reasons by container name that override the runtime's view
      * @param sandboxError why the sandbox could not be made, or null
+     * @param probes what the probes say about running containers (ready, started)
      */
     public record Inputs(JsonNode pod, PodRuntime runtime, String runtimeName, String hostIp,
-                         Map<String, Waiting> waiting, String sandboxError, Instant now) {}
+                         Map<String, Waiting> waiting, String sandboxError, Instant now, ProbeView probes) {}
 
     private PodStatusFactory() {}
 
@@ -169,7 +171,7 @@ public final class PodStatusFactory {
             switch (l.getState()) {
                 case CONTAINER_RUNNING -> {
                     state.putObject("running").put("startedAt", ts(nanos(l.getStartedAt())));
-                    cs.put("ready", true).put("started", true);
+                    cs.put("ready", in.probes().ready(spec, l.getId())).put("started", in.probes().started(spec, l.getId()));
                 }
                 case CONTAINER_EXITED -> terminated(state, l, in.runtimeName());
                 case CONTAINER_CREATED -> waiting(state, "ContainerCreating", null);

@@ -18,11 +18,22 @@ import dev.keelson.cri.api.v1.RunPodSandboxRequest;
 import dev.keelson.cri.api.v1.StartContainerRequest;
 import dev.keelson.node.NodeAgentConfig;
 import dev.keelson.node.cri.CriConnection;
+import dev.keelson.node.node.MachineInfo;
+import dev.keelson.node.probe.ProbeKind;
+import dev.keelson.node.probe.ProbeManager;
+import dev.keelson.node.probe.Prober;
+import dev.keelson.node.volume.FieldRefs;
+import dev.keelson.node.volume.ObjectSource;
+import dev.keelson.node.volume.PodVolumes;
+import dev.keelson.node.volume.ResourceFields;
+import dev.keelson.node.volume.VolumeException;
+import dev.keelson.node.volume.VolumeManager;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -42,6 +53,8 @@ public final class PodSyncer {
     private static final class PodNotes {
         final Map<String, PodStatusFactory.Waiting> waiting = new ConcurrentHashMap<>();
         volatile String sandboxError;
+        /** When the next periodic re-sync is due (one timer per pod, not one per pass). */
+        volatile Instant periodicDue = Instant.MIN;
     }
 
     private final NodeAgentConfig config;
@@ -58,6 +71,9 @@ public final class PodSyncer {
     private final BiConsumer<String, Duration> resyncLater;
     private final Consumer<String> log;
     private final Map<String, PodNotes> notes = new ConcurrentHashMap<>();
+    private final VolumeManager volumes;
+    private final EnvResolver envs;
+    private final ProbeManager probes;
 
     public PodSyncer(NodeAgentConfig config, KubeClient client, CriConnection cri, String runtimeName, String hostIp,
                      DNSConfig hostResolv, BiConsumer<String, Duration> resyncLater, Consumer<String> log) {
@@ -74,6 +90,67 @@ public final class PodSyncer {
         this.statuses = new StatusWriter(client);
         this.killer = new PodKiller(cri, events, log);
         this.images = new ImagePuller(cri, events);
+        MachineInfo m = MachineInfo.read();
+        var allocatable = new ResourceFields.Allocatable(m.cpus() * 1000L, m.memoryTotal(), m.rootfsTotal());
+        ObjectSource objects = ObjectSource.of(client);
+        this.volumes = new VolumeManager(config.rootDir(), objects, allocatable);
+        this.envs = new EnvResolver(objects, allocatable);
+        this.probes = new ProbeManager(new Prober(cri), new ProbeEvents(), log);
+    }
+
+    /** What the probes report to the pods: events, status rewrites, liveness kills. */
+    private final class ProbeEvents implements ProbeManager.Listener {
+        @Override
+        public void changed(String podUid) {
+            resyncLater.accept(podUid, Duration.ZERO);
+        }
+
+        @Override
+        public void failedOnce(JsonNode pod, String container, ProbeKind kind, String message) {
+            events.warning(pod, "Unhealthy", kind.title() + " probe failed: " + message);
+        }
+
+        @Override
+        public void unhealthy(JsonNode pod, String container, String containerId, ProbeKind kind, String message) {
+            events.normal(pod, "Killing", "Container " + container + " failed " + kind.title().toLowerCase()
+                    + " probe, will be restarted");
+            killer.stopContainer(pod, containerId, probeGrace(pod, container, kind));
+            resyncLater.accept(pod.path("metadata").path("uid").asText(), Duration.ZERO);
+        }
+    }
+
+    /** The probe's own terminationGracePeriodSeconds when set, else the pod's. */
+    private static long probeGrace(JsonNode pod, String container, ProbeKind kind) {
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            JsonNode p = c.path(kind.field());
+            if (c.path("name").asText().equals(container) && p.hasNonNull("terminationGracePeriodSeconds")) {
+                return p.path("terminationGracePeriodSeconds").asLong();
+            }
+        }
+        return pod.path("spec").path("terminationGracePeriodSeconds").asLong(30);
+    }
+
+    /**
+     * Tears down volume directories of pods this agent does not run (deleted while it was down).
+     *
+     * @param known uids of the pods the agent has workers for
+     */
+    public void cleanupOrphanVolumes(java.util.Set<String> known) {
+        try {
+            for (String uid : volumes.podsOnDisk()) {
+                if (!known.contains(uid)) {
+                    log.accept("removing volumes of pod " + uid + ", which this node no longer runs");
+                    volumes.teardown(uid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("cleaning up orphaned pod volumes: " + e.getMessage());
+        }
+    }
+
+    /** Stops the probe timers. */
+    public void close() {
+        probes.close();
     }
 
     /**
@@ -87,17 +164,22 @@ public final class PodSyncer {
         String uid = pod.path("metadata").path("uid").asText();
         try {
             if (removed) {
+                probes.removePod(uid);
                 killer.kill(pod, graceSeconds(pod), true);
+                teardownVolumes(pod);
                 forget(uid);
                 return true;
             }
             if (pod.path("metadata").has("deletionTimestamp")) {
+                probes.removePod(uid);
                 killer.kill(pod, graceSeconds(pod), true);
+                teardownVolumes(pod);
                 delete(pod);
                 forget(uid);
                 return true;
             }
             if (StatusWriter.terminal(pod.path("status").path("phase").asText())) {
+                probes.removePod(uid);
                 killer.stopIfRunning(pod);
                 return false;
             }
@@ -114,6 +196,19 @@ public final class PodSyncer {
         JsonNode spec = pod.path("spec");
         String policy = spec.path("restartPolicy").asText("Always");
         PodRuntime rt = PodRuntime.read(cri, uid);
+        PodVolumes vols;
+        try {
+            // before the sandbox, as the kubelet waits for volumes before SyncPod; also refreshes contents
+            vols = volumes.prepare(pod);
+            backoff.forget(uid + "/volumes");
+        } catch (VolumeException e) {
+            events.warning(pod, "FailedMount", "MountVolume.SetUp failed for volume \"" + e.volume() + "\" : " + e.getMessage());
+            String key = uid + "/volumes";
+            backoff.restarted(key);
+            resyncLater.accept(uid, backoff.current(key));
+            writeStatus(pod, rt, n);
+            return;
+        }
         if (rt.readySandbox().isEmpty()) {
             boolean ranBefore = !rt.sandboxes().isEmpty() && !rt.containers().isEmpty();
             if (!(ranBefore && policy.equals("Never")) && !createSandbox(pod, uid, rt, n)) {
@@ -125,7 +220,7 @@ public final class PodSyncer {
         if (rt.readySandbox().isPresent()) {
             PodSandboxStatus sb = rt.readySandbox().get();
             PodSandboxConfig sandboxConfig = SandboxConfigs.of(config, pod, sb.getMetadata().getAttempt(), hostResolv);
-            var facts = new ContainerConfigs.PodFacts(sb.getNetwork().getIp(), hostIp, config.nodeName());
+            var facts = new PodFacts(new FieldRefs.Facts(sb.getNetwork().getIp(), hostIp, config.nodeName()), vols);
             boolean initDone = true;
             for (JsonNode c : spec.path("initContainers")) {
                 var latest = rt.latest(c.path("name").asText());
@@ -153,8 +248,28 @@ public final class PodSyncer {
                 }
             }
             rt = PodRuntime.read(cri, uid);
+            Map<String, String> running = new HashMap<>();
+            rt.containers().stream().filter(c -> c.getState() == ContainerState.CONTAINER_RUNNING)
+                    .forEach(c -> running.putIfAbsent(c.getMetadata().getName(), c.getId()));
+            probes.sync(pod, running, sb.getNetwork().getIp());
         }
         writeStatus(pod, rt, n);
+        Instant now = Instant.now();
+        if (!now.isBefore(n.periodicDue)) {
+            n.periodicDue = now.plus(config.timings().sync());
+            resyncLater.accept(uid, config.timings().sync());
+        }
+    }
+
+    /** What a container's env and mounts are made from. */
+    private record PodFacts(FieldRefs.Facts fields, PodVolumes volumes) {}
+
+    private void teardownVolumes(JsonNode pod) {
+        try {
+            volumes.teardown(pod.path("metadata").path("uid").asText());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("tearing down volumes of pod " + key(pod) + ": " + e.getMessage(), e);
+        }
     }
 
     private boolean createSandbox(ObjectNode pod, String uid, PodRuntime rt, PodNotes n) {
@@ -181,7 +296,7 @@ public final class PodSyncer {
     }
 
     private void restart(ObjectNode pod, JsonNode c, ContainerStatus latest, String sandboxId, PodSandboxConfig sc,
-                         ContainerConfigs.PodFacts facts, PodNotes n) {
+                         PodFacts facts, PodNotes n) {
         String name = c.path("name").asText();
         String uid = pod.path("metadata").path("uid").asText();
         String key = uid + "/" + name;
@@ -211,7 +326,7 @@ public final class PodSyncer {
 
     /** ImageStatus/PullImage, CreateContainer, StartContainer; failures become waiting reasons. */
     private void start(ObjectNode pod, JsonNode c, int attempt, String sandboxId, PodSandboxConfig sc,
-                       ContainerConfigs.PodFacts facts, PodNotes n) {
+                       PodFacts facts, PodNotes n) {
         String name = c.path("name").asText();
         String uid = pod.path("metadata").path("uid").asText();
         PodStatusFactory.Waiting pullProblem = images.ensure(pod, c);
@@ -224,8 +339,8 @@ public final class PodSyncer {
         }
         ContainerConfig cc;
         try {
-            cc = ContainerConfigs.of(pod, c, attempt, facts);
-        } catch (IllegalArgumentException e) {
+            cc = ContainerConfigs.of(pod, c, attempt, envs.resolve(pod, c, facts.fields()), facts.volumes().mounts(c));
+        } catch (IllegalArgumentException | VolumeException e) {
             fail(pod, n, name, "CreateContainerConfigError", e.getMessage());
             return;
         }
@@ -260,7 +375,7 @@ public final class PodSyncer {
 
     private void writeStatus(ObjectNode pod, PodRuntime rt, PodNotes n) {
         ObjectNode status = PodStatusFactory.status(new PodStatusFactory.Inputs(pod, rt, runtimeName, hostIp,
-                Map.copyOf(n.waiting), n.sandboxError, Instant.now()));
+                Map.copyOf(n.waiting), n.sandboxError, Instant.now(), probes));
         statuses.write(pod, status);
     }
 

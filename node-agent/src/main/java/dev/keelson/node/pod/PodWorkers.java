@@ -101,6 +101,11 @@ public final class PodWorkers implements AutoCloseable {
         }
     }
 
+    /** Removes volumes of pods on disk that have no worker (run once the pod list is synced). */
+    public void cleanupOrphanVolumes() {
+        syncer.cleanupOrphanVolumes(uids());
+    }
+
     /** Pod uids with a worker. */
     public Set<String> uids() {
         return Set.copyOf(workers.keySet());
@@ -110,5 +115,6 @@ public final class PodWorkers implements AutoCloseable {
     public void close() {
         closed = true;
         timers.shutdownNow();
+        syncer.close();
     }
 }
