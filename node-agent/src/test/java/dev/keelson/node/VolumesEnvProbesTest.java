@@ -61,7 +61,7 @@ class VolumesEnvProbesTest {
         ObjectNode spec = (ObjectNode) pod.path("spec");
         ArrayNode vols = spec.putArray("volumes");
         vols.addObject().put("name", "cfg").putObject("configMap").put("name", "app-config");
-        ObjectNode sec = vols.addObject().put("name", "sec").putObject("secret").put("secretName", "app-secret").put("defaultMode", 0400);
+        ObjectNode sec = vols.addObject().put("name", "sec").putObject("secret").put("secretName", "app-secret");
         sec.putArray("items").addObject().put("key", "password").put("path", "password");
         sec.withArray("items").addObject().put("key", "password").put("path", "nested/pw").put("mode", 0440);
         ObjectNode dapi = vols.addObject().put("name", "info").putObject("downwardAPI");
@@ -92,7 +92,7 @@ class VolumesEnvProbesTest {
 
         assertEquals("hello", node.exec("cfg", "c", "cat", "/etc/cfg/greeting"));
         assertEquals("s3cret", node.exec("cfg", "c", "cat", "/etc/sec/password"));
-        assertEquals("400", node.exec("cfg", "c", "stat", "-L", "-c", "%a", "/etc/sec/password").strip(), "defaultMode 0400");
+        assertEquals("400", node.exec("cfg", "c", "stat", "-L", "-c", "%a", "/etc/sec/password").strip(), "secret files are 0400 unless the pod asks otherwise");
         assertEquals("440", node.exec("cfg", "c", "stat", "-L", "-c", "%a", "/etc/sec/nested/pw").strip(), "an item's own mode");
         assertEquals("644", node.exec("cfg", "c", "stat", "-L", "-c", "%a", "/etc/cfg/greeting").strip());
         assertEquals("blue", node.exec("cfg", "c", "cat", "/etc/color"), "subPath mounts one key");

@@ -121,10 +121,15 @@ final class PodDefaults {
         if (!hasSource) {
             v.putObject("emptyDir");
         }
-        for (String source : new String[] {"secret", "configMap", "downwardAPI", "projected"}) {
+        for (String source : new String[] {"configMap", "downwardAPI", "projected"}) {
             if (v.get(source) instanceof ObjectNode s) {
                 Json.putIfAbsent(s, "defaultMode", 420);
             }
+        }
+        if (v.get("secret") instanceof ObjectNode s) {
+            // Keelson's one deliberate default that differs from Kubernetes (0644): secret files are
+            // readable by their owner only unless the pod asks for more.
+            Json.putIfAbsent(s, "defaultMode", 256);
         }
         if (v.get("hostPath") instanceof ObjectNode h) {
             Json.putIfAbsent(h, "type", "");
