@@ -1,7 +1,7 @@
 package dev.keelson.control.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keelson.control.api.alloc.Cidr;
+import dev.keelson.control.model.Cidr;
 import dev.keelson.control.api.alloc.ServiceAllocator;
 import dev.keelson.control.api.registry.ResourceRegistry;
 import dev.keelson.control.api.registry.ResourceType;

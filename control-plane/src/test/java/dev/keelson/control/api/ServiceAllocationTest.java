@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keelson.control.api.alloc.Cidr;
-import dev.keelson.control.api.alloc.Ips;
+import dev.keelson.control.model.Cidr;
+import dev.keelson.control.model.Ips;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -164,7 +164,6 @@ class ServiceAllocationTest {
                 String body = svc("s" + i, "");
                 replies.add(pool.submit((Callable<TestApi.Reply>) () -> small.post("/api/v1/namespaces/race/services", body)));
             }
-            List<Future<TestApi.Reply>> same = new ArrayList<>();
             pool.shutdown();
             Set<String> ips = new HashSet<>();
             int created = 0;
@@ -179,7 +178,6 @@ class ServiceAllocationTest {
             }
             assertEquals(29, created);
             assertFalse(ips.contains("10.100.0.1") || ips.contains("10.100.0.0") || ips.contains("10.100.0.31"), ips.toString());
-            assertTrue(same.isEmpty());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.keelson.control.api.alloc;
 
+import dev.keelson.control.model.Cidr;
+import dev.keelson.control.model.Ips;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.keelson.control.api.alloc;
 
+import dev.keelson.control.model.Ips;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.api.rest.ApiException;

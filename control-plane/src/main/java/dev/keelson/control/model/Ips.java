@@ -1,4 +1,4 @@
-package dev.keelson.control.api.alloc;
+package dev.keelson.control.model;
 
 import java.math.BigInteger;
 import java.net.Inet6Address;
@@ -73,11 +73,11 @@ public final class Ips {
         return s.toString();
     }
 
-    static BigInteger toBig(InetAddress ip) {
+    public static BigInteger toBig(InetAddress ip) {
         return new BigInteger(1, ip.getAddress());
     }
 
-    static InetAddress fromBig(BigInteger v, int length) {
+    public static InetAddress fromBig(BigInteger v, int length) {
         byte[] raw = v.toByteArray();
         byte[] out = new byte[length];
         int n = Math.min(raw.length, length);

@@ -1,4 +1,4 @@
-package dev.keelson.control.api.alloc;
+package dev.keelson.control.model;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
