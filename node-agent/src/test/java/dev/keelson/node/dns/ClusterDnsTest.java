@@ -139,6 +139,7 @@ class ClusterDnsTest {
 
     @Test
     void missingNamesAreNxdomainAndMissingTypesAreNodata() throws Exception {
+        int forwarded = upstream.queries.get();
         Message none = query("nope.shop.svc.cluster.local.", Type.A, false);
         assertEquals(Rcode.NXDOMAIN, none.getRcode());
         assertEquals(Type.SOA, none.getSection(Section.AUTHORITY).getFirst().getType(), "negative answers carry the SOA");
@@ -149,7 +150,7 @@ class ClusterDnsTest {
         assertEquals(Rcode.NOERROR, query("shop.svc.cluster.local.", Type.A, false).getRcode());
         assertEquals(Rcode.NXDOMAIN, query("ghost.svc.cluster.local.", Type.A, false).getRcode());
         assertEquals(Rcode.NXDOMAIN, query("web.shop.cluster.local.", Type.A, false).getRcode());
-        assertEquals(0, upstream.queries.get(), "nothing under the cluster domain is forwarded");
+        assertEquals(forwarded, upstream.queries.get(), "nothing under the cluster domain is forwarded");
     }
 
     @Test
@@ -165,8 +166,9 @@ class ClusterDnsTest {
     void srvRecordsNameThePortAndTarget() throws Exception {
         Message web = query("_http._tcp.web.shop.svc.cluster.local.", Type.SRV, false);
         assertEquals(List.of("SRV 0 100 80 web.shop.svc.cluster.local."), answers(web));
-        assertEquals("A " + clusterIp("web"), Type.string(web.getSection(Section.ADDITIONAL).getFirst().getType()) + " "
-                + web.getSection(Section.ADDITIONAL).getFirst().rdataToString());
+        List<String> glue = web.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.A)
+                .map(r -> r.getName() + " " + r.rdataToString()).toList();
+        assertEquals(List.of("web.shop.svc.cluster.local. " + clusterIp("web")), glue, "the target's address comes along");
         Message db = query("_stats._udp.db.shop.svc.cluster.local.", Type.SRV, true);
         assertEquals(List.of("SRV 0 50 9001 10-244-1-6.db.shop.svc.cluster.local.", "SRV 0 50 9001 db-0.db.shop.svc.cluster.local."),
                 answers(db), "headless: one per endpoint, on the endpoints' port");
