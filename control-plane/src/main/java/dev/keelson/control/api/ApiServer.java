@@ -7,6 +7,8 @@ import dev.keelson.control.api.discovery.Discovery;
 import dev.keelson.control.api.http.ApiRouter;
 import dev.keelson.control.api.http.HttpsServer;
 import dev.keelson.control.api.registry.ResourceRegistry;
+import dev.keelson.control.api.alloc.ServiceAllocator;
+import dev.keelson.control.api.rest.KubernetesService;
 import dev.keelson.control.api.rest.ObjectWriter;
 import dev.keelson.control.api.rest.Replies;
 import dev.keelson.control.api.rest.RestHandler;
@@ -39,7 +41,9 @@ import javax.net.ssl.SSLContext;
  * On first start it creates in the data directory a CA and serving certificate ({@code pki/}), an
  * admin token ({@code tokens}), the key for secrets at rest ({@code encryption.key}) and
  * {@code admin.kubeconfig}; later starts reuse them. Every start makes sure the system namespaces
- * ({@code default}, {@code kube-system}, {@code kube-public}, {@code kube-node-lease}) exist.
+ * ({@code default}, {@code kube-system}, {@code kube-public}, {@code kube-node-lease}) exist,
+ * reconciles the Service IP and node-port allocation records with the stored Services, and points
+ * the {@code default/kubernetes} Service at this server.
  */
 public final class ApiServer implements AutoCloseable {
     private final HttpsServer https;
@@ -65,6 +69,8 @@ public final class ApiServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         ResourceRegistry registry = ResourceRegistry.builtins();
         ResourceStorage storage = new ResourceStorage(config.store(), encryption);
+        ServiceAllocator allocator = ServiceAddresses.allocator(config);
+        ServiceAddresses.repair(registry, storage, allocator);
         TableConverter tables = new TableConverter(clock);
         SSLContext nodeTrust;
         try {
@@ -72,7 +78,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context for node connections", e);
         }
-        ObjectWriter writer = new ObjectWriter(storage, clock);
+        ObjectWriter writer = new ObjectWriter(storage, clock, allocator);
         SystemNamespaces.ensure(registry, writer);
         RestHandler rest = new RestHandler(registry, writer, new Replies(tables),
                 new WatchHandler(storage, tables, config.bookmarkInterval(), config.watchTimeout()),
@@ -89,6 +95,13 @@ public final class ApiServer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         HttpsServer https = bound.get();
+        try {
+            KubernetesService.ensure(registry, writer, allocator.firstIp(),
+                    ServiceAddresses.advertised(config), https.port());
+        } catch (RuntimeException e) {
+            https.close();
+            throw new IOException("cannot publish the kubernetes Service: " + e.getMessage(), e);
+        }
         URI url = URI.create("https://" + host + ":" + https.port());
         Path kubeconfig = data.resolve("admin.kubeconfig");
         try {

@@ -14,7 +14,7 @@ import java.util.Map;
  * Keelson's kube-controller-manager: competes for the {@code kube-system/keelson-controller-manager}
  * Lease and, while it leads, runs one shared informer per resource type and every controller on
  * them — ReplicaSet, Deployment, Endpoints, Job, DaemonSet, node lifecycle, garbage collector,
- * namespace, autoscaler. Losing the lease stops them all (informers included), so that two
+ * namespace, autoscaler, node IPAM. Losing the lease stops them all (informers included), so that two
  * managers never act at once; winning it again starts fresh ones.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -25,11 +25,24 @@ public final class ControllerManager implements AutoCloseable {
     /**
      * @param workers reconcile threads per controller
      * @param metrics the autoscaler's CPU source; null reads the metrics.k8s.io API
+     * @param nodeIpam the pods' address space cut into per-node podCIDRs; an empty cluster CIDR
+     *     turns the node IPAM controller off
      */
     public record Options(int workers, LeaderElector.Timing election, NodeLifecycleController.Options nodeLifecycle,
-                          HorizontalPodAutoscalerController.Options autoscaler, Duration syncTimeout, PodMetrics metrics) {
+                          HorizontalPodAutoscalerController.Options autoscaler, Duration syncTimeout, PodMetrics metrics,
+                          NodeIpamController.Options nodeIpam) {
         public static final Options DEFAULTS = new Options(2, LeaderElector.Timing.DEFAULTS, NodeLifecycleController.Options.DEFAULTS,
                 HorizontalPodAutoscalerController.Options.DEFAULTS, Duration.ofSeconds(60), null);
+
+        /** Options with the default node IPAM ({@link NodeIpamController.Options#DEFAULTS}). */
+        public Options(int workers, LeaderElector.Timing election, NodeLifecycleController.Options nodeLifecycle,
+                       HorizontalPodAutoscalerController.Options autoscaler, Duration syncTimeout, PodMetrics metrics) {
+            this(workers, election, nodeLifecycle, autoscaler, syncTimeout, metrics, NodeIpamController.Options.DEFAULTS);
+        }
+
+        public Options withNodeIpam(NodeIpamController.Options ipam) {
+            return new Options(workers, election, nodeLifecycle, autoscaler, syncTimeout, metrics, ipam);
+        }
     }
 
     private final KubeClient client;
@@ -100,8 +113,13 @@ public final class ControllerManager implements AutoCloseable {
         PodMetrics metrics = options.metrics() != null ? options.metrics() : new ApiPodMetrics(client);
         var hpa = new HorizontalPodAutoscalerController(client, informers.get(Resource.HPAS), informers.get(Resource.PODS),
                 metrics, options.autoscaler(), clock);
+        boolean ipamOn = options.nodeIpam() != null && !options.nodeIpam().clusterCidr().isEmpty();
+        var ipam = ipamOn ? new NodeIpamController(client, informers.get(Resource.NODES), options.nodeIpam()) : null;
         running.addAll(informers.values());
         running.addAll(List.of(rs, deploy, endpoints, jobs, daemons, nodes, gc, namespaces, hpa));
+        if (ipam != null) {
+            running.add(ipam);
+        }
         informers.values().forEach(Informer::start);
         try {
             for (var e : informers.entrySet()) {
@@ -123,6 +141,9 @@ public final class ControllerManager implements AutoCloseable {
         gc.start(w);
         namespaces.start(1);
         hpa.start(1);
+        if (ipam != null) {
+            ipam.start(1);
+        }
     }
 
     private synchronized void stopControllers() {

@@ -38,11 +38,16 @@ final class TestApi implements AutoCloseable {
     }
 
     TestApi(Path dir, boolean ownsDir, Duration bookmarks) throws Exception {
+        this(dir, ownsDir, c -> c.withBookmarkInterval(bookmarks));
+    }
+
+    /** A server on {@code dir} whose config {@code tune} adjusts (after the test defaults). */
+    TestApi(Path dir, boolean ownsDir, java.util.function.UnaryOperator<ApiServerConfig> tune) throws Exception {
         this.dir = dir;
         this.ownsDir = ownsDir;
         this.store = SqliteStore.open(dir.resolve("store.db"));
-        this.server = ApiServer.start(ApiServerConfig.of(dir, store).withBind("127.0.0.1", 0)
-                .withBookmarkInterval(bookmarks));
+        this.server = ApiServer.start(tune.apply(ApiServerConfig.of(dir, store).withBind("127.0.0.1", 0)
+                .withBookmarkInterval(Duration.ofSeconds(1))));
         var tls = server.pki().clientContext();
         this.h2 = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5)).build();

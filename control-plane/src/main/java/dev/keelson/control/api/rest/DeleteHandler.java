@@ -77,6 +77,7 @@ final class DeleteHandler {
                 long rev = storage.store().delete(ResourceStorage.key(type, namespace, name), current.modRevision())
                         .revision();
                 Meta.metadata(obj).put("resourceVersion", Long.toString(rev));
+                writer.hooks().afterDelete(type, obj);
                 return new Result(obj, true);
             } catch (ConflictException | KeyNotFoundException e) {
                 // Changed or removed under us: re-read (a NotFound then answers 404).

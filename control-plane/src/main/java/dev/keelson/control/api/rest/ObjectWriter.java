@@ -30,10 +30,20 @@ public final class ObjectWriter {
     private static final int RETRIES = 16;
     private final ResourceStorage storage;
     private final Clock clock;
+    private final WriteHooks hooks;
 
     public ObjectWriter(ResourceStorage storage, Clock clock) {
+        this(storage, clock, WriteHooks.NONE);
+    }
+
+    public ObjectWriter(ResourceStorage storage, Clock clock, WriteHooks hooks) {
         this.storage = storage;
         this.clock = clock;
+        this.hooks = hooks;
+    }
+
+    WriteHooks hooks() {
+        return hooks;
     }
 
     public ResourceStorage storage() {
@@ -49,13 +59,24 @@ public final class ObjectWriter {
         check(type, object, options);
         track(null, object, type, options);
         if (options.dryRun()) {
+            hooks.beforeWrite(type, null, object, true);
             return object;
         }
         String key = ResourceStorage.key(type, Meta.namespace(object), Meta.name(object));
+        if (storage.store().get(key).isPresent()) {
+            // Answer AlreadyExists before a hook takes anything (e.g. a requested cluster IP).
+            throw ApiException.alreadyExists(type, Meta.name(object));
+        }
+        WriteHooks.Pending pending = hooks.beforeWrite(type, null, object, false);
+        boolean stored = false;
         try {
-            return storage.decode(type, storage.store().create(key, storage.encode(type, object), 0));
+            ObjectNode out = storage.decode(type, storage.store().create(key, storage.encode(type, object), 0));
+            stored = true;
+            return out;
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, Meta.name(object));
+        } finally {
+            (stored ? pending.committed() : pending.abandoned()).run();
         }
     }
 
@@ -108,13 +129,28 @@ public final class ObjectWriter {
             String key = ResourceStorage.key(type, Meta.namespace(old), Meta.name(old));
             long rev = storage.store().delete(key, current.modRevision()).revision();
             meta.put("resourceVersion", Long.toString(rev));
+            hooks.afterDelete(type, old);
             return next;
         }
+        WriteHooks.Pending pending = hooks.beforeWrite(type, old, next, options.dryRun());
+        if (withoutManagedFields(old).equals(withoutManagedFields(next))) {
+            pending.abandoned().run();
+            return old; // a no-op once the hook restored what the writer left out
+        }
         if (options.dryRun()) {
+            pending.abandoned().run();
             return next;
         }
         String key = ResourceStorage.key(type, Meta.namespace(old), Meta.name(old));
-        return storage.decode(type, storage.store().update(key, storage.encode(type, next), current.modRevision(), 0));
+        boolean stored = false;
+        try {
+            ObjectNode out = storage.decode(type, storage.store().update(key, storage.encode(type, next),
+                    current.modRevision(), 0));
+            stored = true;
+            return out;
+        } finally {
+            (stored ? pending.committed() : pending.abandoned()).run();
+        }
     }
 
     private static ObjectNode withoutManagedFields(ObjectNode o) {
