@@ -124,7 +124,7 @@ class KubeletApiTest {
 
     @Test
     void kubectlLogsShowsTheContainersOutputWithTailTimestampsAndLimit() throws Exception {
-        runningPod("printer", "Always", "for i in 1 2 3 4 5; do echo line-$i; done; echo to-stderr >&2; sleep 3600");
+        runningPod("printer", "Always", "for i in 1 2 3 4 5; do echo line-$i; done; sleep 0.5; echo to-stderr >&2; sleep 3600");
         await("all lines logged", () -> kubectl("logs", "printer"), out -> out.contains("to-stderr"));
         assertEquals("line-1\nline-2\nline-3\nline-4\nline-5\nto-stderr\n", kubectl("logs", "printer"));
         assertEquals("line-5\nto-stderr\n", kubectl("logs", "printer", "--tail=2"));
@@ -233,6 +233,17 @@ class KubeletApiTest {
         // A busy loop uses most of a core: well above 200 millicores even on a shared machine.
         assertTrue(burner.path("cpu").path("usageNanoCores").asLong() > 200_000_000L, burner.toString());
         assertTrue(burner.path("memory").path("workingSetBytes").asLong() > 0, burner.toString());
+        JsonNode metrics = MAPPER.readTree(c.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + agent.kubeletPort()
+                + "/apis/metrics.k8s.io/v1beta1/pods")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals("PodMetricsList", metrics.path("kind").asText());
+        String cpu = null;
+        for (JsonNode item : metrics.path("items")) {
+            if (item.path("metadata").path("name").asText().equals("burner")) {
+                cpu = item.path("containers").path(0).path("usage").path("cpu").asText();
+            }
+        }
+        assertTrue(cpu != null && cpu.endsWith("n") && Long.parseLong(cpu.substring(0, cpu.length() - 1)) > 200_000_000L,
+                "PodMetrics cpu in nanocores: " + metrics);
         client.delete(Resource.PODS, "default", "burner", MAPPER.createObjectNode().put("gracePeriodSeconds", 0));
     }
 

@@ -108,8 +108,15 @@ public final class ServingCertificate {
         all.addAll(names);
         try {
             all.add(InetAddress.getLocalHost().getHostName());
+            // The node IP may be picked later (the first non-loopback address): cover every local address.
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    String h = a.getHostAddress();
+                    all.add(h.contains("%") ? h.substring(0, h.indexOf('%')) : h);
+                }
+            }
         } catch (IOException e) {
-            // no resolvable host name: the node name and addresses still cover the API server's use
+            // no resolvable host name or interface list: the node name and given addresses still cover the API server's use
         }
         return all;
     }
