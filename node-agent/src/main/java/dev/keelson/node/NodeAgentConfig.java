@@ -110,6 +110,12 @@ public record NodeAgentConfig(String nodeName, Path kubeconfig, Path criSocket, 
                 servers, domain, timings, rootDir);
     }
 
+    /** The kubelet API port reported in the Node's {@code daemonEndpoints}. */
+    public NodeAgentConfig withKubeletPort(int port) {
+        return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, port,
+                clusterDns, clusterDomain, timings);
+    }
+
     public NodeAgentConfig withTimings(Timings t) {
         return new NodeAgentConfig(nodeName, kubeconfig, criSocket, podCidr, nodeIp, labels, podLogDir, kubeletPort,
                 clusterDns, clusterDomain, t, rootDir);

@@ -22,6 +22,9 @@ final class BusyboxImage {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
         Files.createSymbolicLink(rootfs.resolve("sh"), Path.of("busybox"));
+        for (String applet : new String[] {"echo", "cat", "sleep", "date", "ls", "httpd", "wget"}) {
+            Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox")); // `kubectl exec pod -- echo` needs a PATH entry
+        }
         Files.createDirectories(dir.resolve("rootfs/etc"));
         Files.writeString(dir.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         Path tar = dir.resolve("layer.tar");

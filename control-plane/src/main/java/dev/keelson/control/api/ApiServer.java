@@ -15,6 +15,7 @@ import dev.keelson.control.api.rest.RestHandler;
 import dev.keelson.control.api.rest.SystemNamespaces;
 import dev.keelson.control.api.storage.ResourceStorage;
 import dev.keelson.control.api.storage.SecretEncryption;
+import dev.keelson.control.api.subresource.KubeletExecProxy;
 import dev.keelson.control.api.subresource.KubeletLogProxy;
 import dev.keelson.control.api.table.TableConverter;
 import dev.keelson.control.api.watch.WatchHandler;
@@ -74,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
         TableConverter tables = new TableConverter(clock);
         SSLContext nodeTrust;
         try {
-            nodeTrust = pki.clientContext();
+            nodeTrust = pki.kubeletClientContext();
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context for node connections", e);
         }
@@ -82,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
         SystemNamespaces.ensure(registry, writer);
         RestHandler rest = new RestHandler(registry, writer, new Replies(tables),
                 new WatchHandler(storage, tables, config.bookmarkInterval(), config.watchTimeout()),
-                new KubeletLogProxy(nodeTrust));
+                new KubeletLogProxy(nodeTrust), new KubeletExecProxy(nodeTrust));
         String host = clientHost(config.bindAddress());
         AtomicReference<HttpsServer> bound = new AtomicReference<>();
         ApiRouter router = new ApiRouter(new Discovery(registry), rest, () -> host + ":" + bound.get().port());

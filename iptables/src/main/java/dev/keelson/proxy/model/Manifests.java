@@ -43,6 +43,25 @@ public final class Manifests {
         return Snapshot.of(services, slices);
     }
 
+    /**
+     * One Service object from the API (a watch event's object), or null for an ExternalName
+     * Service, which has nothing to proxy.
+     *
+     * @throws ModelException when the Service is invalid
+     */
+    public static Service service(JsonNode doc) {
+        return ServiceParser.parse(doc);
+    }
+
+    /**
+     * One {@code discovery.k8s.io/v1} EndpointSlice object from the API, or null for an FQDN slice.
+     *
+     * @throws ModelException when the slice is invalid
+     */
+    public static EndpointSlice slice(JsonNode doc) {
+        return SliceParser.parse(doc);
+    }
+
     private static void add(JsonNode doc, List<Service> services, List<EndpointSlice> slices) {
         if (!doc.isObject()) {
             throw new ModelException("manifest", "(document)", "expected an object, got " + doc.getNodeType());

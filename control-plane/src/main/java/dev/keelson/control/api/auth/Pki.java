@@ -23,6 +23,7 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -61,12 +62,17 @@ public final class Pki {
     private final PrivateKey caKey;
     private final X509Certificate serving;
     private final PrivateKey servingKey;
+    private final X509Certificate kubeletClient;
+    private final PrivateKey kubeletClientKey;
 
-    private Pki(X509Certificate ca, PrivateKey caKey, X509Certificate serving, PrivateKey servingKey) {
+    private Pki(X509Certificate ca, PrivateKey caKey, X509Certificate serving, PrivateKey servingKey,
+                X509Certificate kubeletClient, PrivateKey kubeletClientKey) {
         this.ca = ca;
         this.caKey = caKey;
         this.serving = serving;
         this.servingKey = servingKey;
+        this.kubeletClient = kubeletClient;
+        this.kubeletClientKey = kubeletClientKey;
     }
 
     /** Loads the PKI from {@code dir}, creating what is missing. */
@@ -109,7 +115,29 @@ public final class Pki {
                 writeKey(keyFile, key);
                 writePem(crt, serving);
             }
-            return new Pki(ca, caKey, serving, key);
+            // The identity the API server shows node agents when it proxies logs and exec (kubeadm's
+            // apiserver-kubelet-client): client authentication only, no names.
+            Path clientCrt = dir.resolve("apiserver-kubelet-client.crt");
+            Path clientKeyFile = dir.resolve("apiserver-kubelet-client.key");
+            X509Certificate client = null;
+            PrivateKey clientKey = null;
+            if (Files.exists(clientCrt) && Files.exists(clientKeyFile)) {
+                client = readCert(clientCrt);
+                clientKey = readKey(clientKeyFile);
+                if (client.getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(30)))
+                        || !client.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                    client = null;
+                }
+            }
+            if (client == null) {
+                KeyPair kp = keyPair();
+                client = issue(new X500Name("O=system:masters,CN=keelson-apiserver-kubelet-client"), kp,
+                        new X500Name(ca.getSubjectX500Principal().getName()), caKey, ca, SERVING_LIFETIME, false, null);
+                clientKey = kp.getPrivate();
+                writeKey(clientKeyFile, clientKey);
+                writePem(clientCrt, client);
+            }
+            return new Pki(ca, caKey, serving, key, client, clientKey);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot set up the PKI in " + dir + ": " + e.getMessage(), e);
         }
@@ -138,14 +166,34 @@ public final class Pki {
 
     /** An SSL context that trusts exactly this CA (for clients: tests, the log proxy). */
     public SSLContext clientContext() throws GeneralSecurityException, IOException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, trustManagers(), new SecureRandom());
+        return ctx;
+    }
+
+    /**
+     * An SSL context for calling node agents: trusts exactly this CA and presents the
+     * {@code apiserver-kubelet-client} certificate, which node agents require.
+     */
+    public SSLContext kubeletClientContext() throws GeneralSecurityException, IOException {
+        char[] pw = new char[0];
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("kubelet-client", kubeletClientKey, pw, new X509Certificate[] {kubeletClient, ca});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), trustManagers(), new SecureRandom());
+        return ctx;
+    }
+
+    private javax.net.ssl.TrustManager[] trustManagers() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-        return ctx;
+        return tmf.getTrustManagers();
     }
 
     /** The CA key, for issuing node certificates (node agent bootstrap comes later). */
@@ -215,6 +263,10 @@ public final class Pki {
         } else {
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerCert));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        }
+        if (!isCa && names == null) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        } else if (!isCa) {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             List<GeneralName> sans = new ArrayList<>();
             for (String n : names) {

@@ -196,6 +196,19 @@ final class JettyHandler extends Handler.Abstract {
         }
 
         @Override
+        public void upgrade(Map<String, String> headers, Tunnel tunnel) throws IOException {
+            if (request.getConnectionMetaData().getHttpVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_1_1) {
+                throw ApiException.badRequest("connection upgrades need HTTP/1.1, not "
+                        + request.getConnectionMetaData().getHttpVersion());
+            }
+            response.setStatus(101);
+            headers.forEach((k, v) -> response.getHeaders().put(k, v));
+            // Jetty hands the connection to this Connection once the 101 is written (HttpStream.UPGRADE_CONNECTION_ATTRIBUTE).
+            request.setAttribute(org.eclipse.jetty.server.HttpStream.UPGRADE_CONNECTION_ATTRIBUTE,
+                    new TunnelConnection(request.getConnectionMetaData().getConnection().getEndPoint(), tunnel));
+        }
+
+        @Override
         public void onClientGone(Runnable action) {
             request.addFailureListener(t -> action.run());
         }

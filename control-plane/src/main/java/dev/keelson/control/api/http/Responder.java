@@ -16,6 +16,15 @@ public interface Responder {
      */
     OutputStream stream(int code, String contentType) throws IOException;
 
+    /**
+     * Answers {@code 101 Switching Protocols} with {@code headers} and then joins the client's
+     * connection to {@code tunnel} byte for byte (exec through a node agent). Only HTTP/1.1
+     * connections can be upgraded.
+     */
+    default void upgrade(java.util.Map<String, String> headers, Tunnel tunnel) throws IOException {
+        throw new IOException("this connection cannot be upgraded");
+    }
+
     /** Runs {@code action} once when the client goes away (reset stream, closed connection). */
     default void onClientGone(Runnable action) {}
 }

@@ -29,7 +29,7 @@ public final class RestHandler {
     private final Subresources subresources;
 
     public RestHandler(ResourceRegistry registry, ObjectWriter writer, Replies replies, WatchHandler watcher,
-                       Subresources.LogProxy logs) {
+                       Subresources.LogProxy logs, Subresources.ExecProxy exec) {
         this.registry = registry;
         this.storage = writer.storage();
         this.replies = replies;
@@ -39,7 +39,7 @@ public final class RestHandler {
         this.deleter = new DeleteHandler(writer);
         this.patcher = new PatchHandler(writer, creator);
         this.watcher = watcher;
-        this.subresources = new Subresources(registry, writer, updater, deleter, patcher, replies, logs);
+        this.subresources = new Subresources(registry, writer, updater, deleter, patcher, replies, logs, exec);
     }
 
     public void serve(ApiRequest request, Responder out, ResourcePath path) throws IOException {

@@ -26,10 +26,17 @@ public final class Subresources {
     private final DeleteHandler deleter;
     private final PatchHandler patcher;
     private final Replies replies;
+    /** Runs a command in a pod's container on its node, over the client's upgraded connection. */
+    public interface ExecProxy {
+        void exec(ApiRequest request, Responder out, ObjectNode pod, ObjectNode node, String container)
+                throws IOException;
+    }
+
     private final LogProxy logs;
+    private final ExecProxy exec;
 
     Subresources(ResourceRegistry registry, ObjectWriter writer, UpdateHandler updater, DeleteHandler deleter,
-                 PatchHandler patcher, Replies replies, LogProxy logs) {
+                 PatchHandler patcher, Replies replies, LogProxy logs, ExecProxy exec) {
         this.registry = registry;
         this.writer = writer;
         this.updater = updater;
@@ -37,6 +44,7 @@ public final class Subresources {
         this.patcher = patcher;
         this.replies = replies;
         this.logs = logs;
+        this.exec = exec;
     }
 
     void serve(ApiRequest request, Responder out, ResourceType type, String ns, String name, String sub)
@@ -66,6 +74,7 @@ public final class Subresources {
             case "binding" -> bind(request, out, type, ns, name);
             case "eviction" -> evict(request, out, type, ns, name);
             case "log" -> log(request, out, type, ns, name);
+            case "exec" -> exec(request, out, type, ns, name);
             default -> throw ApiException.notFoundPath();
         }
     }
@@ -188,6 +197,28 @@ public final class Subresources {
             throw notAllowed();
         }
         ObjectNode pod = get(pods, ns, name).object();
+        String container = container(request, pod, name, true);
+        logs.stream(request, out, pod, nodeOf(pod, name, "the logs of"), container);
+    }
+
+    private void exec(ApiRequest request, Responder out, ResourceType pods, String ns, String name) throws IOException {
+        if (!request.method().equals("GET") && !request.method().equals("POST")) {
+            throw notAllowed();
+        }
+        ObjectNode pod = get(pods, ns, name).object();
+        String container = container(request, pod, name, false);
+        if (request.params("command").isEmpty()) {
+            throw ApiException.badRequest("you must specify at least one command for the container");
+        }
+        String phase = pod.path("status").path("phase").asText("");
+        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+            throw ApiException.badRequest("cannot exec into a container in a completed pod; current phase is " + phase);
+        }
+        exec.exec(request, out, pod, nodeOf(pod, name, "exec in"), container);
+    }
+
+    /** The {@code container} parameter, or the only container; init containers count for logs only. */
+    private static String container(ApiRequest request, ObjectNode pod, String name, boolean initToo) {
         String container = request.param("container");
         var containers = pod.path("spec").path("containers");
         if (container == null || container.isEmpty()) {
@@ -197,28 +228,30 @@ public final class Subresources {
                 throw ApiException.badRequest("a container name must be specified for pod " + name
                         + ", choose one of: " + names);
             }
-            container = containers.get(0).path("name").asText();
+            return containers.get(0).path("name").asText();
         }
-        String wanted = container;
         boolean known = false;
         for (JsonNode c : containers) {
-            known |= c.path("name").asText().equals(wanted);
+            known |= c.path("name").asText().equals(container);
         }
         for (JsonNode c : pod.path("spec").path("initContainers")) {
-            known |= c.path("name").asText().equals(wanted);
+            known |= initToo && c.path("name").asText().equals(container);
         }
         if (!known) {
             throw ApiException.badRequest("container " + container + " is not valid for pod " + name);
         }
+        return container;
+    }
+
+    private ObjectNode nodeOf(ObjectNode pod, String name, String what) {
         String nodeName = pod.path("spec").path("nodeName").asText("");
         if (nodeName.isEmpty()) {
             throw ApiException.badRequest("pod " + name + " does not have a host assigned");
         }
         ResourceType nodes = registry.find("", "v1", "nodes").orElseThrow();
-        ObjectNode node = writer.storage().get(nodes, null, nodeName)
-                .orElseThrow(() -> ApiException.unavailable("unable to reach node \"" + nodeName + "\" for the logs of pod \""
-                        + name + "\": the node does not exist")).object();
-        logs.stream(request, out, pod, node, container);
+        return writer.storage().get(nodes, null, nodeName)
+                .orElseThrow(() -> ApiException.unavailable("unable to reach node \"" + nodeName + "\" for " + what
+                        + " pod \"" + name + "\": the node does not exist")).object();
     }
 
     private static ObjectNode success() {

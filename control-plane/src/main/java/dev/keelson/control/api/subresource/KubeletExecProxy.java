@@ -1,0 +1,166 @@
+package dev.keelson.control.api.subresource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.control.api.http.ApiRequest;
+import dev.keelson.control.api.http.Responder;
+import dev.keelson.control.api.http.Tunnel;
+import dev.keelson.control.api.rest.ApiException;
+import dev.keelson.control.api.rest.Subresources;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * {@code pods/exec}: kubectl's WebSocket upgrade ({@code v5.channel.k8s.io}, kubectl 1.30+) is
+ * forwarded to the node agent's {@code /exec/<ns>/<pod>/<container>} with the kubelet's parameter
+ * names ({@code command}, {@code input}, {@code output}, {@code error}, {@code tty}) and the
+ * client's WebSocket key and subprotocols. When the node answers 101 the client gets the same
+ * 101 (its {@code Sec-WebSocket-Accept} matches the client's key, since the key was passed on) and
+ * the two connections are joined byte for byte. A node that answers otherwise becomes a Status
+ * with its text, before any upgrade, so kubectl reports it. SPDY upgrades are refused with 400.
+ */
+public final class KubeletExecProxy implements Subresources.ExecProxy {
+    private static final List<String> FORWARDED = List.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-protocol");
+    private final SSLContext tls;
+
+    /** @param tls trust for the node agents' serving certificates, and the API server's client certificate */
+    public KubeletExecProxy(SSLContext tls) {
+        this.tls = tls;
+    }
+
+    @Override
+    public void exec(ApiRequest request, Responder out, ObjectNode pod, ObjectNode node, String container)
+            throws IOException {
+        String upgrade = request.header("upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            throw ApiException.badRequest(upgrade == null ? "Upgrade request required"
+                    : "unsupported upgrade \"" + upgrade + "\": Keelson serves exec over WebSocket (v5.channel.k8s.io) only");
+        }
+        String nodeName = node.path("metadata").path("name").asText();
+        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+        String ip = null;
+        for (JsonNode a : node.path("status").path("addresses")) {
+            if (a.path("type").asText().equals("InternalIP")) {
+                ip = a.path("address").asText();
+            }
+        }
+        if (port == 0 || ip == null) {
+            throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" for exec: the node reports no "
+                    + "kubelet endpoint (status.addresses InternalIP and daemonEndpoints.kubeletEndpoint.Port)");
+        }
+        String target = "/exec/" + enc(pod.path("metadata").path("namespace").asText()) + "/"
+                + enc(pod.path("metadata").path("name").asText()) + "/" + enc(container) + "?" + query(request);
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        boolean handedOver = false;
+        try {
+            try {
+                s.connect(new InetSocketAddress(ip, port), 5_000);
+                SSLParameters p = s.getSSLParameters();
+                p.setApplicationProtocols(new String[] {"http/1.1"});
+                s.setSSLParameters(p);
+                s.startHandshake();
+            } catch (IOException e) {
+                throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" at " + ip + ":" + port
+                        + " for exec: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+            OutputStream o = s.getOutputStream();
+            StringBuilder head = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ")
+                    .append(ip.contains(":") ? "[" + ip + "]" : ip).append(':').append(port)
+                    .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
+            for (String h : FORWARDED) {
+                if (request.header(h) != null) {
+                    head.append(h).append(": ").append(request.header(h)).append("\r\n");
+                }
+            }
+            o.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            o.flush();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            Map<String, String> headers = new LinkedHashMap<>();
+            int code = readHead(in, headers);
+            if (code != 101) {
+                String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
+                throw new ApiException(code == 404 ? 404 : code == 400 ? 400 : 502,
+                        code == 404 ? "NotFound" : code == 400 ? "BadRequest" : "InternalError",
+                        "node \"" + nodeName + "\" answered " + code + " for exec: " + text, null);
+            }
+            Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("Upgrade", "websocket");
+            reply.put("Connection", "Upgrade");
+            for (String h : List.of("sec-websocket-accept", "sec-websocket-protocol")) {
+                if (headers.containsKey(h)) {
+                    reply.put(h.equals("sec-websocket-accept") ? "Sec-WebSocket-Accept" : "Sec-WebSocket-Protocol",
+                            headers.get(h));
+                }
+            }
+            byte[] buffered = new byte[in.available()];
+            int got = in.read(buffered, 0, buffered.length);
+            out.upgrade(reply, new Tunnel(s, got <= 0 ? new byte[0] : java.util.Arrays.copyOf(buffered, got)));
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                s.close();
+            }
+        }
+    }
+
+    /** kubectl's option names mapped to the kubelet's ({@code stdin} is {@code input}, and so on). */
+    private static String query(ApiRequest request) {
+        StringBuilder q = new StringBuilder();
+        for (String c : request.params("command")) {
+            q.append(q.isEmpty() ? "" : "&").append("command=").append(enc(c));
+        }
+        String[][] map = {{"stdin", "input"}, {"stdout", "output"}, {"stderr", "error"}, {"tty", "tty"}};
+        for (String[] m : map) {
+            if (request.flag(m[0])) {
+                q.append(q.isEmpty() ? "" : "&").append(m[1]).append("=1");
+            }
+        }
+        return q.toString();
+    }
+
+    /** Reads a status line and headers (lower-cased names); the stream is left at the body. */
+    private static int readHead(InputStream in, Map<String, String> headers) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int code = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the node closed the connection before answering");
+            }
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String l = line.toString(StandardCharsets.ISO_8859_1).strip();
+            line.reset();
+            if (l.isEmpty()) {
+                return code;
+            }
+            if (code < 0) {
+                String[] parts = l.split(" ", 3);
+                code = Integer.parseInt(parts[1]);
+            } else if (l.indexOf(':') > 0) {
+                headers.put(l.substring(0, l.indexOf(':')).strip().toLowerCase(Locale.ROOT),
+                        l.substring(l.indexOf(':') + 1).strip());
+            }
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
