@@ -41,6 +41,7 @@ final class DownCommand implements Callable<Integer> {
         ClusterLayout asked = cluster.layout();
         Path libexec = Libexec.program("keelson-pause").getParent();
         if (nodeProcess) {
+            NodeProcess.quietNetty();
             NodeTeardown.afterCrash(asked, libexec, line -> out.println("keelson down: " + line));
             return 0;
         }

@@ -59,8 +59,10 @@ final class UpCommand implements Callable<Integer> {
             args.addAll(cluster.args());
             return new NodeNetnsLauncher(layout, out).run(args, true);
         }
+        NodeProcess.quietNetty();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "keelson-up-signal"));
+        CountDownLatch done = new CountDownLatch(1);
+        NodeProcess.onSignal(stop, done);
         try (LocalCluster c = LocalCluster.start(layout, storeSpec, Libexec.program("keelson-pause").getParent(),
                 NodeAddons.standard(), line -> log(out, line))) {
             out.println();
@@ -73,6 +75,8 @@ final class UpCommand implements Callable<Integer> {
             out.flush();
             stop.await();
             log(out, "stopping: removing pods, then the node and the control plane");
+        } finally {
+            done.countDown();
         }
         return 0;
     }

@@ -13,7 +13,7 @@ import java.util.HexFormat;
 
 /**
  * A one-layer image made from the host's static busybox (Debian's {@code busybox-static}:
- * {@code /bin/busybox}, a {@code /bin/sh} link, {@code /etc/passwd}, an empty {@code /tmp}),
+ * {@code /bin/busybox} with a link in /bin for each of its applets, {@code /etc/passwd}, an empty {@code /tmp}),
  * written as an OCI image layout and imported into the runtime, so a cluster without internet
  * access has something to run. Pods use it as {@value #REFERENCE} with {@code imagePullPolicy:
  * Never} or {@code IfNotPresent}.
@@ -45,7 +45,11 @@ public final class DemoImage {
     private static Path write(Path dir) throws IOException, InterruptedException {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs/bin"));
         Files.copy(BUSYBOX, rootfs.resolve("busybox"));
-        Files.createSymbolicLink(rootfs.resolve("sh"), Path.of("busybox"));
+        for (String applet : applets()) {
+            if (!applet.equals("busybox")) {
+                Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+            }
+        }
         Files.createDirectories(dir.resolve("rootfs/etc"));
         Files.createDirectories(dir.resolve("rootfs/tmp"));
         Files.writeString(dir.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
@@ -83,6 +87,18 @@ public final class DemoImage {
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
         return layout;
+    }
+
+    /** The applets the host's busybox has ({@code busybox --list}), each linked in /bin as Debian's package does. */
+    private static java.util.List<String> applets() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(BUSYBOX.toString(), "--list").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("busybox --list failed: " + text.strip());
+        }
+        java.util.List<String> names = text.lines().map(String::strip).filter(n -> n.matches("[a-z0-9_.\\[-]+") && !n.contains("/"))
+                .toList();
+        return names.contains("sh") ? names : java.util.stream.Stream.concat(names.stream(), java.util.stream.Stream.of("sh")).toList();
     }
 
     private static String put(Path blobs, byte[] content) throws IOException {

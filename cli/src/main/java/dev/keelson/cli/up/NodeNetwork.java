@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * The node's pod network, in the calling thread's network namespace (the node's): the bridge with
  * the podCIDR's gateway address — made before the first pod so the node's InternalIP exists from the
  * start — and the CNI conflist the runtime reads: Keelson's {@code bridge} (gateway, ipMasq, hairpin
- * so a pod reaches itself through a Service) with {@code host-local} IPAM over the podCIDR, then
- * {@code portmap} for hostPorts.
+ * so a pod reaches itself through a Service) with {@code host-local} IPAM over the podCIDR. No {@code portmap} yet: Keelson's
+ * portmap answers the runtime's network STATUS with "missing containerID", which keeps the node NotReady.
  */
 final class NodeNetwork {
     private NodeNetwork() {
@@ -46,8 +46,7 @@ final class NodeNetwork {
                   "plugins": [
                     {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
                      "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s", "gateway": "%s"}]],
-                              "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
-                    {"type": "portmap", "capabilities": {"portMappings": true}}
+                              "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}}
                   ]
                 }
                 """.formatted(layout.bridgeName(), layout.podCidr(), layout.gatewayIp(), layout.ipamDir());
