@@ -36,7 +36,13 @@ public final class CrashCleanup {
             List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + where, "--"));
             argv.addAll(NodeNetnsLauncher.javaCommand());
             argv.addAll(args);
-            int rc = new ProcessBuilder(argv).inheritIO().start().waitFor();
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                lines.lines().forEach(out::println);
+            }
+            int rc = p.waitFor();
+            out.flush();
             if (rc != 0) {
                 out.println("keelson down: removing the pods failed (exit " + rc + "); the record stays for another try");
                 return rc;

@@ -97,6 +97,13 @@ public final class NodeNetnsLauncher {
                 cmd.add(a);
             }
         }
+        // properties set after start (by a test runner, say) are not among the input arguments
+        for (String key : java.util.List.of("keelson.libexec", "keelson.bench.bin")) {
+            String v = System.getProperty(key);
+            if (v != null && cmd.stream().noneMatch(a -> a.startsWith("-D" + key + "="))) {
+                cmd.add("-D" + key + "=" + v);
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.keelson.cli.Main");
