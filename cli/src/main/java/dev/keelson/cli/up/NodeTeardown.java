@@ -67,7 +67,8 @@ public final class NodeTeardown {
         afterPods(layout, log);
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything below it (nothing when it does not exist). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
