@@ -66,7 +66,7 @@ final class UpCommand implements Callable<Integer> {
         try (LocalCluster c = LocalCluster.start(layout, storeSpec, Libexec.program("keelson-pause").getParent(),
                 NodeAddons.standard(), line -> log(out, line))) {
             out.println();
-            out.println("keelson: cluster \"" + layout.cluster() + "\" is up. Use it with kubectl:");
+            out.println("keelson: cluster \"" + c.layout().cluster() + "\" is up. Use it with kubectl:");
             out.println("  export KUBECONFIG=" + layout.kubeconfig());
             out.println("  kubectl get nodes                # from the host, through the relay on 127.0.0.1:" + layout.port());
             out.println("  ip netns exec " + layout.nodeNetns() + " curl -k https://127.0.0.1:" + layout.port()

@@ -9,6 +9,7 @@ import dev.keelson.control.store.Store;
 import dev.keelson.cri.server.CriNode;
 import dev.keelson.node.NodeAgent;
 import dev.keelson.node.NodeAgentConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -130,9 +131,9 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Stops everything in reverse start order; every step is tried, the first failure is thrown. */
+    /** Stops everything in reverse start order; every step is tried, the first failure is thrown (others suppressed). */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         Exception first = null;
         while (!undo.isEmpty()) {
             try {
@@ -154,8 +155,17 @@ public final class LocalCluster implements AutoCloseable {
                 first.addSuppressed(e);
             }
         }
+        if (first instanceof IOException io) {
+            throw io;
+        }
+        if (first instanceof RuntimeException re) {
+            throw re;
+        }
         if (first != null) {
-            throw first;
+            if (first instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stopping cluster " + layout.cluster() + ": " + first.getMessage(), first);
         }
     }
 }
