@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             return scenario(layout, out);
         }
         out.println("== Before: what the host has (the demo must leave it exactly so)");
-        HostSnapshot before = HostSnapshot.take();
+        HostSnapshot before = HostSnapshot.take(layout);
         out.printf("   %d network namespaces in /run/netns, %d links here, %d mounts%n", before.pins().size(),
                 before.links().size(), before.mounts().size());
         out.println();
@@ -81,8 +81,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.println("== After: the host compared with before");
-        HostSnapshot.take().restoreNetnsMount(before);
-        boolean same = HostSnapshot.take().printComparedTo(before, out);
+        HostSnapshot.take(layout).restoreNetnsMount(before);
+        boolean same = HostSnapshot.take(layout).printComparedTo(before, out);
         out.println(same ? "   the host is as the demo found it" : "   THE HOST CHANGED (see above)");
         out.flush();
         return rc != 0 ? rc : same ? 0 : Main.FAILED;

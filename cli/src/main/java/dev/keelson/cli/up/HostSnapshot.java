@@ -16,12 +16,15 @@ import java.util.stream.Stream;
  * @param pins names under /run/netns
  * @param links link names of this namespace
  * @param mounts mount points (from /proc/self/mountinfo)
- * @param cgroups {@code keelson-*} directories in the memory hierarchy
+ * @param cgroups the cluster's cgroup parent in the memory hierarchy, when it exists (other tools'
+ *                cgroups come and go meanwhile and are not the demo's business)
  */
 public record HostSnapshot(List<String> pins, List<String> links, List<String> mounts, List<String> cgroups) {
-    /** Takes the snapshot now. */
-    public static HostSnapshot take() throws IOException, InterruptedException {
-        return new HostSnapshot(names(Path.of("/run/netns"), ""), readLinks(), readMounts(), names(Path.of("/sys/fs/cgroup/memory"), "keelson-"));
+    /** Takes the snapshot now, for the cluster of {@code layout}. */
+    public static HostSnapshot take(ClusterLayout layout) throws IOException, InterruptedException {
+        String parent = layout.cgroupParent().substring(1);
+        return new HostSnapshot(names(Path.of("/run/netns"), ""), readLinks(), readMounts(),
+                names(Path.of("/sys/fs/cgroup/memory"), parent).stream().filter(parent::equals).toList());
     }
 
     /** Prints each part side by side with {@code before}; returns whether everything is the same. */
@@ -30,7 +33,7 @@ public record HostSnapshot(List<String> pins, List<String> links, List<String> m
         same &= line(out, "network namespaces in /run/netns", before.pins, pins);
         same &= line(out, "links in this namespace", before.links, links);
         same &= line(out, "mounts", before.mounts, mounts);
-        same &= line(out, "keelson cgroups", before.cgroups, cgroups);
+        same &= line(out, "the cluster's cgroups", before.cgroups, cgroups);
         out.flush();
         return same;
     }
