@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The scheduler and the controller manager of a {@code keelson server}, talking to it as clients. */
-final class ControlLoops implements AutoCloseable {
+public final class ControlLoops implements AutoCloseable {
     private final Scheduler scheduler;
     private final ControllerManager controllers;
 
@@ -21,7 +21,8 @@ final class ControlLoops implements AutoCloseable {
         this.controllers = controllers;
     }
 
-    static ControlLoops start(Path kubeconfig, NodeResourcesFit.Strategy strategy) throws IOException, InterruptedException {
+    /** Starts the scheduler and the controller manager against the API server of {@code kubeconfig}. */
+    public static ControlLoops start(Path kubeconfig, NodeResourcesFit.Strategy strategy) throws IOException, InterruptedException {
         Kubeconfig config = Kubeconfig.load(kubeconfig);
         Scheduler scheduler = new Scheduler(new KubeClient(config, "keelson-scheduler"), Profile.defaults(strategy), true)
                 .start(Duration.ofSeconds(30));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The {@code keelson} command. */
 @Command(name = "keelson", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Keelson: Linux node agent and networking toolkit.",
-        subcommands = {ServerCommand.class, NetnsCommand.class, CniCommand.class, CriCommand.class, NodeCommand.class, ProxyCommand.class, BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, ServerCommand.class, NetnsCommand.class, CniCommand.class, CriCommand.class, NodeCommand.class, ProxyCommand.class, BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for a failed operation (like iproute2's). */
     static final int FAILED = 1;

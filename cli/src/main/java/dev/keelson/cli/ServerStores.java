@@ -4,10 +4,11 @@ import dev.keelson.control.store.Store;
 import java.nio.file.Path;
 
 /** Opens the store {@code keelson server --store} names: "sqlite" or an etcd URL. */
-final class ServerStores {
+public final class ServerStores {
     private ServerStores() {}
 
-    static Store open(String spec, Path dataDir) {
+    /** Opens the store {@code spec} names, the SQLite one in {@code dataDir}. */
+    public static Store open(String spec, Path dataDir) {
         if (spec.equals("sqlite")) {
             try {
                 java.nio.file.Files.createDirectories(dataDir);
