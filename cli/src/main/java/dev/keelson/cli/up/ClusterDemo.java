@@ -49,21 +49,21 @@ public final class ClusterDemo {
         await.printPods();
 
         String clusterIp = svc.path("spec").path("clusterIP").asText("");
-        step("Send " + DemoManifests.REQUESTS + " requests to the Service by its ClusterIP from a client pod (busybox wget)",
-                "kubectl run client --image=" + DemoImage.REFERENCE + " --restart=Never -- sh -c 'for i in $(seq 30); do wget -qO- http://CLUSTER-IP/; done'");
+        step("Send " + DemoManifests.REQUESTS + " requests to the Service by its ClusterIP from a client pod (busybox nc)",
+                "kubectl run client --image=" + DemoImage.REFERENCE + " --restart=Never -- sh -c 'for i in $(seq 30); do printf \"GET / HTTP/1.0\\r\\n\\r\\n\" | nc CLUSTER-IP 80; done'");
         if (clusterIp.isEmpty() || clusterIp.equals("None")) {
             say("SKIPPED: the Service got no ClusterIP — ClusterIP allocation is not part of this build yet.");
             missing++;
         } else {
             say("Service web has ClusterIP " + clusterIp);
-            missing += requests("client-ip", "http://" + clusterIp + "/") ? 0 : 1;
+            missing += requests("client-ip", clusterIp) ? 0 : 1;
         }
-        step("The same by DNS name", "... wget -qO- http://web.default.svc.cluster.local/");
+        step("The same by DNS name", "... nslookup web.default.svc.cluster.local, then the same requests");
         if (!dns) {
             say("SKIPPED: no cluster DNS server runs on this node yet (hook: NodeAddons.standard()).");
             missing++;
         } else {
-            missing += requests("client-dns", "http://web.default.svc.cluster.local/") ? 0 : 1;
+            missing += requests("client-dns", "web.default.svc.cluster.local") ? 0 : 1;
         }
 
         step("Roll out version v2", "kubectl set env deployment/web VERSION=v2 && kubectl rollout status deployment/web");
@@ -103,12 +103,14 @@ public final class ClusterDemo {
         ObjectNode created = api.create(Resource.PODS, DemoManifests.NAMESPACE, DemoManifests.client(pod, url));
         JsonNode done = await.finished(pod);
         Path log = cluster.layout().podLogDir().resolve(DemoManifests.NAMESPACE + "_" + pod + "_"
-                + created.path("metadata").path("uid").asText()).resolve("wget/0.log");
+                + created.path("metadata").path("uid").asText()).resolve("client/0.log");
         Map<String, Integer> spread = new TreeMap<>();
         int failed = 0;
         for (String line : Files.exists(log) ? Files.readAllLines(log) : List.<String>of()) {
             String body = criLogText(line);
-            if (body.startsWith("hello from ")) {
+            if (body.startsWith("resolved ")) {
+                say(body);
+            } else if (body.startsWith("hello from ")) {
                 spread.merge(body.substring("hello from ".length()), 1, Integer::sum);
             } else if (body.contains("FAILED")) {
                 failed++;

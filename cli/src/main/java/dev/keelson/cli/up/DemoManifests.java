@@ -40,14 +40,23 @@ final class DemoManifests {
                 """.formatted(APP, NAMESPACE));
     }
 
-    /** A pod that fetches {@code url} {@value #REQUESTS} times with busybox wget, one response body per line, and exits. */
-    static ObjectNode client(String name, String url) {
+    /**
+     * A pod that sends {@value #REQUESTS} HTTP GETs to {@code host}:80, one response body per line,
+     * and exits. A name is looked up first with busybox's own resolver ({@code nslookup}, against the
+     * pod's resolv.conf); the requests go out with {@code nc}: the Debian static busybox's
+     * {@code wget} resolves through glibc's NSS, which a static binary cannot load in a bare rootfs
+     * (it crashes), while {@code nslookup} and {@code nc} to an address do not need it.
+     */
+    static ObjectNode client(String name, String host) {
+        String script = "h=" + host + "; case $h in *[a-z]*) h=$(nslookup $h | awk '/^Address: /{a=$2} END{print a}'); "
+                + "echo \\\"resolved " + host + " to $h\\\";; esac; "
+                + "for i in $(seq " + REQUESTS + "); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 $h 80 | tail -n 1 | grep . || echo FAILED; done";
         return parse("""
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%1$s", "namespace": "%2$s"},
-                 "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": 1, "containers": [{"name": "wget", "image": "%3$s",
+                 "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": 1, "containers": [{"name": "client", "image": "%3$s",
                    "imagePullPolicy": "Never",
-                   "command": ["sh", "-c", "for i in $(seq %4$d); do wget -q -T 2 -O - %5$s || echo FAILED; done"]}]}}
-                """.formatted(name, NAMESPACE, DemoImage.REFERENCE, REQUESTS, url));
+                   "command": ["sh", "-c", "%4$s"]}]}}
+                """.formatted(name, NAMESPACE, DemoImage.REFERENCE, script));
     }
 
     private static ObjectNode parse(String json) {

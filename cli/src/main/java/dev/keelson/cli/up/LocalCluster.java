@@ -98,7 +98,11 @@ public final class LocalCluster implements AutoCloseable {
         NodeAgent agent = NodeAgent.start(NodeAgentConfig.of(layout.nodeName(), api.kubeconfig(), layout.criSocket())
                 .withNodeIp(layout.gatewayIp()).withPodCidr(layout.podCidr()).withPodLogDir(layout.podLogDir())
                 .withClusterDns(dns, "cluster.local")
-                .withLabels(Map.of("keelson.dev/cluster", layout.cluster())), line -> log.accept("node: " + line));
+                .withLabels(Map.of("keelson.dev/cluster", layout.cluster())),
+                // the kubelet API (kubectl logs/exec, stats) on the gateway address, its certificate from the cluster CA
+                dev.keelson.node.NodeServices.none().withKubeletApi(dev.keelson.node.server.KubeletApiOptions
+                        .fromPki(layout.serverDir().resolve("pki")).withListen(layout.gatewayIp(), 10250)),
+                line -> log.accept("node: " + line));
         undo.push(agent);
 
         NodeAddon.Context ctx = new NodeAddon.Context(layout, layout.nodeName(), api.kubeconfig(), log);

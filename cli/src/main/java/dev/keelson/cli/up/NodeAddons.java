@@ -7,12 +7,8 @@ public final class NodeAddons {
     private NodeAddons() {
     }
 
-    /**
-     * The standard set. Empty until the Service proxy and the cluster DNS server are merged: add
-     * them here (proxy first, so DNS answers only for Services that are already routed). Until then
-     * the demo's ClusterIP and DNS steps say that they are missing.
-     */
+    /** The Service proxy, then cluster DNS (so DNS answers only for Services that are already routed). */
     public static List<NodeAddon> standard() {
-        return List.of();
+        return List.of(new ServiceProxyAddon(), new ClusterDnsAddon());
     }
 }

@@ -104,6 +104,10 @@ public final class NodeNetnsLauncher {
                 cmd.add("-D" + key + "=" + v);
             }
         }
+        // a JVM started with -jar gets native access from the jar's manifest; one started with -cp must ask
+        if (cmd.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.keelson.cli.Main");

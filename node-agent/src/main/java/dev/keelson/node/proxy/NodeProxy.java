@@ -46,9 +46,12 @@ public final class NodeProxy implements AutoCloseable {
      * @param clusterCidrs pod CIDRs: traffic from outside them to a ClusterIP is masqueraded
      * @param serviceCidrs service CIDRs: unallocated addresses in them are dropped (may be empty)
      * @param minSyncInterval at most one sync per this interval (kube-proxy: 1 s)
+     * @param masqueradeAll masquerade every connection to a ClusterIP (kube-proxy {@code --masquerade-all}):
+     *     needed where pods share a bridge without br_netfilter, or a backend's reply to a pod on the
+     *     same bridge would be switched past the node and never un-DNATed
      */
     public record Options(Supplier<RuleBackend> backend, Supplier<Conntrack> conntrack, List<String> clusterCidrs,
-                          List<String> serviceCidrs, Duration minSyncInterval) {
+                          List<String> serviceCidrs, Duration minSyncInterval, boolean masqueradeAll) {
         public Options {
             clusterCidrs = List.copyOf(clusterCidrs);
             serviceCidrs = List.copyOf(serviceCidrs);
@@ -56,11 +59,15 @@ public final class NodeProxy implements AutoCloseable {
 
         /** nftables in the caller's namespace, conntrack cleanup on, kube-proxy's 1 s interval. */
         public static Options nftables(List<String> clusterCidrs, List<String> serviceCidrs) {
-            return new Options(NftBackend::open, Conntrack::open, clusterCidrs, serviceCidrs, Duration.ofSeconds(1));
+            return new Options(NftBackend::open, Conntrack::open, clusterCidrs, serviceCidrs, Duration.ofSeconds(1), false);
         }
 
         public Options withMinSyncInterval(Duration d) {
-            return new Options(backend, conntrack, clusterCidrs, serviceCidrs, d);
+            return new Options(backend, conntrack, clusterCidrs, serviceCidrs, d, masqueradeAll);
+        }
+
+        public Options withMasqueradeAll(boolean on) {
+            return new Options(backend, conntrack, clusterCidrs, serviceCidrs, minSyncInterval, on);
         }
     }
 
@@ -83,7 +90,7 @@ public final class NodeProxy implements AutoCloseable {
     public static NodeProxy start(KubeClient client, String nodeName, List<InetAddress> nodeIps, Options options,
                                   Consumer<String> log) throws InterruptedException {
         NodeConfig node = new NodeConfig(nodeName, nodeIps, options.clusterCidrs().stream().map(IpPrefix::parse).toList(),
-                options.serviceCidrs().stream().map(IpPrefix::parse).toList(), false);
+                options.serviceCidrs().stream().map(IpPrefix::parse).toList(), options.masqueradeAll());
         Conntrack ct = null;
         if (options.conntrack() != null) {
             try {

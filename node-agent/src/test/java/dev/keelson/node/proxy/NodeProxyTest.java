@@ -125,7 +125,7 @@ class NodeProxyTest {
     @Test
     void trafficToAClusterIpReachesThePodUntilTheServiceIsDeleted() throws Exception {
         NodeProxy.Options options = new NodeProxy.Options(() -> node.run(NftBackend::open), () -> node.run(Conntrack::open),
-                List.of("10.77.0.0/16"), List.of("10.96.0.0/12"), Duration.ofMillis(100));
+                List.of("10.77.0.0/16"), List.of("10.96.0.0/12"), Duration.ofMillis(100), false);
         NodeProxy proxy = NodeProxy.start(client, "n1", List.of(InetAddresses.parse("10.77.0.1")), options,
                 line -> System.out.println("[proxy] " + line));
         try {
