@@ -51,7 +51,7 @@ class UpCommandTest {
             assertEquals(List.of("lo"), hostLinks(), "the host's namespace keeps only lo");
 
             Main.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), c.downArgs());
-            assertTrue(c.process.waitFor(60, TimeUnit.SECONDS), "keelson up did not stop after down");
+            assertTrue(c.process.waitFor(60, TimeUnit.SECONDS), "keelson up did not stop after down; its log:\n" + c.log());
             assertTrue(c.log().contains("removed 1 pod sandbox(es)"), c.log());
         } finally {
             c.kill();

@@ -55,9 +55,14 @@ public record UpRecord(String cluster, String dataDir, String runDir, int port, 
         }
     }
 
-    /** Whether the supervisor process still runs (a pid reused by an unrelated process is told apart by its command line). */
+    /**
+     * Whether the supervisor process still runs. A pid reused by an unrelated process is told apart by
+     * its start time, which must not be after the record's (the command line is no help: the JDK
+     * reads only the first part of a long one, and a JVM's class path is long).
+     */
     public boolean supervisorAlive() {
+        java.time.Instant recorded = java.time.Instant.parse(startedAt).plusSeconds(5);
         return ProcessHandle.of(supervisorPid).filter(ProcessHandle::isAlive)
-                .flatMap(h -> h.info().commandLine()).map(c -> c.contains("up")).orElse(false);
+                .map(h -> h.info().startInstant().map(t -> !t.isAfter(recorded)).orElse(true)).orElse(false);
     }
 }
