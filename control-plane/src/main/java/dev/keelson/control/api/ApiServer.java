@@ -86,7 +86,8 @@ public final class ApiServer implements AutoCloseable {
                 new KubeletLogProxy(nodeTrust), new KubeletExecProxy(nodeTrust));
         String host = clientHost(config.bindAddress());
         AtomicReference<HttpsServer> bound = new AtomicReference<>();
-        ApiRouter router = new ApiRouter(new Discovery(registry), rest, () -> host + ":" + bound.get().port());
+        ApiRouter router = new ApiRouter(new Discovery(registry), rest, () -> host + ":" + bound.get().port(),
+                new dev.keelson.control.api.subresource.MetricsAggregator(registry, storage, nodeTrust));
         char[] password = randomPassword();
         try {
             bound.set(new HttpsServer(config.bindAddress(), config.port(), pki.servingKeyStore(password), password,

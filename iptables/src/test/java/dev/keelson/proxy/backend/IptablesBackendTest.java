@@ -24,8 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 @KernelTest
 class IptablesBackendTest {
 
+    /** The nat table as iptables-save prints it, without its "# Generated … on <time>" comment lines. */
     private static String nat(IptablesMode m) {
-        return Command.ok(m.save(Family.V4), "-t", "nat");
+        return Command.ok(m.save(Family.V4), "-t", "nat").lines().filter(l -> !l.startsWith("#"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @ParameterizedTest

@@ -14,7 +14,7 @@ final class AggregatedResource {
         ObjectNode r = Json.object().put("resource", t.resource());
         r.putObject("responseKind").put("group", t.group()).put("version", t.version()).put("kind", t.kind());
         r.put("scope", t.namespaced() ? "Namespaced" : "Cluster").put("singularResource", t.singular());
-        Discovery.strings(r.putArray("verbs"), ResourceType.VERBS);
+        Discovery.strings(r.putArray("verbs"), t.verbs());
         if (!t.shortNames().isEmpty()) {
             Discovery.strings(r.putArray("shortNames"), t.shortNames());
         }

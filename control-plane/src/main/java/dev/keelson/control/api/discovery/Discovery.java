@@ -101,7 +101,7 @@ public final class Discovery {
         for (ResourceType t : types) {
             ObjectNode r = resources.addObject().put("name", t.resource()).put("singularName", t.singular())
                     .put("namespaced", t.namespaced()).put("kind", t.kind());
-            strings(r.putArray("verbs"), ResourceType.VERBS);
+            strings(r.putArray("verbs"), t.verbs());
             if (!t.shortNames().isEmpty()) {
                 strings(r.putArray("shortNames"), t.shortNames());
             }

@@ -26,11 +26,14 @@ public final class ApiRouter {
     private final Discovery discovery;
     private final RestHandler rest;
     private final Supplier<String> serverAddress;
+    private final dev.keelson.control.api.subresource.MetricsAggregator metrics;
 
-    public ApiRouter(Discovery discovery, RestHandler rest, Supplier<String> serverAddress) {
+    public ApiRouter(Discovery discovery, RestHandler rest, Supplier<String> serverAddress,
+                     dev.keelson.control.api.subresource.MetricsAggregator metrics) {
         this.discovery = discovery;
         this.rest = rest;
         this.serverAddress = serverAddress;
+        this.metrics = metrics;
     }
 
     public static boolean anonymous(String path) {
@@ -54,6 +57,10 @@ public final class ApiRouter {
             return;
         }
         Optional<ResourcePath> resource = ResourcePath.parse(path);
+        if (resource.isPresent() && resource.get().group().equals(dev.keelson.control.api.subresource.MetricsAggregator.GROUP)) {
+            Replies.json(out, 200, metrics.serve(request, resource.get()));
+            return;
+        }
         if (resource.isPresent()) {
             rest.serve(request, out, resource.get());
             return;

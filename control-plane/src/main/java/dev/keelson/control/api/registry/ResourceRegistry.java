@@ -56,6 +56,11 @@ public final class ResourceRegistry {
         t.add(type("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true,
                 List.of("hpa"), List.of("all"), Set.of(), true,
                 Subresource.status("autoscaling", "v2", "HorizontalPodAutoscaler")));
+        // served by the API server from the node agents (MetricsAggregator), never stored
+        t.add(new ResourceType("metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, List.of(), List.of(),
+                List.of(), Set.of(), false));
+        t.add(new ResourceType("metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false, List.of(), List.of(),
+                List.of(), Set.of(), false));
         return new ResourceRegistry(t);
     }
 

@@ -19,6 +19,11 @@ public record ResourceType(String group, String version, String resource, String
     public static final List<String> VERBS =
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
+    /** What discovery lists: the metrics group (served from the nodes) is read-only. */
+    public List<String> verbs() {
+        return group.equals("metrics.k8s.io") ? List.of("get", "list") : VERBS;
+    }
+
     /** {@code v1} for the core group, else {@code group/version}. */
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
