@@ -61,6 +61,13 @@ final class AgentFixture implements AutoCloseable {
             return new Setup(node, net, t, config, services);
         }
 
+        /** {@link #timings()} with another first CrashLoopBackOff delay and ceiling. */
+        Setup withBackoff(Duration initial, Duration max) {
+            NodeAgentConfig.Timings t = timings;
+            return withTimings(new NodeAgentConfig.Timings(t.leaseRenew(), t.leaseDuration(), t.statusCheck(), t.statusReport(),
+                    t.relist(), initial, max, t.sync()));
+        }
+
         Setup withConfig(UnaryOperator<NodeAgentConfig> c) {
             return new Setup(node, net, timings, c, services);
         }

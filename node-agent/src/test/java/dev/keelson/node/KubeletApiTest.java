@@ -56,9 +56,8 @@ class KubeletApiTest {
     @BeforeAll
     static void start() throws Exception {
         // a 1 s first back-off capped at 2 s: kubectl logs -p needs a restart soon
-        NodeAgentConfig.Timings t = new NodeAgentConfig.Timings(Duration.ofSeconds(1), Duration.ofSeconds(40),
-                Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
-        node = AgentFixture.start(dir, AgentFixture.Setup.of(NODE, 76).withTimings(t).withConfig(c -> c.withNodeIp("127.0.0.1"))
+        node = AgentFixture.start(dir, AgentFixture.Setup.of(NODE, 76).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .withConfig(c -> c.withNodeIp("127.0.0.1"))
                 .withServices(NodeServices.none().withKubeletApi(
                         KubeletApiOptions.fromPki(dir.resolve("server/pki")).withListen("127.0.0.1", 0))));
         server = node.server;

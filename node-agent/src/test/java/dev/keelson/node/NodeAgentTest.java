@@ -47,9 +47,7 @@ class NodeAgentTest {
     @BeforeAll
     static void start() throws Exception {
         // a 3 s first back-off: long enough to observe CrashLoopBackOff between restarts
-        NodeAgentConfig.Timings t = new NodeAgentConfig.Timings(Duration.ofSeconds(1), Duration.ofSeconds(40),
-                Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(20));
-        node = AgentFixture.start(dir, AgentFixture.Setup.of(NODE, 79).withTimings(t)
+        node = AgentFixture.start(dir, AgentFixture.Setup.of(NODE, 79).withBackoff(Duration.ofSeconds(3), Duration.ofSeconds(20))
                 .withConfig(c -> c.withPodCidr("10.79.0.0/24").withLabels(Map.of("keelson.dev/test", "yes"))));
         client = node.client;
     }
