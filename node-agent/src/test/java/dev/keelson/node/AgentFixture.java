@@ -12,6 +12,7 @@ import dev.keelson.control.client.Resource;
 import dev.keelson.control.store.sqlite.SqliteStore;
 import dev.keelson.cri.api.v1.ExecSyncRequest;
 import dev.keelson.cri.api.v1.ExecSyncResponse;
+import dev.keelson.cri.image.LocalBusyboxImage;
 import dev.keelson.cri.sandbox.Cgroups;
 import dev.keelson.cri.server.CriNode;
 import dev.keelson.node.cri.CriConnection;
@@ -25,15 +26,60 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole node for end-to-end tests: an API server on SQLite, Keelson's CRI runtime (runc, the
- * CNI bridge in-process, the busybox image) on a socket, and a node agent with short timings.
+ * CNI bridge in-process, the host's busybox as {@value #IMAGE}) on a socket, and a node agent with
+ * short timings. Each suite picks its node name, pod subnet, timings and agent services through a
+ * {@link Setup}; suites run in one JVM (one network namespace), so each takes its own subnet.
  */
 final class AgentFixture implements AutoCloseable {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final String IMAGE = "keelson.test/busybox:1.0";
+    /** Short loop periods: 1 s lease renewal and relist, a 2 s first back-off capped at 20 s. */
+    static final NodeAgentConfig.Timings TIMINGS = new NodeAgentConfig.Timings(Duration.ofSeconds(1), Duration.ofSeconds(40),
+            Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(20));
     private static final Path LIBEXEC = Path.of("../native/target/bin").toAbsolutePath().normalize();
+
+    /**
+     * What differs between suites.
+     *
+     * @param node the node's name
+     * @param net pods get 10.{@code net}.0.0/24 on bridge {@code kv<net>}
+     * @param timings the agent's loop periods
+     * @param config applied last to the agent's config (labels, pod CIDR, another node IP, ...)
+     * @param services the agent's optional services (kubelet API, proxy, DNS)
+     */
+    record Setup(String node, int net, NodeAgentConfig.Timings timings, UnaryOperator<NodeAgentConfig> config,
+                 NodeServices services) {
+        static Setup of(String node, int net) {
+            return new Setup(node, net, TIMINGS, c -> c, NodeServices.none());
+        }
+
+        Setup withTimings(NodeAgentConfig.Timings t) {
+            return new Setup(node, net, t, config, services);
+        }
+
+        /** {@link #timings()} with another first CrashLoopBackOff delay and ceiling. */
+        Setup withBackoff(Duration initial, Duration max) {
+            NodeAgentConfig.Timings t = timings;
+            return withTimings(new NodeAgentConfig.Timings(t.leaseRenew(), t.leaseDuration(), t.statusCheck(), t.statusReport(),
+                    t.relist(), initial, max, t.sync()));
+        }
+
+        Setup withConfig(UnaryOperator<NodeAgentConfig> c) {
+            return new Setup(node, net, timings, c, services);
+        }
+
+        Setup withServices(NodeServices s) {
+            return new Setup(node, net, timings, config, s);
+        }
+
+        String subnet() {
+            return "10." + net + ".0.0/24";
+        }
+    }
 
     final String node;
     final Path dir;
@@ -45,51 +91,55 @@ final class AgentFixture implements AutoCloseable {
     final NodeAgent agent;
     private final String cgroupParent;
 
-    private AgentFixture(String node, Path dir, SqliteStore store, ApiServer server, KubeClient client, CriNode runtime,
-                         CriConnection cri, NodeAgent agent, String cgroupParent) {
-        this.node = node;
+    /** Starts everything under {@code dir}; on failure stops what had started. */
+    private AgentFixture(Path dir, Setup setup) throws Exception {
+        this.node = setup.node();
         this.dir = dir;
-        this.store = store;
-        this.server = server;
-        this.client = client;
-        this.runtime = runtime;
-        this.cri = cri;
-        this.agent = agent;
-        this.cgroupParent = cgroupParent;
+        this.cgroupParent = "/keelson-test-" + node + "-" + ProcessHandle.current().pid();
+        try {
+            this.store = SqliteStore.open(dir.resolve("state.db"));
+            this.server = ApiServer.start(ApiServerConfig.of(dir.resolve("server"), store).withBind("127.0.0.1", 0));
+            this.client = new KubeClient(Kubeconfig.load(server.kubeconfig()), "agent-fixture");
+            Path conf = Files.createDirectories(dir.resolve("net.d"));
+            Files.writeString(conf.resolve("10-test.conflist"), """
+                    {"cniVersion": "1.0.0", "name": "podnet", "plugins": [
+                      {"type": "bridge", "bridge": "kv%d", "isGateway": true,
+                       "ipam": {"type": "host-local", "subnet": "%s", "dataDir": "%s"}}]}
+                    """.formatted(setup.net(), setup.subnet(), dir.resolve("ipam")));
+            Path socket = Path.of("/run/keelson-test/node-" + System.nanoTime() + ".sock");
+            this.runtime = CriNode.start(new CriNode.Options(socket, dir.resolve("cri"), conf, List.of(dir.resolve("bin")),
+                    "runc", Map.of(), Set.of(), LIBEXEC, cgroupParent, null));
+            LocalBusyboxImage.importInto(runtime.images(), IMAGE, dir.resolve("image"));
+            this.cri = CriConnection.open(socket);
+            NodeAgentConfig config = NodeAgentConfig.of(node, server.kubeconfig(), socket).withNodeIp("10.250.0.1")
+                    .withPodLogDir(dir.resolve("logs")).withRootDir(dir.resolve("root")).withTimings(setup.timings());
+            this.agent = NodeAgent.start(setup.config().apply(config), setup.services(),
+                    line -> System.out.println("[agent] " + line));
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (Exception c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
     }
 
-    /** Starts everything under {@code dir}; pods get 10.{@code net}.0.0/24. */
-    static AgentFixture start(Path dir, String node, int net, Duration sync) throws Exception {
-        SqliteStore store = SqliteStore.open(dir.resolve("state.db"));
-        ApiServer server = ApiServer.start(ApiServerConfig.of(dir.resolve("server"), store).withBind("127.0.0.1", 0));
-        KubeClient client = new KubeClient(Kubeconfig.load(server.kubeconfig()), "agent-fixture");
-        Path conf = Files.createDirectories(dir.resolve("net.d"));
-        Files.writeString(conf.resolve("10-test.conflist"), """
-                {"cniVersion": "1.0.0", "name": "podnet", "plugins": [
-                  {"type": "bridge", "bridge": "kv%d", "isGateway": true,
-                   "ipam": {"type": "host-local", "subnet": "10.%d.0.0/24", "dataDir": "%s"}}]}
-                """.formatted(net, net, dir.resolve("ipam")));
-        Path socket = Path.of("/run/keelson-test/node-" + System.nanoTime() + ".sock");
-        String cgroupParent = "/keelson-test-" + node + "-" + ProcessHandle.current().pid();
-        CriNode runtime = CriNode.start(new CriNode.Options(socket, dir.resolve("cri"), conf, List.of(dir.resolve("bin")), "runc",
-                Map.of(), Set.of(), LIBEXEC, cgroupParent, null));
-        runtime.images().importLayout(BusyboxImage.write(Files.createDirectories(dir.resolve("image")), IMAGE), IMAGE);
-        CriConnection cri = CriConnection.open(socket);
-        NodeAgentConfig.Timings t = new NodeAgentConfig.Timings(Duration.ofSeconds(1), Duration.ofSeconds(40),
-                Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(20))
-                .withSync(sync);
-        NodeAgent agent = NodeAgent.start(NodeAgentConfig.of(node, server.kubeconfig(), socket).withNodeIp("10.250.0.1")
-                .withPodLogDir(dir.resolve("logs")).withRootDir(dir.resolve("root")).withTimings(t),
-                line -> System.out.println("[agent] " + line));
-        return new AgentFixture(node, dir, store, server, client, runtime, cri, agent, cgroupParent);
+    static AgentFixture start(Path dir, Setup setup) throws Exception {
+        return new AgentFixture(dir, setup);
     }
 
     /** A pod bound to this node with one busybox container running {@code sh -c script}. */
     ObjectNode pod(String name, String script) {
+        return pod(name, "Always", script);
+    }
+
+    /** {@link #pod(String, String)} with another restart policy. */
+    ObjectNode pod(String name, String restartPolicy, String script) {
         ObjectNode p = MAPPER.createObjectNode();
         p.put("apiVersion", "v1").put("kind", "Pod");
         p.putObject("metadata").put("name", name).put("namespace", "default").putObject("labels").put("app", name);
-        ObjectNode spec = p.putObject("spec").put("nodeName", node).put("restartPolicy", "Always")
+        ObjectNode spec = p.putObject("spec").put("nodeName", node).put("restartPolicy", restartPolicy)
                 .put("terminationGracePeriodSeconds", 1);
         container(spec.putArray("containers").addObject(), "c", script);
         return p;
@@ -176,23 +226,33 @@ final class AgentFixture implements AutoCloseable {
         }, p -> p.path("gone").asBoolean());
     }
 
+    /** Stops the agent, removes what pods left behind, then stops the runtime and the API server. */
     @Override
     public void close() throws Exception {
-        agent.close();
-        for (var r : runtime.sandboxes().list()) {
-            try {
-                runtime.sandboxes().remove(r.id());
-            } catch (RuntimeException e) {
-                System.err.println("cleanup of sandbox " + r.id() + ": " + e);
-            }
+        if (agent != null) {
+            agent.close();
         }
-        runtime.rootfs().removeLeftovers(List.of());
-        runtime.close();
-        cri.close();
+        if (runtime != null) {
+            for (var r : runtime.sandboxes().list()) {
+                try {
+                    runtime.sandboxes().remove(r.id());
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup of sandbox " + r.id() + ": " + e);
+                }
+            }
+            runtime.rootfs().removeLeftovers(List.of());
+            runtime.close();
+        }
+        if (cri != null) {
+            cri.close();
+        }
         Tmpfs.unmountUnder(dir.resolve("root")); // pods a failed test left behind
-
         Cgroups.remove(cgroupParent);
-        server.close();
-        store.close();
+        if (server != null) {
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 }

@@ -1,21 +1,15 @@
 package dev.keelson.node;
 
+import static dev.keelson.node.AgentFixture.MAPPER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.api.ApiServer;
-import dev.keelson.control.api.ApiServerConfig;
 import dev.keelson.control.client.KubeClient;
-import dev.keelson.control.client.Kubeconfig;
 import dev.keelson.control.client.Resource;
-import dev.keelson.control.store.sqlite.SqliteStore;
-import dev.keelson.cri.sandbox.Cgroups;
-import dev.keelson.cri.server.CriNode;
 import dev.keelson.node.server.KubeletApiOptions;
 import dev.keelson.testing.KernelTest;
 import java.io.BufferedReader;
@@ -31,13 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,66 +43,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @KernelTest
 class KubeletApiTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path LIBEXEC = Path.of("../native/target/bin").toAbsolutePath().normalize();
     private static final Path KUBECTL = Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33");
-    private static final String IMAGE = "keelson.test/busybox:1.0";
     private static final String NODE = "kubelet-api-node";
 
     @TempDir
     static Path dir;
-    static SqliteStore store;
+    static AgentFixture node;
     static ApiServer server;
     static KubeClient client;
-    static CriNode runtime;
     static NodeAgent agent;
-    static final String cgroupParent = "/keelson-test-kubelet-" + ProcessHandle.current().pid();
 
     @BeforeAll
     static void start() throws Exception {
-        store = SqliteStore.open(dir.resolve("state.db"));
-        server = ApiServer.start(ApiServerConfig.of(dir.resolve("server"), store).withBind("127.0.0.1", 0));
-        client = new KubeClient(Kubeconfig.load(server.kubeconfig()), "kubelet-api-test");
-        Path conf = Files.createDirectories(dir.resolve("net.d"));
-        Files.writeString(conf.resolve("10-test.conflist"), """
-                {"cniVersion": "1.0.0", "name": "podnet", "plugins": [
-                  {"type": "bridge", "bridge": "ka0", "isGateway": true,
-                   "ipam": {"type": "host-local", "subnet": "10.78.0.0/24", "dataDir": "%s"}}]}
-                """.formatted(dir.resolve("ipam")));
-        Path socket = Path.of("/run/keelson-test/kubelet-" + System.nanoTime() + ".sock");
-        runtime = CriNode.start(new CriNode.Options(socket, dir.resolve("cri"), conf, List.of(dir.resolve("bin")), "runc",
-                Map.of(), Set.of(), LIBEXEC, cgroupParent, null));
-        runtime.images().importLayout(BusyboxImage.write(Files.createDirectories(dir.resolve("image")), IMAGE), IMAGE);
-        NodeAgentConfig.Timings t = new NodeAgentConfig.Timings(Duration.ofSeconds(1), Duration.ofSeconds(40),
-                Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
-        agent = NodeAgent.start(NodeAgentConfig.of(NODE, server.kubeconfig(), socket).withNodeIp("127.0.0.1")
-                        .withPodLogDir(dir.resolve("logs")).withTimings(t),
-                NodeServices.none().withKubeletApi(KubeletApiOptions.fromPki(dir.resolve("server/pki")).withListen("127.0.0.1", 0)),
-                line -> System.out.println("[agent] " + line));
+        // a 1 s first back-off capped at 2 s: kubectl logs -p needs a restart soon
+        node = AgentFixture.start(dir, AgentFixture.Setup.of(NODE, 76).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .withConfig(c -> c.withNodeIp("127.0.0.1"))
+                .withServices(NodeServices.none().withKubeletApi(
+                        KubeletApiOptions.fromPki(dir.resolve("server/pki")).withListen("127.0.0.1", 0))));
+        server = node.server;
+        client = node.client;
+        agent = node.agent;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (runtime != null) {
-            for (var r : runtime.sandboxes().list()) {
-                try {
-                    runtime.sandboxes().remove(r.id());
-                } catch (RuntimeException e) {
-                    System.err.println("cleanup of sandbox " + r.id() + ": " + e);
-                }
-            }
-            runtime.rootfs().removeLeftovers(List.of());
-            runtime.close();
-        }
-        Cgroups.remove(cgroupParent);
-        if (server != null) {
-            server.close();
-        }
-        if (store != null) {
-            store.close();
+        if (node != null) {
+            node.close();
         }
     }
 
@@ -179,7 +136,7 @@ class KubeletApiTest {
 
     @Test
     void kubectlLogsPreviousShowsTheCrashedInstance() throws Exception {
-        client.create(Resource.PODS, "default", pod("crasher", "Always", "echo run-$RANDOM$RANDOM; sleep 1; exit 1"));
+        client.create(Resource.PODS, "default", node.pod("crasher", "Always", "echo run-$RANDOM$RANDOM; sleep 1; exit 1"));
         await("restarted", () -> client.get(Resource.PODS, "default", "crasher"),
                 p -> p.path("status").path("containerStatuses").path(0).path("restartCount").asInt() >= 1);
         String previous = kubectl("logs", "crasher", "-p");
@@ -248,21 +205,9 @@ class KubeletApiTest {
     }
 
     private static void runningPod(String name, String restart, String script) throws Exception {
-        client.create(Resource.PODS, "default", pod(name, restart, script));
+        client.create(Resource.PODS, "default", node.pod(name, restart, script));
         await(name + " running", () -> client.get(Resource.PODS, "default", name),
                 p -> p.path("status").path("containerStatuses").path(0).path("state").has("running"));
-    }
-
-    private static ObjectNode pod(String name, String restartPolicy, String script) {
-        ObjectNode p = MAPPER.createObjectNode();
-        p.put("apiVersion", "v1").put("kind", "Pod");
-        p.putObject("metadata").put("name", name).put("namespace", "default").putObject("labels").put("app", name);
-        ObjectNode spec = p.putObject("spec").put("nodeName", NODE).put("restartPolicy", restartPolicy)
-                .put("terminationGracePeriodSeconds", 1);
-        ObjectNode c = spec.putArray("containers").addObject();
-        c.put("name", "c").put("image", IMAGE).put("imagePullPolicy", "IfNotPresent");
-        c.putArray("command").add("/bin/busybox").add("sh").add("-c").add(script);
-        return p;
     }
 
     record Result(int code, String out, String err) {}

@@ -36,7 +36,8 @@ class VolumesEnvProbesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = AgentFixture.start(dir, "volprobe-node", 78, Duration.ofSeconds(2));
+        node = AgentFixture.start(dir, AgentFixture.Setup.of("volprobe-node", 78)
+                .withTimings(AgentFixture.TIMINGS.withSync(Duration.ofSeconds(2))));
     }
 
     @AfterAll

@@ -36,6 +36,7 @@ import dev.keelson.cri.api.v1.StopContainerRequest;
 import dev.keelson.cri.api.v1.StopPodSandboxRequest;
 import dev.keelson.cri.container.ContainerManager;
 import dev.keelson.cri.container.DirectoryRootfs;
+import dev.keelson.cri.image.LocalBusyboxImage;
 import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.sandbox.Cgroups;
 import dev.keelson.cri.sandbox.RuntimeSettings;
@@ -89,9 +90,9 @@ class PodLifecycleTest {
     private SandboxManager sandboxes;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() throws IOException, InterruptedException {
         root = Files.createDirectories(tmp.resolve("state"));
-        rootfs = busyboxRootfs(tmp.resolve("busybox"));
+        rootfs = LocalBusyboxImage.writeRootfs(tmp.resolve("busybox"));
         ipamDir = tmp.resolve("ipam");
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.writeString(conf.resolve("10-test.conflist"), """
@@ -143,16 +144,6 @@ class PodLifecycleTest {
         Map<String, Supplier<Skeleton>> m = new LinkedHashMap<>(PluginRunner.keelsonPlugins());
         m.put("portmap", () -> new Skeleton(new PortmapPlugin(), PortmapPlugin.ABOUT));
         return m;
-    }
-
-    private static Path busyboxRootfs(Path dir) throws IOException {
-        Files.createDirectories(dir.resolve("bin"));
-        Files.createDirectories(dir.resolve("etc"));
-        Files.copy(Path.of("/bin/busybox"), dir.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "cat", "sleep", "hostname", "ls", "id", "ps", "touch", "grep", "readlink")) {
-            Files.createSymbolicLink(dir.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
-        return dir;
     }
 
     private PodSandboxConfig pod(String name) {

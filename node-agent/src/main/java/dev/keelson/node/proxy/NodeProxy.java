@@ -102,47 +102,43 @@ public final class NodeProxy implements AutoCloseable {
         Proxier proxier = new Proxier(options.backend().get(), node,
                 new Proxier.Options(options.minSyncInterval(), Duration.ofHours(1), ct != null), ct);
         proxier.start();
-        Informer services = new Informer(client, Resource.SERVICES, null, null, new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                service(proxier, o, log);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                service(proxier, o, log);
-            }
-
-            @Override
-            public void onDelete(ObjectNode o) {
-                proxier.removeService(ref(o));
-            }
-        }).start();
-        Informer slices = new Informer(client, Resource.ENDPOINTSLICES, null, null, new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                slice(proxier, o, log);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                slice(proxier, o, log);
-            }
-
-            @Override
-            public void onDelete(ObjectNode o) {
-                String svc = o.path("metadata").path("labels").path("kubernetes.io/service-name").asText("");
-                if (!svc.isEmpty()) {
-                    proxier.removeSlice(new ServiceRef(o.path("metadata").path("namespace").asText(), svc),
-                            o.path("metadata").path("name").asText());
-                }
-            }
-        }).start();
+        Informer services = new Informer(client, Resource.SERVICES, null, null,
+                upsertOrRemove(o -> service(proxier, o, log), o -> proxier.removeService(ref(o)))).start();
+        Informer slices = new Informer(client, Resource.ENDPOINTSLICES, null, null,
+                upsertOrRemove(o -> slice(proxier, o, log), o -> removeSlice(proxier, o))).start();
         if (!services.awaitSynced(Duration.ofSeconds(30)) || !slices.awaitSynced(Duration.ofSeconds(30))) {
             log.accept("proxy: services or endpoint slices not listed within 30 s; still trying");
         }
         log.accept("proxy: programming Services for node " + nodeName);
         return new NodeProxy(proxier, services, slices, log);
+    }
+
+    /** A handler for objects the proxier takes whole: an add and an update are the same upsert. */
+    private static Informer.Handler upsertOrRemove(Consumer<ObjectNode> upsert, Consumer<ObjectNode> remove) {
+        return new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode o) {
+                upsert.accept(o);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode old, ObjectNode o) {
+                upsert.accept(o);
+            }
+
+            @Override
+            public void onDelete(ObjectNode o) {
+                remove.accept(o);
+            }
+        };
+    }
+
+    private static void removeSlice(Proxier proxier, ObjectNode o) {
+        String svc = o.path("metadata").path("labels").path("kubernetes.io/service-name").asText("");
+        if (!svc.isEmpty()) {
+            proxier.removeSlice(new ServiceRef(o.path("metadata").path("namespace").asText(), svc),
+                    o.path("metadata").path("name").asText());
+        }
     }
 
     private static ServiceRef ref(JsonNode o) {
