@@ -201,6 +201,10 @@ class KubeletApiTest {
         }
         assertTrue(cpu != null && cpu.endsWith("n") && Long.parseLong(cpu.substring(0, cpu.length() - 1)) > 200_000_000L,
                 "PodMetrics cpu in nanocores: " + metrics);
+        // the API server serves metrics.k8s.io from the nodes' kubelet APIs: kubectl top reads it
+        String top = await("kubectl top", () -> kubectl("top", "pod", "burner", "--no-headers"), out -> out.startsWith("burner"));
+        String[] cols = top.trim().split("\\s+");
+        assertTrue(cols[1].endsWith("m") && Long.parseLong(cols[1].substring(0, cols[1].length() - 1)) > 200, "kubectl top: " + top);
         client.delete(Resource.PODS, "default", "burner", MAPPER.createObjectNode().put("gracePeriodSeconds", 0));
     }
 
