@@ -88,6 +88,10 @@ public final class NodeNetnsLauncher {
         }
     }
 
+    /** Memory settings of the cluster JVM when the user gives none: the 30-pod node stays near 200 MiB. */
+    static final List<String> NODE_JVM_DEFAULTS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx384m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=64m");
+
     /** The command line that starts a JVM like this one: same java, flags, system properties and class path. */
     static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
@@ -103,6 +107,15 @@ public final class NodeNetnsLauncher {
             if (v != null && cmd.stream().noneMatch(a -> a.startsWith("-D" + key + "="))) {
                 cmd.add("-D" + key + "=" + v);
             }
+        }
+        // the cluster JVM is long-lived and mostly waits: a compact heap that gives memory back, unless
+        // the user chose their own (KEELSON_NODE_JVM_OPTS replaces these)
+        boolean sized = cmd.stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM"));
+        String opts = System.getenv("KEELSON_NODE_JVM_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        } else if (!sized) {
+            cmd.addAll(NODE_JVM_DEFAULTS);
         }
         // a JVM started with -jar gets native access from the jar's manifest; one started with -cp must ask
         if (cmd.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
