@@ -55,7 +55,7 @@ public final class PodsBench implements BenchArea {
                 // the hook is running
             }
         }
-        return report(run, plan);
+        return report(run.results, plan);
     }
 
     private static void closeQuietly(PodsRun run, PrintStream progress) {
@@ -68,7 +68,7 @@ public final class PodsBench implements BenchArea {
         }
     }
 
-    static BenchReport report(PodsRun r, PodsPlan plan) {
+    static BenchReport report(PodsResults r, PodsPlan plan) {
         boolean peer = r.containerdMissing == null;
         List<Figure> figures = new ArrayList<>();
         String n = plan.pods() + " pods";
@@ -78,6 +78,8 @@ public final class PodsBench implements BenchArea {
                 peer ? r.containerdPods.percentileNanos(99) / 1e6 : null, "ms"));
         figures.add(pair("all " + n + " Ready (Deployment create → last Ready)", r.keelsonTotal.medianMillis(),
                 peer ? r.containerdTotal.medianMillis() : null, "ms"));
+        figures.add(pair("one pod at a time, p50 (create → Ready)", r.keelsonSingle.medianMillis(),
+                peer ? r.containerdSingle.medianMillis() : null, "ms"));
         Samples s = r.services;
         figures.add(Figure.alone("Service propagation p50 (create → ClusterIP reachable)", s.percentileNanos(50) / 1e6, "ms"));
         figures.add(Figure.alone("Service propagation max", s.percentileNanos(100) / 1e6, "ms"));
@@ -96,6 +98,9 @@ public final class PodsBench implements BenchArea {
         notes.add("startup: per pod from its first watch event (created by the ReplicaSet controller) to its Ready condition"
                 + " True on the watch, " + plan.rounds() + " Deployment(s) of " + plan.pods() + " busybox 'sleep' pods per runtime,"
                 + " runtimes alternating; one untimed Deployment of " + plan.warmupPods() + " first on each");
+        notes.add("one pod at a time: " + plan.singlePods() + " bare pods per runtime, each created on an idle node and timed from"
+                + " its create request to Ready on the watch — the closest this level gets to RunPodSandbox + CreateContainer"
+                + " + StartContainer");
         notes.add("same control plane (keelson up's API server, scheduler, controllers) and the same node agent code for both;"
                 + " Keelson's node agent runs in the cluster JVM, containerd's in the benchmark's JVM");
         notes.add(peer ? "containerd: private instance (own root/state/socket, overlayfs, runc, restrict_oom_score_adj),"
@@ -103,7 +108,7 @@ public final class PodsBench implements BenchArea {
                 + " the benchmark made" : "no containerd figures: " + r.containerdMissing);
         notes.add("Service propagation: from before the Service create to the first TCP connect accepted through the"
                 + " ClusterIP from the node namespace, " + plan.services() + " Services; no peer: kube-proxy is not on this machine");
-        notes.add("memory: RSS (VmRSS) 5 s after " + n + " are Ready; keelson up = supervisor + cluster JVM (" + r.jvmFlags
+        notes.add("memory: RSS (VmRSS) 5 s after " + n + " are Ready; keelson up = supervisor + cluster JVM (" + r.jvmDetail
                 + "), incl. API server, store, scheduler, controllers, CRI, node agent, proxy, DNS; containerd's figure is the"
                 + " daemon alone — a partial reference: kubelet, kube-proxy and an API server are not available here");
         notes.add(String.format(Locale.ROOT, "shims: %d keelson-cri-shim processes, %d containerd-shim-runc-v2 processes",

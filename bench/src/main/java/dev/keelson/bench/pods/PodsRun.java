@@ -34,20 +34,7 @@ final class PodsRun implements AutoCloseable {
     private ContainerdNode containerdNode;
     private String containerdNodeName;
 
-    // results
-    final Samples keelsonPods = new Samples();
-    final Samples containerdPods = new Samples();
-    final Samples keelsonTotal = new Samples();
-    final Samples containerdTotal = new Samples();
-    Samples services;
-    double keelsonJvmMib = Double.NaN;
-    double keelsonShimMib = Double.NaN;
-    int keelsonShims;
-    double containerdMib = Double.NaN;
-    double containerdShimMib = Double.NaN;
-    int containerdShims;
-    String containerdMissing;
-    String jvmFlags = "";
+    final PodsResults results = new PodsResults();
 
     PodsRun(PodsPlan plan, Progress line) throws Exception {
         this.plan = plan;
@@ -63,8 +50,8 @@ final class PodsRun implements AutoCloseable {
         up = KeelsonUp.start(cluster, dir.resolve("keelson"), 300);
         line.end();
         KubeClient client = up.client();
-        containerdMissing = PrivateContainerd.unavailable();
-        if (containerdMissing == null) {
+        results.containerdMissing = PrivateContainerd.unavailable();
+        if (results.containerdMissing == null) {
             try {
                 line.update("pods: starting containerd in a namespace of its own, importing the images");
                 Path pause = Path.of(System.getProperty("keelson.libexec"), "keelson-pause");
@@ -76,11 +63,11 @@ final class PodsRun implements AutoCloseable {
                         dir.resolve("containerd-node"));
                 awaitNode(client, node);
             } catch (Exception e) {
-                containerdMissing = "containerd could not be run: " + e.getMessage();
+                results.containerdMissing = "containerd could not be run: " + e.getMessage();
             }
             line.end();
         }
-        List<String> contenders = containerdMissing == null ? List.of(KEELSON, CONTAINERD) : List.of(KEELSON);
+        List<String> contenders = results.containerdMissing == null ? List.of(KEELSON, CONTAINERD) : List.of(KEELSON);
         for (String c : contenders) {
             startup(client, c, "warmup-" + c, plan.warmupPods(), null, false);
         }
@@ -88,7 +75,13 @@ final class PodsRun implements AutoCloseable {
             for (int k = 0; k < contenders.size(); k++) {
                 String c = contenders.get((k + r) % contenders.size());
                 boolean last = r == plan.rounds() - 1;
-                startup(client, c, c + "-" + r, plan.pods(), c.equals(KEELSON) ? keelsonPods : containerdPods, last);
+                startup(client, c, c + "-" + r, plan.pods(), c.equals(KEELSON) ? results.keelsonPods : results.containerdPods, last);
+            }
+        }
+        for (int r = 0; r < plan.singlePods(); r++) {
+            for (int k = 0; k < contenders.size(); k++) {
+                String c = contenders.get((k + r) % contenders.size());
+                single(client, c, "single-" + c + "-" + r, c.equals(KEELSON) ? results.keelsonSingle : results.containerdSingle);
             }
         }
         line.update("pods: echo server for the Services");
@@ -98,7 +91,7 @@ final class PodsRun implements AutoCloseable {
             w.awaitReady(1, READY_TIMEOUT, n -> { });
         }
         try (NetNamespace node = NetnsDirectory.system().open(up.nodeNetns())) {
-            services = ServiceReach.measure(client, node, "keelson0", "echo", plan.services(), line::update);
+            ServiceReach.measure(client, node, "keelson0", "echo", plan.services(), results.services, line::update);
         }
         line.end();
         deleteAndWait(client, "echo");
@@ -132,7 +125,7 @@ final class PodsRun implements AutoCloseable {
             w.awaitReady(pods, READY_TIMEOUT, n -> line.update(phase + n + "/" + pods + " Ready"));
             if (into != null) {
                 w.ready().forEach((pod, at) -> into.add(at - w.seen().get(pod)));
-                (contender.equals(KEELSON) ? keelsonTotal : containerdTotal).add(w.lastReady() - start);
+                (contender.equals(KEELSON) ? results.keelsonTotal : results.containerdTotal).add(w.lastReady() - start);
             }
         }
         if (memory) {
@@ -143,21 +136,36 @@ final class PodsRun implements AutoCloseable {
         line.end();
     }
 
+    /** One bare pod on an otherwise idle node: create request → Ready on the watch; then it is deleted. */
+    private void single(KubeClient client, String contender, String name, Samples into) throws Exception {
+        String node = contender.equals(KEELSON) ? up.nodeName() : containerdNodeName;
+        line.update("pods: one pod at a time on " + contender + ": " + name);
+        ObjectNode list = client.list(Resource.PODS, Workloads.NAMESPACE, "labelSelector=bench%3D" + name);
+        try (ReadyWatch w = ReadyWatch.open(client, name, list.path("metadata").path("resourceVersion").asText())) {
+            long start = System.nanoTime();
+            client.create(Resource.PODS, Workloads.NAMESPACE, Workloads.pod(name, name, node));
+            w.awaitReady(1, READY_TIMEOUT, n -> { });
+            into.add(w.lastReady() - start);
+        }
+        client.delete(Resource.PODS, Workloads.NAMESPACE, name, null);
+        awaitGone(client, name);
+    }
+
     private void takeMemory(String contender) throws Exception {
         // let the pods' start-up garbage settle as a long-running node would
         Thread.sleep(5_000);
         if (contender.equals(KEELSON)) {
             var jvms = up.jvms();
-            keelsonJvmMib = ProcessTree.rssMib(jvms);
-            jvmFlags = String.join("; ", jvms.stream().map(p -> String.format("%.0f MiB", p.rssKib() / 1024.0)).toList());
+            results.keelsonJvmMib = ProcessTree.rssMib(jvms);
+            results.jvmDetail = String.join("; ", jvms.stream().map(p -> String.format("%.0f MiB", p.rssKib() / 1024.0)).toList());
             var shims = up.shims();
-            keelsonShims = shims.size();
-            keelsonShimMib = ProcessTree.rssMib(shims);
+            results.keelsonShims = shims.size();
+            results.keelsonShimMib = ProcessTree.rssMib(shims);
         } else {
-            containerdMib = ProcessTree.rssMib(ProcessTree.all().filter(p -> p.pid() == containerd.pid()).toList());
+            results.containerdMib = ProcessTree.rssMib(ProcessTree.all().filter(p -> p.pid() == containerd.pid()).toList());
             var shims = ProcessTree.all().filter(p -> containerd.shimPids().contains(p.pid())).toList();
-            containerdShims = shims.size();
-            containerdShimMib = ProcessTree.rssMib(shims);
+            results.containerdShims = shims.size();
+            results.containerdShimMib = ProcessTree.rssMib(shims);
         }
     }
 
@@ -165,6 +173,10 @@ final class PodsRun implements AutoCloseable {
     private void deleteAndWait(KubeClient client, String name) throws Exception {
         ObjectNode options = JSON.createObjectNode().put("propagationPolicy", "Background");
         client.delete(Resource.DEPLOYMENTS, Workloads.NAMESPACE, name, options);
+        awaitGone(client, name);
+    }
+
+    private static void awaitGone(KubeClient client, String name) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
             int left = client.list(Resource.PODS, Workloads.NAMESPACE, "labelSelector=bench%3D" + name).path("items").size();

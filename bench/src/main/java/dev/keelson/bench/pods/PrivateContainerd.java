@@ -29,6 +29,8 @@ final class PrivateContainerd implements AutoCloseable {
     private final NetnsDirectory pins;
     private NetNamespace netns;
     private Process process;
+    /** containerd's default cgroup parent ({@code /k8s.io}) in each hierarchy where this run created it. */
+    private List<Path> cgroupsMade = List.of();
 
     private PrivateContainerd(Path dir, NetnsDirectory pins) {
         this.dir = dir;
@@ -73,6 +75,7 @@ final class PrivateContainerd implements AutoCloseable {
         Path netd = Files.createDirectories(dir.resolve("net.d"));
         Files.writeString(netd.resolve("10-bench.conflist"), conflist(bridge, subnet, gateway, dir.resolve("ipam")));
         Files.writeString(config(), configToml(dir, netd));
+        cgroupsMade = cgroupParents().stream().filter(p -> !Files.exists(p)).toList();
         netns = pins.create("ctrd", true);
         process = new ProcessBuilder("nsenter", "--net=" + netns.path(), "--", BINARY.toString(), "--config", config().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
@@ -179,6 +182,32 @@ final class PrivateContainerd implements AutoCloseable {
                 .map(ProcessTree.Proc::pid).toList();
     }
 
+    /** {@code /sys/fs/cgroup/<hierarchy>/k8s.io} for every mounted hierarchy (cgroup v1), or the one v2 path. */
+    private static List<Path> cgroupParents() throws IOException {
+        Path root = Path.of("/sys/fs/cgroup");
+        if (Files.exists(root.resolve("cgroup.controllers"))) {
+            return List.of(root.resolve("k8s.io"));
+        }
+        try (var s = Files.list(root)) {
+            return s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).map(p -> p.resolve("k8s.io")).toList();
+        }
+    }
+
+    /** Removes {@code cg} and its child cgroups, deepest first; a cgroup with processes left stays (rmdir fails). */
+    private static void removeEmptyCgroup(Path cg) {
+        if (!Files.isDirectory(cg)) {
+            return;
+        }
+        try (var children = Files.list(cg)) {
+            for (Path c : children.filter(Files::isDirectory).toList()) {
+                removeEmptyCgroup(c);
+            }
+            Files.delete(cg);
+        } catch (IOException busy) {
+            // still populated: leave it rather than fail the run's cleanup
+        }
+    }
+
     /** How many containers (sandboxes included) containerd still has. */
     int containerCount() throws IOException, InterruptedException {
         return (int) ctr("containers", "ls", "-q").lines().filter(l -> !l.isBlank()).count();
@@ -205,6 +234,9 @@ final class PrivateContainerd implements AutoCloseable {
             }
         }
         Mounts.unmountUnder(dir);
+        for (Path cg : cgroupsMade) {
+            removeEmptyCgroup(cg);
+        }
         if (netns != null) {
             netns.close();
             pins.delete("ctrd");

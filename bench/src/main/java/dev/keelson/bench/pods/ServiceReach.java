@@ -33,15 +33,14 @@ final class ServiceReach {
     private ServiceReach() {
     }
 
-    /** Creates {@code count} Services for the pods labelled {@code bench=target}, one after another, each measured. */
-    static Samples measure(KubeClient client, NetNamespace node, String bridge, String target, int count,
-                           Consumer<String> progress) throws Exception {
+    /** Creates {@code count} Services for the pods labelled {@code bench=target}, one after another, each measured into {@code samples}. */
+    static void measure(KubeClient client, NetNamespace node, String bridge, String target, int count, Samples samples,
+                        Consumer<String> progress) throws Exception {
         Route route;
         try (Rtnetlink rtnl = Rtnetlink.open(node)) {
             route = Route.to(SERVICE_RANGE).withOif(new Links(rtnl).indexOf(bridge));
             new Routes(rtnl).add(route);
         }
-        Samples samples = new Samples();
         try {
             for (int i = 0; i < count; i++) {
                 progress.accept("service propagation: " + i + "/" + count);
@@ -60,7 +59,6 @@ final class ServiceReach {
                 new Routes(rtnl).delete(route);
             }
         }
-        return samples;
     }
 
     private static long awaitReachable(NetNamespace node, String ip, long start) throws Exception {

@@ -36,6 +36,17 @@ final class Workloads {
         return d;
     }
 
+    /** A bare pod {@code name} labelled {@code bench=label} sleeping on node {@code node}. */
+    static ObjectNode pod(String name, String label, String node) {
+        ObjectNode d = deployment(label, node, 1, "sleep", "3600");
+        ObjectNode template = (ObjectNode) d.path("spec").path("template");
+        ObjectNode p = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        p.set("metadata", template.get("metadata").deepCopy());
+        ((ObjectNode) p.get("metadata")).put("name", name);
+        p.set("spec", template.get("spec").deepCopy());
+        return p;
+    }
+
     /** A ClusterIP Service {@code name} on port 80 for the pods labelled {@code bench=target}, port 8080. */
     static ObjectNode service(String name, String target) {
         ObjectNode s = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Service");
