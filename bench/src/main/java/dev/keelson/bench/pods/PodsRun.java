@@ -8,6 +8,7 @@ import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,7 +193,7 @@ final class PodsRun implements AutoCloseable {
 
     /** Stops the containerd node, containerd and the cluster; removes the scratch directory and the namespace pins. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         List<Exception> failures = new ArrayList<>();
         for (AutoCloseable c : new AutoCloseable[] {containerdNode, containerd, up}) {
             if (c != null) {
@@ -211,8 +212,9 @@ final class PodsRun implements AutoCloseable {
         }
         if (!failures.isEmpty()) {
             Exception first = failures.getFirst();
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
+            IOException thrown = first instanceof IOException io ? io : new IOException("bench pods cleanup: " + first.getMessage(), first);
+            failures.subList(1, failures.size()).forEach(thrown::addSuppressed);
+            throw thrown;
         }
     }
 
