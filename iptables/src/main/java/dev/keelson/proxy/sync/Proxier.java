@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  * and {@link #removeSlice}, which update the desired snapshot in O(log n).
  *
  * <pre>
- *   update(s) ──► desired = s, dirty ──► (wait until lastStart + minInterval) ──► sync()
+ *   update(s) ──► desired = s, dirty ──► (wait until the start before last + minInterval) ──► sync()
  *                                                                                  │
  *        ┌──────────── backend.needsFullSync() or resync due? ◄────────────────────┘
  *        │ yes: backend.full(compiled)                 no: backend.incremental(diff)
@@ -79,7 +79,9 @@ public final class Proxier implements AutoCloseable {
     private Snapshot desired = Snapshot.empty();
     private boolean dirty;
     private boolean closed;
+    /** Start times of the last two syncs: two may run back to back (kube-proxy's burst of 2), a third waits. */
     private long lastStart;
+    private long startBefore;
     private long lastFull;
     private CompiledState applied;
     private boolean failed;
@@ -200,7 +202,7 @@ public final class Proxier implements AutoCloseable {
     /** Whether a sync should start now (lock held). */
     private boolean due() {
         long now = System.nanoTime();
-        boolean rateOk = lastStart == 0 || now - lastStart >= options.minSyncInterval().toNanos();
+        boolean rateOk = startBefore == 0 || now - startBefore >= options.minSyncInterval().toNanos();
         return rateOk && (dirty || fullResyncDue(now));
     }
 
@@ -211,7 +213,7 @@ public final class Proxier implements AutoCloseable {
 
     private long nextWakeNanos() {
         long now = System.nanoTime();
-        long rate = lastStart == 0 ? 0 : lastStart + options.minSyncInterval().toNanos() - now;
+        long rate = startBefore == 0 ? 0 : startBefore + options.minSyncInterval().toNanos() - now;
         if (dirty) {
             return Math.max(rate, 1);
         }
@@ -237,6 +239,7 @@ public final class Proxier implements AutoCloseable {
             try {
                 snap = desired;
                 dirty = false;
+                startBefore = lastStart;
                 lastStart = t0;
             } finally {
                 lock.unlock();

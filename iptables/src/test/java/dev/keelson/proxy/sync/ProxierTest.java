@@ -96,4 +96,35 @@ class ProxierTest {
             loop.flush();
         }
     }
+
+    @Test
+    void aSecondChangeRightAfterASyncIsNotHeldForTheInterval() throws InterruptedException {
+        // kube-proxy's bounded-frequency runner allows a burst of two: a Service and its
+        // EndpointSlice created milliseconds apart are both programmed at once
+        try (Proxier loop = new Proxier(NftBackend.open(), Fixtures.NODE,
+                new Proxier.Options(Duration.ofSeconds(3), Duration.ZERO, false), null)) {
+            Snapshot s = Fixtures.snapshot();
+            loop.start();
+            loop.update(s);
+            awaitApplied(loop, s, Duration.ofSeconds(2));
+            Snapshot next = DiffTestAccess.withExtraWebEndpoint(s);
+            long t0 = System.nanoTime();
+            loop.update(next);
+            awaitApplied(loop, next, Duration.ofSeconds(2));
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos(), "second sync waited for the interval");
+            long t1 = System.nanoTime();
+            loop.update(s);
+            awaitApplied(loop, s, Duration.ofSeconds(5));
+            assertTrue(System.nanoTime() - t1 > Duration.ofMillis(1500).toNanos(), "a third sync in the interval must wait");
+            loop.flush();
+        }
+    }
+
+    private static void awaitApplied(Proxier loop, Snapshot s, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!Compiler.compile(s, Fixtures.NODE).equals(loop.applied()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(Compiler.compile(s, Fixtures.NODE), loop.applied());
+    }
 }
