@@ -5,10 +5,6 @@ import dev.keelson.bench.Samples;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
 import dev.keelson.netns.NetNamespace;
-import dev.keelson.netns.Rtnetlink;
-import dev.keelson.netns.link.Links;
-import dev.keelson.netns.route.Route;
-import dev.keelson.netns.route.Routes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,10 +17,8 @@ import java.util.function.Consumer;
  * is accepted by the pod behind it. The figure is from just before the create request to that
  * accept: the API write, the EndpointSlice controller, the proxy's watch and its nftables sync.
  *
- * <p>The node namespace of {@code keelson up} has no default route (it is joined to nothing), and a
- * locally generated packet needs a route before the proxy's DNAT can re-route it, so a route for
- * the Service range over the node's bridge is added for the measurement (what a node's default
- * route gives) and removed afterwards. Pods need none of this: their default route is the bridge.
+ * <p>{@code keelson up} routes the Service range over the node's bridge in the node namespace (which
+ * has no default route), so the node itself can reach ClusterIPs as pods do.
  */
 final class ServiceReach {
     static final String SERVICE_RANGE = "10.96.0.0/12";
@@ -36,28 +30,17 @@ final class ServiceReach {
     /** Creates {@code count} Services for the pods labelled {@code bench=target}, one after another, each measured into {@code samples}. */
     static void measure(KubeClient client, NetNamespace node, String bridge, String target, int count, Samples samples,
                         Consumer<String> progress) throws Exception {
-        Route route;
-        try (Rtnetlink rtnl = Rtnetlink.open(node)) {
-            route = Route.to(SERVICE_RANGE).withOif(new Links(rtnl).indexOf(bridge));
-            new Routes(rtnl).add(route);
-        }
-        try {
-            for (int i = 0; i < count; i++) {
-                progress.accept("service propagation: " + i + "/" + count);
-                String name = "bench-svc-" + i;
-                long start = System.nanoTime();
-                ObjectNode svc = client.create(Resource.SERVICES, Workloads.NAMESPACE, Workloads.service(name, target));
-                String ip = svc.path("spec").path("clusterIP").asText();
-                if (ip.isEmpty() || ip.equals("None")) {
-                    throw new IllegalStateException("Service " + name + " got no ClusterIP: " + svc.path("spec"));
-                }
-                samples.add(awaitReachable(node, ip, start) - start);
-                client.delete(Resource.SERVICES, Workloads.NAMESPACE, name, null);
+        for (int i = 0; i < count; i++) {
+            progress.accept("service propagation: " + i + "/" + count);
+            String name = "bench-svc-" + i;
+            long start = System.nanoTime();
+            ObjectNode svc = client.create(Resource.SERVICES, Workloads.NAMESPACE, Workloads.service(name, target));
+            String ip = svc.path("spec").path("clusterIP").asText();
+            if (ip.isEmpty() || ip.equals("None")) {
+                throw new IllegalStateException("Service " + name + " got no ClusterIP: " + svc.path("spec"));
             }
-        } finally {
-            try (Rtnetlink rtnl = Rtnetlink.open(node)) {
-                new Routes(rtnl).delete(route);
-            }
+            samples.add(awaitReachable(node, ip, start) - start);
+            client.delete(Resource.SERVICES, Workloads.NAMESPACE, name, null);
         }
     }
 

@@ -32,6 +32,11 @@ final class NodeNetwork {
             int index = links.indexOf(layout.bridgeName());
             new Addresses(rtnl).ensure(Address.of(index, layout.gatewayIp() + "/" + layout.podPrefixLength()));
             links.setUp(layout.bridgeName());
+            // The node namespace has no default route; ClusterIPs must still be routable from the
+            // node itself (a process there, the kubelet's probes), so their range points at the
+            // bridge, where the proxy's output-hook DNAT rewrites them before they leave.
+            new dev.keelson.netns.route.Routes(rtnl).ensure(dev.keelson.netns.route.Route.to(layout.serviceCidr())
+                    .withOif(index).withPrefsrc(java.net.InetAddress.getByName(layout.gatewayIp())));
         }
         Files.createDirectories(layout.cniConfDir());
         Files.writeString(conflistPath(layout), conflist(layout));
