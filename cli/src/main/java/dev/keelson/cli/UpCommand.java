@@ -47,13 +47,12 @@ final class UpCommand implements Callable<Integer> {
             description = "Number of nodes, each in its own network namespace on an underlay bridge (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    // How long pods then stay is their own unreachable/not-ready tolerations' tolerationSeconds: the
+    // API server gives every pod 300 s unless it says otherwise (DefaultTolerationSeconds admission).
     @Option(names = "--node-monitor-grace-period", paramLabel = "SECONDS", defaultValue = "40",
-            description = "How long a node may be silent before it is NotReady/Unknown (default: ${DEFAULT-VALUE}).")
+            description = "How long a node may be silent before it is Unknown and tainted unreachable; its pods are evicted"
+                    + " once their tolerationSeconds (300 unless the pod sets its own) run out (default: ${DEFAULT-VALUE}).")
     int gracePeriod;
-
-    @Option(names = "--pod-eviction-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long pods stay on an unreachable node before they are evicted and replaced (default: ${DEFAULT-VALUE}).")
-    int evictionTimeout;
 
     @Option(names = "--node-process", hidden = true, description = "Internal: this is the node process, already in the node netns.")
     boolean nodeProcess;
@@ -64,8 +63,8 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (gracePeriod < 1 || evictionTimeout < 0) {
-            throw new Main.UsageError("--node-monitor-grace-period must be at least 1 and --pod-eviction-timeout at least 0");
+        if (gracePeriod < 1) {
+            throw new Main.UsageError("--node-monitor-grace-period must be at least 1 second");
         }
         String storeSpec = etcd != null ? etcd : store;
         ClusterLayout layout = cluster.layout(nodes);
@@ -81,7 +80,7 @@ final class UpCommand implements Callable<Integer> {
         String prefix = layout.multiNode() ? "[node" + layout.node() + "] " : "";
         try (AutoCloseable running = layout.node() == 1
                 ? LocalCluster.start(layout, storeSpec, libexec, addons, new NodeLifecycleController.Options(
-                        Duration.ofSeconds(gracePeriod), Duration.ofSeconds(evictionTimeout)), line -> log(out, prefix + line))
+                        Duration.ofSeconds(gracePeriod), NodeLifecycleController.Options.DEFAULTS.defaultToleration()), line -> log(out, prefix + line))
                 : ClusterNode.start(layout, NodeJoin.await(layout, Duration.ofSeconds(180)), libexec, addons,
                         line -> log(out, prefix + line))) {
             if (running instanceof LocalCluster) {
@@ -101,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
     private List<String> nodeArgs(int k, String storeSpec) {
         List<String> args = new ArrayList<>(List.of("up", "--node-process", "--node", Integer.toString(k),
                 "--nodes", Integer.toString(nodes), "--store", storeSpec,
-                "--node-monitor-grace-period", Integer.toString(gracePeriod), "--pod-eviction-timeout", Integer.toString(evictionTimeout)));
+                "--node-monitor-grace-period", Integer.toString(gracePeriod)));
         args.addAll(cluster.args());
         return args;
     }

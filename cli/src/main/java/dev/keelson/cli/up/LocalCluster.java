@@ -83,8 +83,7 @@ public final class LocalCluster implements AutoCloseable {
                 + " (" + (storeSpec.equals("sqlite") ? "SQLite in " + layout.serverDir() : storeSpec) + ")");
         ControlLoops loops = ControlLoops.start(api.kubeconfig(), NodeResourcesFit.Strategy.LEAST_ALLOCATED, lifecycle);
         undo.push(loops);
-        log.accept("scheduler and controller manager running (node grace period " + lifecycle.gracePeriod().toSeconds()
-                + " s, eviction after " + lifecycle.defaultToleration().toSeconds() + " s)");
+        log.accept("scheduler and controller manager running (node monitor grace period " + lifecycle.gracePeriod().toSeconds() + " s)");
         node = ClusterNode.start(layout, api.kubeconfig(), libexec, addons, log);
         undo.push(node);
         log.accept(String.format("cluster %s up in %.1f s", layout.cluster(), (System.nanoTime() - t0) / 1e9));
