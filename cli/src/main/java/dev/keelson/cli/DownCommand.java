@@ -5,8 +5,6 @@ import dev.keelson.cli.up.NodeTeardown;
 import dev.keelson.cli.up.UpRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,7 +49,7 @@ final class DownCommand implements Callable<Integer> {
             return 0;
         }
         UpRecord r = found.get();
-        ClusterLayout layout = asked.withDataDir(Path.of(r.dataDir())).withPort(r.port());
+        ClusterLayout layout = asked.withDataDir(Path.of(r.dataDir())).withPort(r.port()).withNodes(r.nodes());
         if (r.supervisorAlive()) {
             out.println("keelson down: stopping cluster \"" + r.cluster() + "\" (pid " + r.supervisorPid() + ")");
             out.flush();
@@ -67,10 +65,18 @@ final class DownCommand implements Callable<Integer> {
             out.println("keelson down: cluster \"" + r.cluster() + "\" is not running (pid " + r.supervisorPid()
                     + " is gone); cleaning up after it");
         }
+        // node processes that outlived their supervisor get SIGTERM and remove their own pods
+        for (ProcessHandle node : r.liveNodeProcesses()) {
+            out.println("keelson down: stopping node process " + node.pid());
+            out.flush();
+            node.destroy();
+            try {
+                node.onExit().get(WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                node.destroyForcibly();
+            }
+        }
         out.flush();
-        List<String> args = new ArrayList<>(List.of("down", "--node-process"));
-        args.addAll(List.of("--cluster", layout.cluster(), "--data-dir", layout.dataDir().toString(),
-                "--run-dir", layout.runDir().toString(), "--port", Integer.toString(layout.port())));
-        return dev.keelson.cli.up.CrashCleanup.run(layout, r, args, out);
+        return dev.keelson.cli.up.CrashCleanup.run(layout, r, out);
     }
 }

@@ -1,11 +1,16 @@
 package dev.keelson.cli;
 
 import dev.keelson.cli.up.ClusterLayout;
+import dev.keelson.cli.up.ClusterNode;
 import dev.keelson.cli.up.LocalCluster;
+import dev.keelson.cli.up.NodeAddon;
 import dev.keelson.cli.up.NodeAddons;
+import dev.keelson.cli.up.NodeJoin;
 import dev.keelson.cli.up.NodeNetnsLauncher;
+import dev.keelson.control.controller.NodeLifecycleController;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keelson up}: a whole single-node cluster — API server, scheduler, controller manager, CRI
- * runtime, CNI bridge, node agent (and the Service proxy and cluster DNS once merged) — in one node
- * process that runs inside a network namespace of its own; kubectl reaches it on 127.0.0.1 through
- * a relay. Runs until SIGINT/SIGTERM or {@code keelson down}, then removes everything it made.
+ * {@code keelson up}: a whole cluster — API server, scheduler, controller manager, and on every node
+ * a CRI runtime, CNI bridge, node agent, Service proxy and cluster DNS — with one node process per
+ * node, each inside a network namespace of its own (node 1 also runs the control plane; with
+ * {@code --nodes N} an underlay bridge joins them and each routes to the others' podCIDRs);
+ * kubectl reaches the API server on 127.0.0.1 through a relay. Runs until SIGINT/SIGTERM or
+ * {@code keelson down}, then removes everything it made.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Run a single-node cluster (control plane, CRI runtime, CNI, node agent) until Ctrl-C or 'keelson down'.")
+        description = "Run a cluster (control plane, CRI runtime, CNI, node agent, proxy, DNS; --nodes N for several nodes) until Ctrl-C or 'keelson down'.")
 final class UpCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -37,8 +44,15 @@ final class UpCommand implements Callable<Integer> {
     String etcd;
 
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-            description = "Number of nodes (only 1 is supported yet).")
+            description = "Number of nodes, each in its own network namespace on an underlay bridge (default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    // How long pods then stay is their own unreachable/not-ready tolerations' tolerationSeconds: the
+    // API server gives every pod 300 s unless it says otherwise (DefaultTolerationSeconds admission).
+    @Option(names = "--node-monitor-grace-period", paramLabel = "SECONDS", defaultValue = "40",
+            description = "How long a node may be silent before it is Unknown and tainted unreachable; its pods are evicted"
+                    + " once their tolerationSeconds (300 unless the pod sets its own) run out (default: ${DEFAULT-VALUE}).")
+    int gracePeriod;
 
     @Option(names = "--node-process", hidden = true, description = "Internal: this is the node process, already in the node netns.")
     boolean nodeProcess;
@@ -49,36 +63,58 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (nodes != 1) {
-            throw new Main.UsageError("--nodes " + nodes + ": only one node is supported yet");
+        if (gracePeriod < 1) {
+            throw new Main.UsageError("--node-monitor-grace-period must be at least 1 second");
         }
         String storeSpec = etcd != null ? etcd : store;
-        ClusterLayout layout = cluster.layout();
+        ClusterLayout layout = cluster.layout(nodes);
         if (!nodeProcess) {
-            List<String> args = new ArrayList<>(List.of("up", "--node-process", "--store", storeSpec));
-            args.addAll(cluster.args());
-            return new NodeNetnsLauncher(layout, out).run(args, true);
+            return new NodeNetnsLauncher(layout, out).run(k -> nodeArgs(k, storeSpec), true);
         }
         NodeProcess.quietNetty();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         NodeProcess.onSignal(stop, done);
-        try (LocalCluster c = LocalCluster.start(layout, storeSpec, Libexec.program("keelson-pause").getParent(),
-                NodeAddons.standard(), line -> log(out, line))) {
-            out.println();
-            out.println("keelson: cluster \"" + c.layout().cluster() + "\" is up. Use it with kubectl:");
-            out.println("  export KUBECONFIG=" + layout.kubeconfig());
-            out.println("  kubectl get nodes                # from the host, through the relay on 127.0.0.1:" + layout.port());
-            out.println("  ip netns exec " + layout.nodeNetns() + " curl -k https://127.0.0.1:" + layout.port()
-                    + "/version   # inside the node's namespace (pod IPs are reachable from there)");
-            out.println("Stop it with Ctrl-C or: keelson down --cluster " + layout.cluster());
-            out.flush();
+        Path libexec = Libexec.program("keelson-pause").getParent();
+        List<NodeAddon> addons = NodeAddons.forCluster(layout);
+        String prefix = layout.multiNode() ? "[node" + layout.node() + "] " : "";
+        try (AutoCloseable running = layout.node() == 1
+                ? LocalCluster.start(layout, storeSpec, libexec, addons, new NodeLifecycleController.Options(
+                        Duration.ofSeconds(gracePeriod), NodeLifecycleController.Options.DEFAULTS.defaultToleration()), line -> log(out, prefix + line))
+                : ClusterNode.start(layout, NodeJoin.await(layout, Duration.ofSeconds(180)), libexec, addons,
+                        line -> log(out, prefix + line))) {
+            if (running instanceof LocalCluster) {
+                printUsage(out, layout);
+            } else {
+                log(out, prefix + "node " + layout.nodeName() + " up (" + layout.nodeIp() + ", pods " + layout.podCidr() + ")");
+            }
             stop.await();
-            log(out, "stopping: removing pods, then the node and the control plane");
+            log(out, prefix + "stopping: removing pods, then the node" + (layout.node() == 1 ? " and the control plane" : ""));
         } finally {
             done.countDown();
         }
         return 0;
+    }
+
+    /** The arguments of node K's process. */
+    private List<String> nodeArgs(int k, String storeSpec) {
+        List<String> args = new ArrayList<>(List.of("up", "--node-process", "--node", Integer.toString(k),
+                "--nodes", Integer.toString(nodes), "--store", storeSpec,
+                "--node-monitor-grace-period", Integer.toString(gracePeriod)));
+        args.addAll(cluster.args());
+        return args;
+    }
+
+    private static void printUsage(PrintWriter out, ClusterLayout layout) {
+        out.println();
+        out.println("keelson: cluster \"" + layout.cluster() + "\" is up" + (layout.multiNode()
+                ? " (node 1 of " + layout.nodes() + "; the others join at 172.30.0.K)" : "") + ". Use it with kubectl:");
+        out.println("  export KUBECONFIG=" + layout.kubeconfig());
+        out.println("  kubectl get nodes                # from the host, through the relay on 127.0.0.1:" + layout.port());
+        out.println("  ip netns exec " + layout.nodeNetns() + " curl -k https://127.0.0.1:" + layout.port()
+                + "/version   # inside the node's namespace (pod IPs are reachable from there)");
+        out.println("Stop it with Ctrl-C or: keelson down --cluster " + layout.cluster());
+        out.flush();
     }
 
     private static void log(PrintWriter out, String line) {
@@ -102,11 +138,26 @@ final class UpCommand implements Callable<Integer> {
                 description = "API server port, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--node", paramLabel = "K", defaultValue = "1", hidden = true,
+                description = "Internal: which node a node process serves.")
+        int node;
+
+        /** The layout of the node {@code --node} names (node 1 unless given), in a cluster of at least that many nodes. */
         ClusterLayout layout() {
+            return layout(Math.max(1, node));
+        }
+
+        /** The layout of the node {@code --node} names in a cluster of {@code nodes} nodes. */
+        ClusterLayout layout(int nodes) {
             try {
                 ClusterLayout l = ClusterLayout.defaults(name).withPort(port);
                 l = dataDir != null ? l.withDataDir(dataDir) : l;
-                return runDir != null ? l.withRunDir(runDir) : l;
+                l = runDir != null ? l.withRunDir(runDir) : l;
+                l = l.withNodes(nodes);
+                if (node < 1 || node > nodes) {
+                    throw new IllegalArgumentException("--node " + node + " is not one of " + nodes + " node(s)");
+                }
+                return l.forNode(node);
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageError(e.getMessage());
             }

@@ -2,54 +2,74 @@ package dev.keelson.cli.up;
 
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code keelson down} after a node process that died: a process started inside the node's
- * namespace (or, when its pin is gone too, inside a throwaway empty one, so no CNI DEL can ever
- * touch the host's links) removes the pods; then {@link HostTeardown} removes pins, cgroups and the
- * record.
+ * {@code keelson down} after node processes that died: for each node, a process started inside the
+ * node's namespace (or, when its pin is gone too, inside a throwaway empty one, so no CNI DEL can
+ * ever touch the host's links) removes its pods; then {@link HostTeardown} removes pins, cgroups and
+ * the record.
  */
 public final class CrashCleanup {
     private CrashCleanup() {
     }
 
     /**
-     * Runs {@code keelson ARGS} (the node-side cleanup) in the node netns, then the host side.
+     * Cleans every node of the cluster of {@code record}, then the host side.
      *
-     * @return the node-side process's exit code (0 when everything went)
+     * @param layout the cluster (any node's layout)
+     * @return 0 when everything went, else the exit code of the node-side process that failed
      */
-    public static int run(ClusterLayout layout, UpRecord record, List<String> args, PrintWriter out) throws Exception {
+    public static int run(ClusterLayout layout, UpRecord record, PrintWriter out) throws Exception {
+        ClusterLayout cluster = layout.withNodes(record.nodes());
+        for (int k = 1; k <= cluster.nodes(); k++) {
+            int rc = cleanNode(cluster.forNode(k), out);
+            if (rc != 0) {
+                out.println("keelson down: removing the pods of node " + k + " failed (exit " + rc + "); the record stays for another try");
+                out.flush();
+                return rc;
+            }
+        }
         List<Path> pins = new ArrayList<>(record.netnsPins().stream().map(Path::of).toList());
-        Path where = pins.stream().filter(Files::exists).findFirst().orElse(null);
+        HostTeardown.run(cluster, pins);
+        out.println("keelson down: cluster \"" + layout.cluster() + "\" cleaned up");
+        return 0;
+    }
+
+    /**
+     * Runs {@code keelson down --node-process} for one node inside its namespace (or a throwaway one):
+     * it removes the node's pods, their leftovers, its pod cgroup parent and CRI socket.
+     *
+     * @return that process's exit code
+     */
+    public static int cleanNode(ClusterLayout node, PrintWriter out) throws Exception {
+        NetnsDirectory pins = NetnsDirectory.system();
+        Path where = pins.pathOf(node.nodeNetns());
         NetNamespace throwaway = null;
-        if (where == null) {
-            throwaway = NetnsDirectory.system().create("keelson-" + layout.cluster() + "-down", true);
+        if (!Files.exists(where)) {
+            throwaway = pins.create("keelson-" + node.cluster() + "-down", true);
             where = throwaway.path();
-            pins.add(where);
         }
         try {
             List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + where, "--"));
             argv.addAll(NodeNetnsLauncher.javaCommand());
-            argv.addAll(args);
+            argv.addAll(List.of("down", "--node-process", "--node", Integer.toString(node.node()), "--cluster", node.cluster(),
+                    "--data-dir", node.dataDir().toString(), "--run-dir", node.runDir().toString(),
+                    "--port", Integer.toString(node.port())));
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
+            try (var lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 lines.lines().forEach(out::println);
             }
             int rc = p.waitFor();
             out.flush();
-            if (rc != 0) {
-                out.println("keelson down: removing the pods failed (exit " + rc + "); the record stays for another try");
-                return rc;
-            }
-            HostTeardown.run(layout, pins);
-            out.println("keelson down: cluster \"" + layout.cluster() + "\" cleaned up");
-            return 0;
+            return rc;
         } finally {
             if (throwaway != null) {
                 throwaway.delete();

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The host side of stopping a cluster, after its pods are gone: unpin the node namespaces (the
- * kernel frees each, with its bridge, veth ends and nftables tables, once no process is inside),
- * remove the pods' cgroup parent, the record and the run directory. Idempotent.
+ * The host side of stopping a cluster, after its pods are gone: unpin the node namespaces and the
+ * underlay's (the kernel frees each, with its bridges, veths, routes and nftables tables, once no
+ * process is inside), remove every node's pod cgroup parent and CRI socket, the record and the run
+ * directory. Idempotent.
  */
 final class HostTeardown {
     private HostTeardown() {
@@ -20,13 +21,18 @@ final class HostTeardown {
         for (Path pin : pins) {
             NetnsDirectory.of(pin.getParent()).delete(pin.getFileName().toString());
         }
-        List<Path> busy = Cgroups.remove(layout.cgroupParent());
+        List<Path> busy = new java.util.ArrayList<>();
+        for (int k = 1; k <= layout.nodes(); k++) {
+            busy.addAll(Cgroups.remove(layout.forNode(k).cgroupParent()));
+        }
         if (!busy.isEmpty()) {
             throw new IOException("pod cgroups still busy: " + busy + "; a container may still run (the record "
                     + layout.recordFile() + " stays for keelson down)");
         }
         Files.deleteIfExists(layout.recordFile());
-        Files.deleteIfExists(layout.criSocket());
+        for (int k = 1; k <= layout.nodes(); k++) {
+            Files.deleteIfExists(layout.forNode(k).criSocket());
+        }
         try (var s = Files.list(layout.runDir())) {
             if (s.findAny().isEmpty()) {
                 Files.delete(layout.runDir());

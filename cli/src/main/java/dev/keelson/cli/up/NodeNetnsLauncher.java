@@ -8,17 +8,25 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
- * Runs a cluster's node process inside the node's own network namespace, so the host's namespace is
- * never changed: this process (the supervisor, in the caller's namespace) creates and pins
- * {@code /run/netns/keelson-CLUSTER-node1} (lo up, joined to nothing), records it in {@code up.json},
- * starts the API relay on the caller's loopback, and runs the same {@code keelson} command again
- * under {@code nsenter --net=PIN} — a JVM cannot move all of its threads into another namespace, so
- * the node process starts there. When the node process ends, or this one gets SIGTERM/SIGINT (the
- * node process gets SIGTERM and is waited for), the pin, the pod cgroup parent, the record and the
- * run directory are removed. Nothing else is made in the caller's namespace.
+ * Runs a cluster's node processes, each inside its node's own network namespace, so the host's
+ * namespace is never changed: this process (the supervisor, in the caller's namespace) creates and
+ * pins {@code /run/netns/keelson-CLUSTER-nodeK} for every node (lo up) — with several nodes also
+ * {@code keelson-CLUSTER-underlay} and its bridge, joined to each node by a veth ({@link Underlay}) —
+ * records them in {@code up.json}, starts the API relay on the caller's loopback, and runs the same
+ * {@code keelson} command again once per node under {@code nsenter --net=PIN} (a JVM cannot move all
+ * of its threads into another namespace, so each node process starts there) and records their pids.
+ * Node 1 carries the control plane: when it ends, or this process gets SIGTERM/SIGINT, every node
+ * process gets SIGTERM and is waited for (the others first), a node whose process died without
+ * removing its pods is cleaned up after ({@link CrashCleanup}), and the pins, the pods' cgroup
+ * parents, the record and the run directory are removed. A node other than 1 that dies is reported
+ * and left so: its pods move once the control plane evicts them. Nothing else is made in the
+ * caller's namespace.
  */
 public final class NodeNetnsLauncher {
     /** How long a node process gets to stop its pods after SIGTERM. */
@@ -26,9 +34,10 @@ public final class NodeNetnsLauncher {
 
     private final ClusterLayout layout;
     private final PrintWriter out;
-    private Process child;
+    private final List<NetNamespace> made = new ArrayList<>();
+    private final Map<Integer, Process> children = new TreeMap<>();
     private LoopbackRelay relay;
-    private NetNamespace node;
+    private boolean stopping;
     private boolean cleaned;
 
     public NodeNetnsLauncher(ClusterLayout layout, PrintWriter out) {
@@ -36,37 +45,63 @@ public final class NodeNetnsLauncher {
         this.out = out;
     }
 
+    /** {@link #run(IntFunction, boolean)} with the same arguments for every node. */
+    public int run(List<String> args, boolean relayApi) throws Exception {
+        return run(k -> args, relayApi);
+    }
+
     /**
-     * Creates the node netns, runs {@code keelson ARGS} in it until it exits (or this process is
-     * stopped), cleans up, and returns the node process's exit code.
+     * Creates the namespaces (and the underlay), runs {@code keelson ARGS(K)} in each node's until
+     * node 1's ends (or this process is stopped), cleans up, and returns node 1's exit code.
      *
+     * @param argsFor the node process's arguments for node K
      * @param relayApi whether to relay the API port onto the caller's loopback
      */
-    public int run(List<String> args, boolean relayApi) throws Exception {
+    public int run(IntFunction<List<String>> argsFor, boolean relayApi) throws Exception {
         refuseIfUp();
         NetnsDirectory pins = NetnsDirectory.system();
-        Path pin = pins.pathOf(layout.nodeNetns());
-        UpRecord.of(layout, ProcessHandle.current().pid(), List.of(pin)).write(layout.recordFile());
-        Thread hook = new Thread(this::stopChildAndClean, "keelson-up-stop");
+        UpRecord record = UpRecord.of(layout, ProcessHandle.current().pid(), pinPaths());
+        record.write(layout.recordFile());
+        Thread hook = new Thread(this::stopChildrenAndClean, "keelson-up-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            node = pins.create(layout.nodeNetns(), true);
-            out.println("keelson: node network namespace " + pin + " (lo only; the host's namespace is not touched)");
+            Map<Integer, NetNamespace> nodes = new TreeMap<>();
+            for (int k = 1; k <= layout.nodes(); k++) {
+                NetNamespace ns = pins.create(layout.forNode(k).nodeNetns(), true);
+                made.add(ns);
+                nodes.put(k, ns);
+            }
+            if (layout.multiNode()) {
+                NetNamespace underlay = pins.create(layout.underlayNetns(), true);
+                made.add(underlay);
+                Underlay.prepare(underlay);
+                nodes.forEach((k, ns) -> Underlay.attach(underlay, ns, k));
+                out.println("keelson: " + layout.nodes() + " node network namespaces " + pins.root() + "/keelson-"
+                        + layout.cluster() + "-node{1.." + layout.nodes() + "} on the bridge " + Underlay.BRIDGE + " of "
+                        + layout.underlayNetns() + " (172.30.0.K/24; the host's namespace is not touched)");
+            } else {
+                out.println("keelson: node network namespace " + pins.pathOf(layout.nodeNetns())
+                        + " (lo only; the host's namespace is not touched)");
+            }
             if (relayApi) {
-                relay = LoopbackRelay.start(node, layout.port());
+                relay = LoopbackRelay.start(nodes.get(1), layout.port());
             }
             out.flush();
-            List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + pin, "--"));
-            argv.addAll(javaCommand());
-            argv.addAll(args);
-            synchronized (this) {
-                child = new ProcessBuilder(argv).inheritIO().start();
+            List<Long> pids = new ArrayList<>();
+            for (int k = 1; k <= layout.nodes(); k++) {
+                Process p = startNode(k, argsFor.apply(k));
+                pids.add(p.pid());
+                int node = k;
+                if (k > 1) {
+                    p.onExit().thenAccept(done -> reportExit(node, done));
+                }
             }
-            int rc = child.waitFor();
-            cleanOnce();
+            record.withNodePids(pids).write(layout.recordFile());
+            int rc = children.get(1).waitFor();
+            stopChildrenAndClean();
             return rc;
         } catch (Exception | Error e) {
-            stopChildAndClean();
+            stopChildrenAndClean();
             throw e;
         } finally {
             try {
@@ -75,6 +110,44 @@ public final class NodeNetnsLauncher {
                 // the hook is running or has run
             }
         }
+    }
+
+    /** Every pin this cluster makes: the nodes', then the underlay's. */
+    private List<Path> pinPaths() {
+        NetnsDirectory pins = NetnsDirectory.system();
+        List<Path> all = new ArrayList<>();
+        for (int k = 1; k <= layout.nodes(); k++) {
+            all.add(pins.pathOf(layout.forNode(k).nodeNetns()));
+        }
+        if (layout.multiNode()) {
+            all.add(pins.pathOf(layout.underlayNetns()));
+        }
+        return all;
+    }
+
+    private Process startNode(int k, List<String> args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + NetnsDirectory.system().pathOf(layout.forNode(k).nodeNetns()), "--"));
+        argv.addAll(javaCommand());
+        argv.addAll(args);
+        synchronized (this) {
+            if (stopping) {
+                throw new IllegalStateException("stopping: node " + k + " is not started");
+            }
+            Process p = new ProcessBuilder(argv).inheritIO().start();
+            children.put(k, p);
+            return p;
+        }
+    }
+
+    private void reportExit(int k, Process p) {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+        }
+        out.println("keelson: the process of node " + k + " (pid " + p.pid() + ") exited with " + p.exitValue()
+                + "; its pods move once the control plane evicts them; it is cleaned up when the cluster stops");
+        out.flush();
     }
 
     private void refuseIfUp() throws IOException {
@@ -127,25 +200,42 @@ public final class NodeNetnsLauncher {
         return cmd;
     }
 
-    private void stopChildAndClean() {
-        Process p;
+    /**
+     * SIGTERM to the other nodes' processes, then node 1's (the control plane goes last, so the others
+     * stop while it still answers), each waited for; then the cleanup. A process that does not stop
+     * in time is killed, and the record stays for {@code keelson down}.
+     */
+    private void stopChildrenAndClean() {
+        List<Map.Entry<Integer, Process>> order;
         synchronized (this) {
-            p = child;
+            stopping = true;
+            order = new ArrayList<>(children.entrySet());
         }
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                    out.println("keelson: node process did not stop within " + STOP_SECONDS + " s; killing it"
-                            + " (then run: keelson down --cluster " + layout.cluster() + ")");
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    out.flush();
-                    return; // its pods were not removed: leave the record for keelson down
+        order.sort((a, b) -> a.getKey() == 1 ? 1 : b.getKey() == 1 ? -1 : Integer.compare(a.getKey(), b.getKey()));
+        boolean stuck = false;
+        try {
+            for (var e : order) {
+                if (e.getKey() != 1) {
+                    e.getValue().destroy();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            for (var e : order) {
+                Process p = e.getValue();
+                p.destroy();
+                if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    out.println("keelson: the process of node " + e.getKey() + " did not stop within " + STOP_SECONDS
+                            + " s; killing it (then run: keelson down --cluster " + layout.cluster() + ")");
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    stuck = true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        out.flush();
+        if (stuck) {
+            return; // its pods were not removed: leave the record for keelson down
         }
         try {
             cleanOnce();
@@ -155,8 +245,11 @@ public final class NodeNetnsLauncher {
         }
     }
 
-    /** Removes what this side made: relay, pin, pod cgroup parent, record, run directory. */
-    private synchronized void cleanOnce() throws IOException {
+    /**
+     * Removes what this side made: relay; the pods of any node whose process died without removing
+     * them (its CRI socket is still there); pins, pod cgroup parents, record, run directory.
+     */
+    private synchronized void cleanOnce() throws Exception {
         if (cleaned) {
             return;
         }
@@ -164,11 +257,21 @@ public final class NodeNetnsLauncher {
         if (relay != null) {
             relay.close();
         }
-        HostTeardown.run(layout, List.of(NetnsDirectory.system().pathOf(layout.nodeNetns())));
-        if (node != null) {
-            node.close();
+        for (int k = 1; k <= layout.nodes(); k++) {
+            ClusterLayout node = layout.forNode(k);
+            if (children.containsKey(k) && java.nio.file.Files.exists(node.criSocket())) {
+                out.println("keelson: node " + k + " did not remove its pods; removing them now");
+                out.flush();
+                int rc = CrashCleanup.cleanNode(node, out);
+                if (rc != 0) {
+                    throw new IOException("removing the pods of node " + k + " failed (exit " + rc + "); run: keelson down --cluster "
+                            + layout.cluster());
+                }
+            }
         }
-        out.println("keelson: cluster " + layout.cluster() + " stopped; network namespace, cgroups and run directory removed");
+        HostTeardown.run(layout, pinPaths());
+        made.forEach(NetNamespace::close);
+        out.println("keelson: cluster " + layout.cluster() + " stopped; network namespaces, cgroups and run directory removed");
         out.flush();
     }
 }

@@ -5,6 +5,7 @@ import dev.keelson.netns.addr.Address;
 import dev.keelson.netns.addr.Addresses;
 import dev.keelson.netns.link.Bridge;
 import dev.keelson.netns.link.Links;
+import dev.keelson.netns.sysctl.Sysctls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
  * start — and the CNI conflist the runtime reads: Keelson's {@code bridge} (gateway, ipMasq, hairpin
  * so a pod reaches itself through a Service) with {@code host-local} IPAM over the podCIDR. No {@code portmap} yet: Keelson's
  * portmap answers the runtime's network STATUS with "missing containerID", which keeps the node NotReady.
+ * With several nodes, ipMasq is off (a pod's address is seen as it is on the other nodes: they route
+ * every podCIDR, {@link HostGatewayRoutes}) and forwarding is on from the start.
  */
 final class NodeNetwork {
     private NodeNetwork() {
@@ -38,6 +41,9 @@ final class NodeNetwork {
             new dev.keelson.netns.route.Routes(rtnl).ensure(dev.keelson.netns.route.Route.to(layout.serviceCidr())
                     .withOif(index).withPrefsrc(java.net.InetAddress.getByName(layout.gatewayIp())));
         }
+        if (layout.multiNode()) {
+            Sysctls.here().setIpForward(true);
+        }
         Files.createDirectories(layout.cniConfDir());
         Files.writeString(conflistPath(layout), conflist(layout));
     }
@@ -49,11 +55,11 @@ final class NodeNetwork {
                   "cniVersion": "1.1.0",
                   "name": "keelson",
                   "plugins": [
-                    {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+                    {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": %s, "hairpinMode": true,
                      "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s", "gateway": "%s"}]],
                               "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}}
                   ]
                 }
-                """.formatted(layout.bridgeName(), layout.podCidr(), layout.gatewayIp(), layout.ipamDir());
+                """.formatted(layout.bridgeName(), !layout.multiNode(), layout.podCidr(), layout.gatewayIp(), layout.ipamDir());
     }
 }

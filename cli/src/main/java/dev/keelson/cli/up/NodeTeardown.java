@@ -57,7 +57,7 @@ public final class NodeTeardown {
      */
     public static void afterCrash(ClusterLayout layout, Path libexec, Consumer<String> log) throws Exception {
         if (Files.isDirectory(layout.criRoot())) {
-            Path socket = layout.runDir().resolve("cri-down.sock");
+            Path socket = layout.runDir().resolve("node" + layout.node() + "-cri-down.sock");
             try (CriNode cri = CriNode.start(new CriNode.Options(socket, layout.criRoot(), layout.cniConfDir(),
                     List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "runc", Map.of(), Set.of(), libexec,
                     layout.cgroupParent(), null))) {

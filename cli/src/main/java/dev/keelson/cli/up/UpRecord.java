@@ -19,23 +19,33 @@ import java.util.Optional;
  * @param dataDir the data directory
  * @param runDir the run directory
  * @param port the API server port
- * @param supervisorPid the process in the host's netns that waits for the node process and relays the API port
- * @param netnsPins the node network namespaces' pins
- * @param cgroupParent the cgroupfs parent of the pods
+ * @param supervisorPid the process in the host's netns that waits for the node processes and relays the API port
+ * @param netnsPins the network namespaces' pins: the nodes' in order, then the underlay's (several nodes)
+ * @param cgroupParent the cgroupfs parent of node 1's pods (node K's is {@link ClusterLayout#cgroupParent()} of its layout)
  * @param startedAt when it started (ISO-8601)
+ * @param nodes how many nodes (0 in a record written before there could be several: one)
+ * @param nodePids the node processes, node 1 first, once they are started (empty before)
  */
 public record UpRecord(String cluster, String dataDir, String runDir, int port, long supervisorPid,
-        List<String> netnsPins, String cgroupParent, String startedAt) {
+        List<String> netnsPins, String cgroupParent, String startedAt, int nodes, List<Long> nodePids) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public UpRecord {
         netnsPins = List.copyOf(netnsPins);
+        nodes = Math.max(1, nodes);
+        nodePids = nodePids == null ? List.of() : List.copyOf(nodePids);
     }
 
     /** The record for {@code layout}, made by process {@code pid} now. */
     public static UpRecord of(ClusterLayout layout, long pid, List<Path> pins) {
         return new UpRecord(layout.cluster(), layout.dataDir().toString(), layout.runDir().toString(), layout.port(), pid,
-                pins.stream().map(Path::toString).toList(), layout.cgroupParent(), java.time.Instant.now().toString());
+                pins.stream().map(Path::toString).toList(), layout.cgroupParent(), java.time.Instant.now().toString(),
+                layout.nodes(), List.of());
+    }
+
+    /** This record with the node processes' pids (node 1 first). */
+    public UpRecord withNodePids(List<Long> pids) {
+        return new UpRecord(cluster, dataDir, runDir, port, supervisorPid, netnsPins, cgroupParent, startedAt, nodes, pids);
     }
 
     /** Writes the record atomically (temporary file, then rename). */
@@ -61,8 +71,17 @@ public record UpRecord(String cluster, String dataDir, String runDir, int port, 
      * reads only the first part of a long one, and a JVM's class path is long).
      */
     public boolean supervisorAlive() {
-        java.time.Instant recorded = java.time.Instant.parse(startedAt).plusSeconds(5);
-        return ProcessHandle.of(supervisorPid).filter(ProcessHandle::isAlive)
-                .map(h -> h.info().startInstant().map(t -> !t.isAfter(recorded)).orElse(true)).orElse(false);
+        return alive(supervisorPid, java.time.Instant.parse(startedAt).plusSeconds(5)).isPresent();
+    }
+
+    /** The node processes that still run (started no later than a minute after the record: a reused pid is younger). */
+    public List<ProcessHandle> liveNodeProcesses() {
+        java.time.Instant latest = java.time.Instant.parse(startedAt).plusSeconds(60);
+        return nodePids.stream().flatMap(pid -> alive(pid, latest).stream()).toList();
+    }
+
+    private static java.util.Optional<ProcessHandle> alive(long pid, java.time.Instant latest) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(t -> !t.isAfter(latest)).orElse(true));
     }
 }

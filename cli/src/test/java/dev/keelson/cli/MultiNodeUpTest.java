@@ -1,0 +1,209 @@
+package dev.keelson.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.testing.Command;
+import dev.keelson.testing.KernelTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code keelson up --nodes 2} as a process, driven with kubectl 1.33: two node JVMs in their own
+ * network namespaces on an underlay bridge, each with its podCIDR and host-gateway routes to the
+ * other's. A Deployment spreads over both nodes; a client pod on each node reaches the pod on the
+ * other node by IP, through the ClusterIP and through the Service's DNS name (busybox nslookup + nc);
+ * kubectl exec reaches the kubelet of node 2 over the underlay. Killing node 2's JVM (SIGKILL, by
+ * the pid in up.json) makes its pod move to node 1 after the (shortened) grace period and the pods'
+ * own 5 s unreachable toleration. Then
+ * {@code keelson down} leaves no pin, mount, cgroup, run directory or host link behind.
+ */
+@KernelTest
+class MultiNodeUpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IMAGE = "keelson.local/busybox:1.0";
+    private static final int REQUESTS = 12;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoNodesRoutePodsAndServicesAcrossTheUnderlayAndEvictADeadNode() throws Exception {
+        List<String> before = UpProcess.netnsPins();
+        UpProcess c = new UpProcess(tmp, "multi", "--nodes", "2", "--node-monitor-grace-period", "20");
+        try {
+            c.awaitUp();
+            for (String node : List.of("multi-node1", "multi-node2")) {
+                assertTrue(c.awaitText("True", "get", "node", node, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+                        node + " never Ready:\n" + c.kubectl("get", "nodes", "-o", "wide") + "\n" + c.log());
+            }
+            assertEquals(List.of("keelson-multi-node1", "keelson-multi-node2", "keelson-multi-underlay"), UpProcess.added(before));
+            assertEquals("10.244.0.0/24 172.30.0.1", c.kubectl("get", "node", "multi-node1", "-o",
+                    "jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}"));
+            assertEquals("10.244.1.0/24 172.30.0.2", c.kubectl("get", "node", "multi-node2", "-o",
+                    "jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}"));
+            assertTrue(UpProcess.await(20_000, () -> inNode("node1", "ip", "route", "show", "proto", "99")
+                    .contains("10.244.1.0/24 via 172.30.0.2")), inNode("node1", "ip", "route"));
+            assertTrue(UpProcess.await(20_000, () -> inNode("node2", "ip", "route", "show", "proto", "99")
+                    .contains("10.244.0.0/24 via 172.30.0.1")), inNode("node2", "ip", "route"));
+
+            c.kubectlWithInput(list(deployment(), service()), "apply", "-f", "-");
+            assertTrue(UpProcess.await(120_000, () -> running(c).size() == 2 && running(c).stream().allMatch(p -> p.ready)),
+                    "web pods not ready: " + c.kubectl("get", "pods", "-o", "wide") + "\n" + c.log());
+            List<WebPod> web = running(c);
+            WebPod on1 = web.stream().filter(p -> p.node.equals("multi-node1")).findFirst().orElseThrow(
+                    () -> new AssertionError("no web pod on node 1: " + web));
+            WebPod on2 = web.stream().filter(p -> p.node.equals("multi-node2")).findFirst().orElseThrow(
+                    () -> new AssertionError("no web pod on node 2: " + web));
+            assertTrue(on1.ip.startsWith("10.244.0.") && on2.ip.startsWith("10.244.1."), "pod IPs from each node's podCIDR: " + web);
+            String clusterIp = c.kubectl("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
+
+            // from each node, to the pod on the other node: by IP, by ClusterIP, by DNS name
+            c.kubectlWithInput(list(client("client1", "multi-node1", on2.ip, clusterIp), client("client2", "multi-node2", on1.ip, clusterIp)),
+                    "apply", "-f", "-");
+            for (String client : List.of("client1", "client2")) {
+                assertTrue(c.awaitText("Succeeded", "get", "pod", client, "-o", "jsonpath={.status.phase}"),
+                        client + ": " + c.kubectl("describe", "pod", client) + "\n" + c.log());
+            }
+            String log1 = c.kubectl("logs", "client1");
+            String log2 = c.kubectl("logs", "client2");
+            assertTrue(log1.contains("direct: hello from " + on2.name), "node 1 → pod on node 2 by IP:\n" + log1);
+            assertTrue(log2.contains("direct: hello from " + on1.name), "node 2 → pod on node 1 by IP:\n" + log2);
+            for (String log : List.of(log1, log2)) {
+                assertTrue(log.contains("resolved " + clusterIp), "the Service's name resolves to its ClusterIP:\n" + log);
+                assertFalse(log.contains("FAILED"), log);
+                assertEquals(REQUESTS, count(log, "cip: hello from "), log);
+                assertEquals(REQUESTS, count(log, "dns: hello from "), log);
+                for (String pod : List.of(on1.name, on2.name)) {
+                    assertTrue(log.contains("hello from " + pod), "the Service spreads over both nodes' pods:\n" + log);
+                }
+            }
+            assertEquals(on2.name, c.kubectl("exec", on2.name, "--", "hostname"), "kubectl exec reaches node 2's kubelet");
+
+            // node 2's JVM dies: after the grace period and the eviction timeout its pod is replaced on node 1
+            long pid = JSON.readTree(Files.readString(c.run.resolve("up.json"))).path("nodePids").path(1).asLong();
+            ProcessHandle node2 = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("node 2's process " + pid + " is not running"));
+            long killed = System.nanoTime();
+            node2.destroyForcibly();
+            node2.onExit().get(20, TimeUnit.SECONDS);
+            assertTrue(c.awaitText("Unknown", "get", "node", "multi-node2", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+                    c.kubectl("describe", "node", "multi-node2"));
+            assertTrue(UpProcess.await(120_000, () -> {
+                List<WebPod> now = running(c);
+                return now.size() == 2 && now.stream().allMatch(p -> p.node.equals("multi-node1") && p.ready);
+            }), "web pods did not move to node 1: " + c.kubectl("get", "pods", "-o", "wide") + "\n" + c.log());
+            System.out.printf("node 2 killed → its pod replaced on node 1 in %.1f s%n", (System.nanoTime() - killed) / 1e9);
+            assertTrue(c.log().contains("the process of node 2 (pid " + pid + ") exited"), c.log());
+            assertTrue(c.process.isAlive(), "the cluster outlives a worker node");
+
+            Main.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), c.downArgs());
+            assertTrue(c.process.waitFor(60, TimeUnit.SECONDS), "keelson up did not stop after down; its log:\n" + c.log());
+            assertTrue(c.log().contains("node 2 did not remove its pods; removing them now"), c.log());
+        } finally {
+            c.kill();
+            c.downIfLeft();
+        }
+        assertEquals(List.of(), UpProcess.added(before), "no netns pin is left");
+        assertEquals(0, UpProcess.mountsUnder(c.data), "no mount is left under the data dir");
+        assertFalse(Files.exists(c.run), "the run directory is removed");
+        for (String group : List.of("keelson-multi", "keelson-multi-node2")) {
+            assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory", group)), "cgroup " + group + " is removed");
+        }
+        assertEquals(List.of("lo"), UpProcess.hostLinks(), "the host's namespace keeps only lo");
+    }
+
+    private static String inNode(String node, String... command) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/keelson-multi-" + node, "--"));
+        argv.addAll(List.of(command));
+        return Command.ok(argv.toArray(String[]::new));
+    }
+
+    private record WebPod(String name, String node, String ip, boolean ready) {
+    }
+
+    /** The web pods that are not being deleted. */
+    private static List<WebPod> running(UpProcess c) {
+        try {
+            JsonNode list = JSON.readTree(c.kubectl("get", "pods", "-l", "app=web", "-o", "json"));
+            List<WebPod> out = new ArrayList<>();
+            for (JsonNode p : list.path("items")) {
+                if (p.path("metadata").has("deletionTimestamp") || !p.path("status").path("phase").asText().equals("Running")) {
+                    continue;
+                }
+                boolean ready = false;
+                for (JsonNode cond : p.path("status").path("conditions")) {
+                    ready |= cond.path("type").asText().equals("Ready") && cond.path("status").asText().equals("True");
+                }
+                out.add(new WebPod(p.path("metadata").path("name").asText(), p.path("spec").path("nodeName").asText(),
+                        p.path("status").path("podIP").asText(), ready));
+            }
+            return out;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** Objects as one v1 List, so kubectl applies them from one JSON document. */
+    private static String list(String... objects) {
+        return "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [" + String.join(",", objects) + "]}";
+    }
+
+    private static int count(String text, String what) {
+        return (int) text.lines().filter(l -> l.contains(what)).count();
+    }
+
+    /**
+     * Two busybox httpd pods naming themselves, spread over the nodes by hostname (ScheduleAnyway: a
+     * dead node must not block), tolerating an unreachable node for 5 s instead of the default 300 s.
+     */
+    private static String deployment() {
+        return """
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                 "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                  "template": {"metadata": {"labels": {"app": "web"}},
+                   "spec": {"terminationGracePeriodSeconds": 1,
+                    "tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 5},
+                      {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 5}],
+                    "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+                      "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": {"app": "web"}}}],
+                    "containers": [{"name": "httpd", "image": "%s", "imagePullPolicy": "Never",
+                     "command": ["sh", "-c", "mkdir -p /www && echo \\"hello from $(hostname)\\" > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                     "ports": [{"containerPort": 8080}],
+                     "readinessProbe": {"tcpSocket": {"port": 8080}, "periodSeconds": 1}}]}}}}
+                """.formatted(IMAGE);
+    }
+
+    private static String service() {
+        return """
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                 "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}
+                """;
+    }
+
+    /**
+     * A pod on {@code node} that fetches the page of the pod at {@code podIp} directly, then
+     * {@value #REQUESTS} times through the ClusterIP and through the Service's DNS name (nslookup,
+     * then nc: the static busybox's wget crashes on glibc NSS in a bare rootfs).
+     */
+    private static String client(String name, String node, String podIp, String clusterIp) {
+        String get = "printf 'GET / HTTP/1.0\\\\r\\\\n\\\\r\\\\n' | nc -w 3";
+        String script = "echo direct: $(" + get + " " + podIp + " 8080 | tail -n 1); "
+                + "h=$(nslookup web.default.svc.cluster.local | awk '/^Address: /{a=$2} END{print a}'); echo resolved $h; "
+                + "for i in $(seq " + REQUESTS + "); do r=$(" + get + " " + clusterIp + " 80 | tail -n 1); echo cip: ${r:-FAILED}; done; "
+                + "for i in $(seq " + REQUESTS + "); do r=$(" + get + " $h 80 | tail -n 1); echo dns: ${r:-FAILED}; done";
+        return """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s"},
+                 "spec": {"nodeName": "%s", "restartPolicy": "Never", "terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "client", "image": "%s", "imagePullPolicy": "Never", "command": ["sh", "-c", "%s"]}]}}
+                """.formatted(name, node, IMAGE, script);
+    }
+}
