@@ -133,7 +133,10 @@ public final class NodeNetnsLauncher {
             if (stopping) {
                 throw new IllegalStateException("stopping: node " + k + " is not started");
             }
-            Process p = new ProcessBuilder(argv).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+            // glibc gives each busy thread its own 64 MiB malloc arena; the cluster JVM has ~200 threads
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            Process p = pb.start();
             children.put(k, p);
             return p;
         }
