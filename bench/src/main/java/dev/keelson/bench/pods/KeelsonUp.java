@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class KeelsonUp implements AutoCloseable {
     static final String MAIN = "dev.keelson.cli.Main";
     /** The supervisor's JVM options, as bin/keelson gives them to {@code keelson up}. */
-    static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss256k");
+    static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=16m");
 
     private final String cluster;
     private final Path dataDir;
@@ -84,9 +84,7 @@ final class KeelsonUp implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "up", "--cluster", cluster,
                 "--data-dir", dataDir.toString(), "--run-dir", runDir.toString(), "--port", Integer.toString(port)));
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as bin/keelson sets it for up
-        process = pb.start();
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private void awaitReady(long timeoutSeconds) throws Exception {
