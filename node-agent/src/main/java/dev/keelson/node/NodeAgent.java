@@ -103,22 +103,7 @@ public final class NodeAgent implements AutoCloseable {
                 resolv, w::resyncLater, log));
         Informer pods = new Informer(client, Resource.PODS, null,
                 "fieldSelector=" + URLEncoder.encode("spec.nodeName=" + config.nodeName(), StandardCharsets.UTF_8),
-                new Informer.Handler() {
-                    @Override
-                    public void onAdd(ObjectNode pod) {
-                        workers.update(pod);
-                    }
-
-                    @Override
-                    public void onUpdate(ObjectNode old, ObjectNode pod) {
-                        workers.update(pod);
-                    }
-
-                    @Override
-                    public void onDelete(ObjectNode pod) {
-                        workers.removed(pod);
-                    }
-                }).start();
+                Informer.Handler.of(workers::update, workers::removed)).start();
         if (!pods.awaitSynced(Duration.ofSeconds(30))) {
             log.accept("pods of node " + config.nodeName() + " not listed within 30 s; still trying");
         } else {

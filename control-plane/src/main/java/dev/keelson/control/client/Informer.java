@@ -33,6 +33,26 @@ public final class Informer implements AutoCloseable {
         void onUpdate(ObjectNode old, ObjectNode object);
 
         void onDelete(ObjectNode object);
+
+        /** A handler for consumers that take objects whole: an add and an update are the same upsert. */
+        static Handler of(java.util.function.Consumer<ObjectNode> upsert, java.util.function.Consumer<ObjectNode> remove) {
+            return new Handler() {
+                @Override
+                public void onAdd(ObjectNode object) {
+                    upsert.accept(object);
+                }
+
+                @Override
+                public void onUpdate(ObjectNode old, ObjectNode object) {
+                    upsert.accept(object);
+                }
+
+                @Override
+                public void onDelete(ObjectNode object) {
+                    remove.accept(object);
+                }
+            };
+        }
     }
 
     private static final System.Logger LOG = System.getLogger(Informer.class.getName());

@@ -12,22 +12,7 @@ final class Handlers {
 
     /** Enqueues the changed object itself. */
     static Informer.Handler enqueueSelf(WorkQueue queue) {
-        return new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                queue.add(Informer.key(o));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                queue.add(Informer.key(o));
-            }
-
-            @Override
-            public void onDelete(ObjectNode o) {
-                queue.add(Informer.key(o));
-            }
-        };
+        return Informer.Handler.of(o -> queue.add(Informer.key(o)), o -> queue.add(Informer.key(o)));
     }
 
     /**

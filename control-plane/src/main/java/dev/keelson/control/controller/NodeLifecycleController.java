@@ -51,22 +51,7 @@ public final class NodeLifecycleController implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         nodes.addHandler(Handlers.enqueueSelf(queue));
-        leases.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                enqueueLease(o);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                enqueueLease(o);
-            }
-
-            @Override
-            public void onDelete(ObjectNode o) {
-                enqueueLease(o);
-            }
-        });
+        leases.addHandler(Informer.Handler.of(this::enqueueLease, this::enqueueLease));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode o) {

@@ -103,34 +103,14 @@ public final class NodeProxy implements AutoCloseable {
                 new Proxier.Options(options.minSyncInterval(), Duration.ofHours(1), ct != null), ct);
         proxier.start();
         Informer services = new Informer(client, Resource.SERVICES, null, null,
-                upsertOrRemove(o -> service(proxier, o, log), o -> proxier.removeService(ref(o)))).start();
+                Informer.Handler.of(o -> service(proxier, o, log), o -> proxier.removeService(ref(o)))).start();
         Informer slices = new Informer(client, Resource.ENDPOINTSLICES, null, null,
-                upsertOrRemove(o -> slice(proxier, o, log), o -> removeSlice(proxier, o))).start();
+                Informer.Handler.of(o -> slice(proxier, o, log), o -> removeSlice(proxier, o))).start();
         if (!services.awaitSynced(Duration.ofSeconds(30)) || !slices.awaitSynced(Duration.ofSeconds(30))) {
             log.accept("proxy: services or endpoint slices not listed within 30 s; still trying");
         }
         log.accept("proxy: programming Services for node " + nodeName);
         return new NodeProxy(proxier, services, slices, log);
-    }
-
-    /** A handler for objects the proxier takes whole: an add and an update are the same upsert. */
-    private static Informer.Handler upsertOrRemove(Consumer<ObjectNode> upsert, Consumer<ObjectNode> remove) {
-        return new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                upsert.accept(o);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                upsert.accept(o);
-            }
-
-            @Override
-            public void onDelete(ObjectNode o) {
-                remove.accept(o);
-            }
-        };
     }
 
     private static void removeSlice(Proxier proxier, ObjectNode o) {
