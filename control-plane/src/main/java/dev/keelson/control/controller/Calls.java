@@ -1,6 +1,10 @@
 package dev.keelson.control.controller;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.client.ApiException;
+import dev.keelson.control.client.KubeClient;
+import dev.keelson.control.client.Resource;
 
 /**
  * API calls whose "already done" answers are not failures for a level-triggered reconciler: the
@@ -28,6 +32,33 @@ final class Calls {
             if (!e.notFound() && !e.conflict()) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Writes {@code status} through {@code object}'s status subresource when it differs from what
+     * the object carries. A stale object (409) re-queues {@code key} for a pass on fresher data; an
+     * object gone (404) needs nothing.
+     *
+     * @return the object as written, {@code object} when nothing changed, or null when the write did
+     *     not happen (stale or gone)
+     */
+    static ObjectNode writeStatus(KubeClient client, Resource resource, ObjectNode object, JsonNode status,
+                                  WorkQueue queue, String key) {
+        if (status.equals(object.path("status"))) {
+            return object;
+        }
+        ObjectNode updated = object.deepCopy();
+        updated.set("status", status);
+        try {
+            return client.update(resource, updated, "status");
+        } catch (ApiException e) {
+            if (e.conflict()) {
+                queue.add(key);
+            } else if (!e.notFound()) {
+                throw e;
+            }
+            return null;
         }
     }
 }

@@ -92,19 +92,7 @@ public final class DaemonSetController implements AutoCloseable {
         if (expectations.satisfied(key)) {
             act(key, ds, plan, hash);
         }
-        if (!plan.status().equals(ds.path("status"))) {
-            ObjectNode updated = ds.deepCopy();
-            updated.set("status", plan.status());
-            try {
-                client.update(Resource.DAEMONSETS, updated, "status");
-            } catch (ApiException e) {
-                if (e.conflict()) {
-                    queue.add(key);
-                } else if (!e.notFound()) {
-                    throw e;
-                }
-            }
-        }
+        Calls.writeStatus(client, Resource.DAEMONSETS, ds, plan.status(), queue, key);
         if (plan.recheckAfter() != null) {
             timers.wakeAfter(key, plan.recheckAfter().toMillis());
         }

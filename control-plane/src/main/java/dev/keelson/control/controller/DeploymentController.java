@@ -290,19 +290,7 @@ public final class DeploymentController implements AutoCloseable {
 
     private void updateStatus(ObjectNode d, ObjectNode newRs, List<ObjectNode> all, int replicas, boolean progressed) {
         DeploymentStatus.Result r = DeploymentStatus.compute(d, newRs, all, replicas, progressed, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        if (!r.status().equals(d.path("status"))) {
-            ObjectNode updated = d.deepCopy();
-            updated.set("status", r.status());
-            try {
-                client.update(Resource.DEPLOYMENTS, updated, "status");
-            } catch (ApiException e) {
-                if (e.conflict()) {
-                    queue.add(Informer.key(d));
-                } else if (!e.notFound()) {
-                    throw e;
-                }
-            }
-        }
+        Calls.writeStatus(client, Resource.DEPLOYMENTS, d, r.status(), queue, Informer.key(d));
         if (r.recheckAfterSeconds() > 0) {
             queue.addAfter(Informer.key(d), r.recheckAfterSeconds() * 1000L);
         }

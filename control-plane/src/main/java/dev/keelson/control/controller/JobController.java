@@ -75,21 +75,9 @@ public final class JobController implements AutoCloseable {
             // the cache has not caught up with our last actions: only the status may move on
             d = new JobDecision(0, List.of(), List.of(), d.status(), d.finished(), d.recheckAfter());
         }
-        if (!d.status().equals(job.path("status"))) {
-            ObjectNode updated = job.deepCopy();
-            updated.set("status", d.status());
-            try {
-                job = client.update(Resource.JOBS, updated, "status");
-            } catch (ApiException e) {
-                if (e.conflict()) {
-                    queue.add(key);
-                    return;
-                }
-                if (!e.notFound()) {
-                    throw e;
-                }
-                return;
-            }
+        job = Calls.writeStatus(client, Resource.JOBS, job, d.status(), queue, key);
+        if (job == null) {
+            return;
         }
         if (d.recheckAfter() != null) {
             timers.wakeAfter(key, d.recheckAfter().toMillis() + 1);

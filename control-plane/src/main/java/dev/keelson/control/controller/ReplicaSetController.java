@@ -195,19 +195,10 @@ public final class ReplicaSetController implements AutoCloseable {
                 && old.path("observedGeneration").asLong() == generation) {
             return;
         }
-        ObjectNode updated = rs.deepCopy();
-        ObjectNode status = updated.putObject("status");
+        ObjectNode status = MAPPER.createObjectNode();
         status.put("replicas", owned.size()).put("fullyLabeledReplicas", labeled).put("readyReplicas", ready)
                 .put("availableReplicas", available).put("observedGeneration", generation);
-        try {
-            client.update(Resource.REPLICASETS, updated, "status");
-        } catch (ApiException e) {
-            if (e.conflict()) {
-                queue.add(Informer.key(rs));
-            } else if (!e.notFound()) {
-                throw e;
-            }
-        }
+        Calls.writeStatus(client, Resource.REPLICASETS, rs, status, queue, Informer.key(rs));
         if (minReady > 0 && ready > available) {
             queue.addAfter(Informer.key(rs), minReady * 1000L);
         }
