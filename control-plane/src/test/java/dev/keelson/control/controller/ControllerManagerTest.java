@@ -9,21 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.api.ApiServer;
-import dev.keelson.control.api.ApiServerConfig;
 import dev.keelson.control.client.KubeClient;
-import dev.keelson.control.client.Kubeconfig;
 import dev.keelson.control.client.Resource;
 import dev.keelson.control.scheduler.Profile;
 import dev.keelson.control.scheduler.Scheduler;
 import dev.keelson.control.scheduler.plugins.NodeResourcesFit;
-import dev.keelson.control.store.sqlite.SqliteStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,11 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControllerManagerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path KUBECTL = Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33");
 
     @TempDir
     static Path dir;
-    static SqliteStore store;
+    static TestControlPlane cp;
     static ApiServer server;
     static KubeClient client;
     static Scheduler scheduler;
@@ -55,9 +49,9 @@ class ControllerManagerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = SqliteStore.open(dir.resolve("state.db"));
-        server = ApiServer.start(ApiServerConfig.of(dir.resolve("server"), store).withBind("127.0.0.1", 0));
-        client = new KubeClient(Kubeconfig.load(server.kubeconfig()), "manager-test");
+        cp = TestControlPlane.start(dir, "manager-test");
+        server = cp.server;
+        client = cp.client;
         kubelet = new SimulatedKubelet(client, "node-a", "node-b", "node-c");
         scheduler = new Scheduler(client, Profile.defaults(NodeResourcesFit.Strategy.LEAST_ALLOCATED), true)
                 .start(Duration.ofSeconds(10));
@@ -75,19 +69,11 @@ class ControllerManagerTest {
         manager.close();
         scheduler.close();
         kubelet.close();
-        server.close();
-        store.close();
+        cp.close();
     }
 
     static String kubectl(int expectExit, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig=" + server.kubeconfig(),
-                "--cache-dir=" + dir.resolve("kcache")));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "kubectl " + String.join(" ", args) + " timed out");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(expectExit, p.exitValue(), "kubectl " + String.join(" ", args) + ": " + out);
-        return out;
+        return cp.kubectl(expectExit, args);
     }
 
     private static ObjectNode deployment(String name, int replicas, String cpu) {

@@ -8,17 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.api.ApiServer;
-import dev.keelson.control.api.ApiServerConfig;
 import dev.keelson.control.client.ApiException;
 import dev.keelson.control.client.Informer;
 import dev.keelson.control.client.KubeClient;
-import dev.keelson.control.client.Kubeconfig;
 import dev.keelson.control.client.Resource;
 import dev.keelson.control.scheduler.Profile;
 import dev.keelson.control.scheduler.Scheduler;
 import dev.keelson.control.scheduler.plugins.NodeResourcesFit;
-import dev.keelson.control.store.sqlite.SqliteStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,11 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControllersTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path KUBECTL = Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33");
 
     @TempDir
     static Path dir;
-    static SqliteStore store;
+    static TestControlPlane cp;
     static ApiServer server;
     static KubeClient client;
     static Scheduler scheduler;
@@ -52,18 +47,9 @@ class ControllersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = SqliteStore.open(dir.resolve("state.db"));
-        server = ApiServer.start(ApiServerConfig.of(dir.resolve("server"), store).withBind("127.0.0.1", 0));
-        client = new KubeClient(Kubeconfig.load(server.kubeconfig()), "controllers-test");
-        ObjectNode ns = MAPPER.createObjectNode();
-        ns.put("apiVersion", "v1").put("kind", "Namespace").putObject("metadata").put("name", "default");
-        try {
-            client.create(Resource.NAMESPACES, null, ns);
-        } catch (ApiException e) {
-            if (!e.alreadyExists()) {
-                throw e;
-            }
-        }
+        cp = TestControlPlane.start(dir, "controllers-test");
+        server = cp.server;
+        client = cp.client;
         kubelet = new SimulatedKubelet(client, "node-a", "node-b");
         scheduler = new Scheduler(client, Profile.defaults(NodeResourcesFit.Strategy.LEAST_ALLOCATED), true)
                 .start(Duration.ofSeconds(10));
@@ -88,8 +74,7 @@ class ControllersTest {
         }
         scheduler.close();
         kubelet.close();
-        server.close();
-        store.close();
+        cp.close();
     }
 
     static ObjectNode deployment(String name, String image, int replicas, int progressDeadline) {
@@ -131,14 +116,7 @@ class ControllersTest {
     }
 
     static String kubectl(int expectExit, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig=" + server.kubeconfig(),
-                "--cache-dir=" + dir.resolve("kcache")));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl " + String.join(" ", args) + " timed out");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(expectExit, p.exitValue(), "kubectl " + String.join(" ", args) + ": " + out);
-        return out;
+        return cp.kubectl(expectExit, args);
     }
 
     @Test
