@@ -101,7 +101,7 @@ public final class ControllerManager implements AutoCloseable {
         var rs = new ReplicaSetController(client, informers.get(Resource.REPLICASETS), informers.get(Resource.PODS));
         var deploy = new DeploymentController(client, informers.get(Resource.DEPLOYMENTS), informers.get(Resource.REPLICASETS));
         var endpoints = new EndpointsController(client, informers.get(Resource.SERVICES), informers.get(Resource.PODS),
-                informers.get(Resource.ENDPOINTSLICES));
+                informers.get(Resource.ENDPOINTSLICES), informers.get(Resource.ENDPOINTS));
         var jobs = new JobController(client, informers.get(Resource.JOBS), informers.get(Resource.PODS), clock,
                 JobDecision.DEFAULT_BACKOFF);
         var daemons = new DaemonSetController(client, informers.get(Resource.DAEMONSETS), informers.get(Resource.NODES),

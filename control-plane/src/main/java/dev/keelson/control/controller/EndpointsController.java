@@ -33,14 +33,16 @@ public final class EndpointsController implements AutoCloseable {
     private final Informer services;
     private final Informer pods;
     private final Informer slices;
+    private final Informer endpoints;
     private final WorkQueue queue = new WorkQueue();
     private ControllerLoop loop;
 
-    public EndpointsController(KubeClient client, Informer services, Informer pods, Informer slices) {
+    public EndpointsController(KubeClient client, Informer services, Informer pods, Informer slices, Informer endpoints) {
         this.client = client;
         this.services = services;
         this.pods = pods;
         this.slices = slices;
+        this.endpoints = endpoints;
         services.addHandler(Handlers.enqueueSelf(queue));
         pods.addHandler(new Informer.Handler() {
             @Override
@@ -134,18 +136,30 @@ public final class EndpointsController implements AutoCloseable {
         if (!subsets.isEmpty()) {
             ep.set("subsets", subsets);
         }
-        try {
-            ObjectNode have = client.get(Resource.ENDPOINTS, Pods.namespace(svc), Pods.name(svc));
+        // compared with the informer's copy: a reconcile per pod change must not cost a GET
+        ObjectNode have = endpoints.get(Informer.key(svc));
+        if (have != null) {
             if (have.path("subsets").equals(ep.path("subsets")) || (subsets.isEmpty() && have.path("subsets").isEmpty())) {
                 return;
             }
             meta.put("resourceVersion", have.path("metadata").path("resourceVersion").asText());
-            client.update(Resource.ENDPOINTS, ep, null);
+            try {
+                client.update(Resource.ENDPOINTS, ep, null);
+            } catch (ApiException e) {
+                if (!e.conflict() && !e.notFound()) {
+                    throw e;
+                }
+                queue.add(Informer.key(svc)); // changed or removed meanwhile: try again on fresher data
+            }
+            return;
+        }
+        try {
+            client.create(Resource.ENDPOINTS, Pods.namespace(svc), ep);
         } catch (ApiException e) {
-            if (!e.notFound()) {
+            if (!e.alreadyExists()) {
                 throw e;
             }
-            client.create(Resource.ENDPOINTS, Pods.namespace(svc), ep);
+            queue.add(Informer.key(svc)); // created meanwhile: the cache will show it on the next pass
         }
     }
 

@@ -58,10 +58,11 @@ class ControllersTest {
         Informer deps = new Informer(client, Resource.DEPLOYMENTS, null, null, null);
         Informer svcs = new Informer(client, Resource.SERVICES, null, null, null);
         Informer slices = new Informer(client, Resource.ENDPOINTSLICES, null, null, null);
+        Informer endpoints = new Informer(client, Resource.ENDPOINTS, null, null, null);
         closing.add(new ReplicaSetController(client, rs, pods).start(2));
         closing.add(new DeploymentController(client, deps, rs).start(2));
-        closing.add(new EndpointsController(client, svcs, pods, slices).start(2));
-        for (Informer i : List.of(pods, rs, deps, svcs, slices)) {
+        closing.add(new EndpointsController(client, svcs, pods, slices, endpoints).start(2));
+        for (Informer i : List.of(pods, rs, deps, svcs, slices, endpoints)) {
             i.start();
             closing.add(i);
         }
