@@ -1,10 +1,8 @@
 package dev.keelson.node.server;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -24,7 +22,6 @@ import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -37,9 +34,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -75,8 +69,8 @@ public final class ServingCertificate {
     public static ServingCertificate issue(Path caCert, Path caKey, String nodeName, List<String> names)
             throws IOException {
         try {
-            X509Certificate ca = readCert(caCert);
-            PrivateKey signer = readKey(caKey);
+            X509Certificate ca = dev.keelson.control.client.Pem.certificate(caCert);
+            PrivateKey signer = dev.keelson.control.client.Pem.privateKey(caKey);
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
@@ -150,29 +144,6 @@ public final class ServingCertificate {
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the kubelet TLS context: " + e.getMessage(), e);
-        }
-    }
-
-    private static X509Certificate readCert(Path file) throws IOException, GeneralSecurityException {
-        try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-            if (!(p.readObject() instanceof X509CertificateHolder h)) {
-                throw new IOException(file + " does not hold a PEM certificate");
-            }
-            return new JcaX509CertificateConverter().getCertificate(h);
-        }
-    }
-
-    private static PrivateKey readKey(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                return c.getPrivateKey(kp.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return c.getPrivateKey(info);
-            }
-            throw new IOException(file + " does not hold a PEM private key");
         }
     }
 }

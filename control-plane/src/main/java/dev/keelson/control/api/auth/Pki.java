@@ -1,7 +1,6 @@
 package dev.keelson.control.api.auth;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -38,14 +37,10 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -84,8 +79,8 @@ public final class Pki {
             X509Certificate ca;
             PrivateKey caKey;
             if (Files.exists(caCrt) && Files.exists(caKeyFile)) {
-                ca = readCert(caCrt);
-                caKey = readKey(caKeyFile);
+                ca = dev.keelson.control.client.Pem.certificate(caCrt);
+                caKey = dev.keelson.control.client.Pem.privateKey(caKeyFile);
             } else {
                 KeyPair kp = keyPair();
                 ca = issue(new X500Name("CN=keelson-ca"), kp, new X500Name("CN=keelson-ca"), kp.getPrivate(), null,
@@ -100,8 +95,8 @@ public final class Pki {
             X509Certificate serving = null;
             PrivateKey key = null;
             if (Files.exists(crt) && Files.exists(keyFile)) {
-                serving = readCert(crt);
-                key = readKey(keyFile);
+                serving = dev.keelson.control.client.Pem.certificate(crt);
+                key = dev.keelson.control.client.Pem.privateKey(keyFile);
                 if (!covers(serving, names) || serving.getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(30)))
                         || !serving.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
                     serving = null;
@@ -122,8 +117,8 @@ public final class Pki {
             X509Certificate client = null;
             PrivateKey clientKey = null;
             if (Files.exists(clientCrt) && Files.exists(clientKeyFile)) {
-                client = readCert(clientCrt);
-                clientKey = readKey(clientKeyFile);
+                client = dev.keelson.control.client.Pem.certificate(clientCrt);
+                clientKey = dev.keelson.control.client.Pem.privateKey(clientKeyFile);
                 if (client.getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(30)))
                         || !client.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
                     client = null;
@@ -276,30 +271,6 @@ public final class Pki {
         }
         X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
         return new JcaX509CertificateConverter().getCertificate(holder);
-    }
-
-    private static X509Certificate readCert(Path file) throws IOException, GeneralSecurityException {
-        try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (!(o instanceof X509CertificateHolder h)) {
-                throw new IOException(file + " does not hold a PEM certificate");
-            }
-            return new JcaX509CertificateConverter().getCertificate(h);
-        }
-    }
-
-    private static PrivateKey readKey(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                return c.getPrivateKey(kp.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return c.getPrivateKey(info);
-            }
-            throw new IOException(file + " does not hold a PEM private key");
-        }
     }
 
     private static void writeKey(Path file, PrivateKey key) throws IOException {
