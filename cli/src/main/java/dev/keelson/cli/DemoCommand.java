@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                     "--port", Integer.toString(port), "--data-dir", data.toString(), "--run-dir", layout.runDir().toString()), false);
         } finally {
             if (madeData) {
-                dev.keelson.cli.up.NodeTeardown.deleteTree(data);
+                dev.keelson.linux.FileTrees.delete(data);
             }
         }
         out.println();

@@ -12,14 +12,11 @@ import dev.keelson.control.api.ApiServerConfig;
 import dev.keelson.control.store.etcd.EtcdStore;
 import dev.keelson.control.store.etcd.LocalEtcd;
 import dev.keelson.control.store.sqlite.SqliteStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * {@code keelson bench api}: the API server on the embedded SQLite store, in this JVM, driven over
@@ -58,7 +55,7 @@ public final class ApiBench implements BenchArea {
             run.measure();
             return report(run, plan);
         } finally {
-            deleteTree(dir);
+            dev.keelson.linux.FileTrees.delete(dir);
         }
     }
 
@@ -100,11 +97,4 @@ public final class ApiBench implements BenchArea {
         return new Figure(name, keelson.percentileNanos(percentile) / 1e6, peer.percentileNanos(percentile) / 1e6, PEER, "ms");
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

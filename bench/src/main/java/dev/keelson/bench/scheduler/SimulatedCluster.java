@@ -12,12 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 /**
  * A cluster without kubelets for the scheduler to work on: an API server on a fresh SQLite store
@@ -50,7 +48,7 @@ final class SimulatedCluster implements AutoCloseable {
             return new SimulatedCluster(dir, store, server, client);
         } catch (Exception e) {
             store.close();
-            deleteTree(dir);
+            dev.keelson.linux.FileTrees.delete(dir);
             throw e;
         }
     }
@@ -112,14 +110,7 @@ final class SimulatedCluster implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         store.close();
-        deleteTree(dir);
+        dev.keelson.linux.FileTrees.delete(dir);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

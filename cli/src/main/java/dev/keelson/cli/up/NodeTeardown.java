@@ -6,12 +6,10 @@ import dev.keelson.cri.server.CriNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Removing a node's pods and what they leave behind, inside the node's network namespace (a CNI DEL
@@ -47,7 +45,7 @@ public final class NodeTeardown {
         if (!busy.isEmpty()) {
             throw new IOException("cgroups still busy after removing every pod: " + busy);
         }
-        deleteTree(layout.ipamDir());
+        dev.keelson.linux.FileTrees.delete(layout.ipamDir());
         Files.deleteIfExists(layout.criSocket());
     }
 
@@ -67,15 +65,4 @@ public final class NodeTeardown {
         afterPods(layout, log);
     }
 
-    /** Deletes {@code dir} and everything below it (nothing when it does not exist). */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -4,15 +4,12 @@ import dev.keelson.cni.skel.Skeleton;
 import dev.keelson.netns.NetNamespace;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code java -XX:AOTCacheOutput=FILE ... dev.keelson.cni.daemon.AotTraining}: the training run
@@ -49,7 +46,7 @@ public final class AotTraining {
             }
             host.delete();
             host.close();
-            deleteTree(data);
+            dev.keelson.linux.FileTrees.delete(data);
         }
     }
 
@@ -103,13 +100,4 @@ public final class AotTraining {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
 }

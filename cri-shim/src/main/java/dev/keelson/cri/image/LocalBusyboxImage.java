@@ -46,7 +46,7 @@ public final class LocalBusyboxImage {
         try {
             images.importLayout(writeLayout(dir, reference), reference);
         } finally {
-            LayerUnpacker.deleteTree(dir);
+            dev.keelson.linux.FileTrees.delete(dir);
         }
     }
 

@@ -41,7 +41,7 @@ final class OciLayoutImporter {
             extract(p, tmp);
             return importDir(tmp, defaultName);
         } finally {
-            LayerUnpacker.deleteTree(tmp);
+            dev.keelson.linux.FileTrees.delete(tmp);
         }
     }
 

@@ -14,7 +14,7 @@ public final class Tree {
     /** Deletes {@code dir} and everything under it; a missing directory is fine. */
     public static void delete(Path dir) {
         try {
-            LayerUnpacker.deleteTree(dir);
+            dev.keelson.linux.FileTrees.delete(dir);
         } catch (NoSuchFileException e) {
             // already gone
         } catch (IOException e) {

@@ -140,7 +140,7 @@ public final class VolumeManager {
         if (Tmpfs.mountPoints().stream().anyMatch(p -> p.startsWith(abs))) {
             throw new IOException("pod directory " + dir + " still has mounts after unmounting; not removing it");
         }
-        AtomicWriter.deleteTree(dir);
+        dev.keelson.linux.FileTrees.delete(dir);
     }
 
     /** Uids with a directory under {@code <root>/pods} (for cleaning up after pods the agent forgot). */

@@ -38,7 +38,7 @@ public final class Snapshots {
             try (var s = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     if (p.getFileName().toString().startsWith("tmp-")) {
-                        LayerUnpacker.deleteTree(p);
+                        dev.keelson.linux.FileTrees.delete(p);
                     }
                 }
             }
@@ -100,7 +100,7 @@ public final class Snapshots {
         } finally {
             if (tmp != null) {
                 try {
-                    LayerUnpacker.deleteTree(tmp);
+                    dev.keelson.linux.FileTrees.delete(tmp);
                 } catch (IOException ignored) {
                     // left for the next open to clean (tmp- prefix)
                 }
@@ -123,7 +123,7 @@ public final class Snapshots {
     /** Deletes snapshot {@code chainId} (the caller knows nothing mounts it). */
     public void delete(Digest chainId) {
         try {
-            LayerUnpacker.deleteTree(dir.resolve(chainId.hex()));
+            dev.keelson.linux.FileTrees.delete(dir.resolve(chainId.hex()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete snapshot " + chainId, e);
         }
