@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,8 +17,6 @@ public final class BenchPrograms {
     /** System property naming the directory of the floor programs; overrides the search. */
     public static final String BIN_PROPERTY = "keelson.bench.bin";
     /** Where root's tools live even when PATH (e.g. under sudo or in a service) leaves them out. */
-    private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
-
     private BenchPrograms() {
     }
 
@@ -46,23 +42,7 @@ public final class BenchPrograms {
 
     /** A tool such as {@code ip} on PATH or in the usual system directories; empty when absent. */
     public static Optional<Path> tool(String name) {
-        Set<Path> dirs = new LinkedHashSet<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(":")) {
-                if (!d.isEmpty()) {
-                    dirs.add(Path.of(d));
-                }
-            }
-        }
-        dirs.addAll(SYSTEM_DIRS);
-        for (Path d : dirs) {
-            Path p = d.resolve(name);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return dev.keelson.linux.Executables.lookup(name);
     }
 
     static List<Path> floorDirs() {

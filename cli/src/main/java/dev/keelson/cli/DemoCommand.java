@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         int rc;
         try {
             rc = new NodeNetnsLauncher(layout, out).run(List.of("demo", "--node-process", "--cluster", name,
-                    "--port", Integer.toString(port), "--data-dir", data.toString(), "--run-dir", layout.runDir().toString()), false);
+                    "--port", Integer.toString(port), "--data-dir", data.toString(), "--run-dir", layout.runDir().toString()));
         } finally {
             if (madeData) {
                 dev.keelson.linux.FileTrees.delete(data);

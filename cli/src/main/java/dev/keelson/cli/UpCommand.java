@@ -3,11 +3,13 @@ package dev.keelson.cli;
 import dev.keelson.cli.up.ClusterLayout;
 import dev.keelson.cli.up.ClusterNode;
 import dev.keelson.cli.up.LocalCluster;
+import dev.keelson.cli.up.LoopbackRelay;
 import dev.keelson.cli.up.NodeAddon;
 import dev.keelson.cli.up.NodeAddons;
 import dev.keelson.cli.up.NodeJoin;
 import dev.keelson.cli.up.NodeNetnsLauncher;
 import dev.keelson.control.controller.NodeLifecycleController;
+import dev.keelson.netns.NetNamespace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +59,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--node-process", hidden = true, description = "Internal: this is the node process, already in the node netns.")
     boolean nodeProcess;
 
+    @Option(names = NodeNetnsLauncher.HOST_NETNS_FD_OPTION, hidden = true, defaultValue = "-1",
+            description = "Internal: node 1's descriptor of the caller's network namespace (this process was keelson up).")
+    int hostNetnsFd;
+
     @Spec
     CommandSpec spec;
 
@@ -69,9 +75,13 @@ final class UpCommand implements Callable<Integer> {
         String storeSpec = etcd != null ? etcd : store;
         ClusterLayout layout = cluster.layout(nodes);
         if (!nodeProcess) {
-            return new NodeNetnsLauncher(layout, out).run(k -> nodeArgs(k, storeSpec), true);
+            new NodeNetnsLauncher(layout, out).execAsNodeOne(nodeArgs(1, storeSpec));
+            throw new IllegalStateException("unreachable: execve returned");
         }
         NodeProcess.quietNetty();
+        if (hostNetnsFd >= 0) {
+            return runNodeOne(out, layout, storeSpec);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         NodeProcess.onSignal(stop, done);
@@ -96,6 +106,37 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Node 1's process, which {@code keelson up} became: relays kubectl's connections from the caller's
+     * loopback, runs the control plane and node 1, starts the other nodes, and on SIGTERM/SIGINT stops
+     * them, then itself, then removes what the cluster made.
+     */
+    private int runNodeOne(PrintWriter out, ClusterLayout layout, String storeSpec) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        NodeProcess.onSignal(stop, done);
+        NodeNetnsLauncher nodes = NodeNetnsLauncher.adopt(layout, out);
+        String prefix = layout.multiNode() ? "[node1] " : "";
+        try (NetNamespace caller = NetNamespace.open(Path.of("/proc/self/fd/" + hostNetnsFd));
+                LoopbackRelay relay = LoopbackRelay.start(caller, layout.port());
+                LocalCluster running = LocalCluster.start(layout, storeSpec, Libexec.program("keelson-pause").getParent(),
+                        NodeAddons.forCluster(layout), new NodeLifecycleController.Options(Duration.ofSeconds(gracePeriod),
+                                NodeLifecycleController.Options.DEFAULTS.defaultToleration()), line -> log(out, prefix + line))) {
+            nodes.startOthers(k -> nodeArgs(k, storeSpec));
+            printUsage(out, layout);
+            stop.await();
+            log(out, prefix + "stopping: " + (layout.multiNode() ? "the other nodes, then " : "") + "pods, node and control plane");
+            nodes.stopOthers();
+        } finally {
+            try {
+                nodes.cleanUp();
+            } finally {
+                done.countDown();
+            }
+        }
+        return 0;
+    }
+
     /** The arguments of node K's process. */
     private List<String> nodeArgs(int k, String storeSpec) {
         List<String> args = new ArrayList<>(List.of("up", "--node-process", "--node", Integer.toString(k),
@@ -110,7 +151,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("keelson: cluster \"" + layout.cluster() + "\" is up" + (layout.multiNode()
                 ? " (node 1 of " + layout.nodes() + "; the others join at 172.30.0.K)" : "") + ". Use it with kubectl:");
         out.println("  export KUBECONFIG=" + layout.kubeconfig());
-        out.println("  kubectl get nodes                # from the host, through the relay on 127.0.0.1:" + layout.port());
+        out.println("  kubectl get nodes                # from the host (this process listens on its 127.0.0.1:" + layout.port() + " too)");
         out.println("  ip netns exec " + layout.nodeNetns() + " curl -k https://127.0.0.1:" + layout.port()
                 + "/version   # inside the node's namespace (pod IPs are reachable from there)");
         out.println("Stop it with Ctrl-C or: keelson down --cluster " + layout.cluster());

@@ -43,6 +43,7 @@ class UpCommandTest {
             assertEquals(2, UpProcess.added(before).size(), "node + pod namespaces: " + UpProcess.added(before));
             assertTrue(UpProcess.mountsUnder(c.data) > 0, "the container's overlay rootfs is mounted under the data dir");
             assertEquals(List.of("lo"), UpProcess.hostLinks(), "the host's namespace keeps only lo");
+            assertOneProcessInTheNodeNamespace(c);
 
             Main.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), c.downArgs());
             assertTrue(c.process.waitFor(60, TimeUnit.SECONDS), "keelson up did not stop after down; its log:\n" + c.log());
@@ -81,6 +82,19 @@ class UpCommandTest {
         java.io.StringWriter again = new java.io.StringWriter();
         assertEquals(0, Main.run(new java.io.PrintWriter(again, true), new java.io.PrintWriter(again, true), c.downArgs()));
         assertTrue(again.toString().contains("is not up"), "down is idempotent: " + again);
+    }
+
+    /**
+     * keelson up is one process: the one the test started (same pid, now inside the node's namespace,
+     * which kubectl still reached from here), with no java process under it.
+     */
+    private static void assertOneProcessInTheNodeNamespace(UpProcess c) throws IOException {
+        long pid = c.process.pid();
+        assertEquals(Files.getAttribute(Path.of("/run/netns/keelson-" + c.name + "-node1"), "unix:ino"),
+                Files.getAttribute(Path.of("/proc/" + pid + "/ns/net"), "unix:ino"), "keelson up runs in the node's namespace");
+        List<Long> javaChildren = c.process.descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
+                .map(ProcessHandle::pid).toList();
+        assertEquals(List.of(), javaChildren, "no second JVM: keelson up became the cluster process");
     }
 
     private static void assertNothingLeft(UpProcess c, List<String> pinsBefore) throws IOException {

@@ -74,6 +74,8 @@ public final class Libc {
             variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle SETHOSTNAME = fn("sethostname", JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle KILL = fn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle CLOSE_RANGE = fn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EXECVE = fn("execve", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle WAITID = fn("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle CAPGET = fn("capget", JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CAPSET = fn("capset", JAVA_INT, ADDRESS, ADDRESS);
@@ -317,6 +319,55 @@ public final class Libc {
             throw fatal(t);
         }
         check(r, st, "kill", "pid " + pid + ", signal " + signal);
+    }
+
+    /** {@code close_range(2)} flag: mark the descriptors close-on-exec instead of closing them. */
+    public static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
+
+    /** close_range(2) over {@code first..last} (inclusive) with {@code flags}. */
+    public static void closeRange(int first, int last, int flags) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) CLOSE_RANGE.invokeExact(st, first, last, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "close_range", first + ".." + Integer.toUnsignedString(last));
+    }
+
+    /**
+     * execve(2): replaces this process's image with {@code path} (same pid; every other thread of
+     * the process ends; descriptors without close-on-exec stay open). Returns only by throwing, when
+     * the kernel refuses (the process then goes on unchanged).
+     *
+     * @param argv the new program's arguments, argv[0] first
+     * @param env the new program's environment, {@code NAME=value} each
+     */
+    public static void execve(String path, java.util.List<String> argv, java.util.List<String> env) {
+        MemorySegment st = state();
+        int r;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment file = arena.allocateFrom(path);
+            MemorySegment args = stringArray(arena, argv);
+            MemorySegment envp = stringArray(arena, env);
+            try {
+                r = (int) EXECVE.invokeExact(st, file, args, envp);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+        }
+        check(r, st, "execve", quote(path));
+    }
+
+    /** A NULL-terminated array of C strings, as execve(2) takes them. */
+    private static MemorySegment stringArray(Arena arena, java.util.List<String> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        }
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
     }
 
     /** prctl(2) with up to four integer arguments. */

@@ -15,18 +15,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code keelson up} cluster, started as the command starts it: a supervisor JVM (with the
- * small heap {@code bin/keelson up} gives it) that creates the node's network namespace and relays
- * the API port onto this namespace's loopback, and the cluster JVM inside that namespace (API
- * server, scheduler, controllers, Keelson's CRI runtime, the node agent, Service proxy, cluster
- * DNS). Its data and run directories are scratch directories of the benchmark. The class path must
+ * A real {@code keelson up} cluster, started as the command starts it: a JVM that creates the node's
+ * network namespace and then becomes (execve, same pid) the cluster JVM inside it — API server,
+ * scheduler, controllers, Keelson's CRI runtime, the node agent, Service proxy, cluster DNS — which
+ * also listens on this namespace's loopback for the API port. Its data and run directories are scratch directories of the benchmark. The class path must
  * hold the {@code keelson} CLI (it does under {@code bin/keelson bench}).
  */
 final class KeelsonUp implements AutoCloseable {
     static final String MAIN = "dev.keelson.cli.Main";
-    /** The supervisor's JVM options, as bin/keelson gives them to {@code keelson up}. */
-    static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=16m");
 
     private final String cluster;
     private final Path dataDir;
@@ -73,7 +69,6 @@ final class KeelsonUp implements AutoCloseable {
     private void launch(Path runDir, int port) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(SUPERVISOR_JVM);
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         for (String key : List.of("keelson.libexec", "keelson.bench.bin")) {
             String v = System.getProperty(key);
@@ -142,7 +137,7 @@ final class KeelsonUp implements AutoCloseable {
         return "keelson-" + cluster + "-node1";
     }
 
-    /** The supervisor and the cluster JVM (every java process of the tree). */
+    /** The cluster JVM (every java process of the tree: one, since keelson up execs into it). */
     List<ProcessTree.Proc> jvms() {
         return ProcessTree.treeOf(process.pid()).stream().filter(p -> p.program().equals("java")).toList();
     }
@@ -172,7 +167,7 @@ final class KeelsonUp implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the supervisor, which stops the cluster JVM (it removes every pod) and cleans up; waits for both. */
+    /** SIGTERM to the cluster JVM, which removes every pod and cleans up; waits for it. */
     @Override
     public void close() throws IOException {
         if (process == null || !process.isAlive()) {

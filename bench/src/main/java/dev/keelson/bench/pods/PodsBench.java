@@ -108,7 +108,7 @@ public final class PodsBench implements BenchArea {
                 + " the benchmark made" : "no containerd figures: " + r.containerdMissing);
         notes.add("Service propagation: from before the Service create to the first TCP connect accepted through the"
                 + " ClusterIP from the node namespace, " + plan.services() + " Services; no peer: kube-proxy is not on this machine");
-        notes.add("memory: RSS (VmRSS) 5 s after " + n + " are Ready; keelson up = supervisor + cluster JVM (" + r.jvmDetail
+        notes.add("memory: RSS (VmRSS) 5 s after " + n + " are Ready; keelson up = its one JVM (" + r.jvmDetail
                 + "), incl. API server, store, scheduler, controllers, CRI, node agent, proxy, DNS; containerd's figure is the"
                 + " daemon alone — a partial reference: kubelet, kube-proxy and an API server are not available here");
         notes.add(String.format(Locale.ROOT, "shims: %d keelson-cri-shim processes, %d containerd-shim-runc-v2 processes",

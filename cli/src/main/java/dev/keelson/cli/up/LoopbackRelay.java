@@ -11,38 +11,36 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes the API server, which listens on 127.0.0.1 inside the node's network namespace, reachable
- * on 127.0.0.1 of the caller's namespace at the same port, so kubectl on the host uses the same
- * kubeconfig. Bytes are copied as they are (TLS ends at the API server; its certificate names
- * 127.0.0.1). Only a listening socket on the caller's loopback is made — no link, address, route or
- * rule. Each connection's upstream socket is created on a thread inside the node netns (a socket
- * belongs to the namespace it was created in, whichever thread uses it later).
+ * Makes the API server, which listens on 127.0.0.1 inside the node's network namespace (where this
+ * process runs), reachable on 127.0.0.1 of the caller's namespace at the same port, so kubectl on
+ * the host uses the same kubeconfig. The listening socket is created on a thread inside the
+ * caller's namespace (a socket belongs to the namespace it was created in, whichever thread uses it
+ * later); only that socket is made there — no link, address, route or rule. Bytes are copied as
+ * they are (TLS ends at the API server; its certificate names 127.0.0.1).
  */
-final class LoopbackRelay implements AutoCloseable {
+public final class LoopbackRelay implements AutoCloseable {
     private final ServerSocketChannel listener;
-    private final NetNamespace node;
     private final int port;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
-    private LoopbackRelay(ServerSocketChannel listener, NetNamespace node, int port) {
+    private LoopbackRelay(ServerSocketChannel listener, int port) {
         this.listener = listener;
-        this.node = node;
         this.port = port;
         this.acceptor = Thread.ofVirtual().name("keelson-relay-accept").start(this::acceptLoop);
     }
 
-    /** Listens on 127.0.0.1:{@code port} here and forwards to 127.0.0.1:{@code port} in {@code node}. */
-    static LoopbackRelay start(NetNamespace node, int port) throws IOException {
-        ServerSocketChannel l = ServerSocketChannel.open();
+    /** Listens on 127.0.0.1:{@code port} in {@code caller} and forwards to 127.0.0.1:{@code port} here. */
+    public static LoopbackRelay start(NetNamespace caller, int port) throws IOException {
+        ServerSocketChannel l = caller.run(ServerSocketChannel::open);
         try {
             l.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (IOException e) {
             l.close();
-            throw new IOException("cannot listen on 127.0.0.1:" + port + " for the API server relay: " + e.getMessage()
+            throw new IOException("cannot listen on 127.0.0.1:" + port + " for kubectl: " + e.getMessage()
                     + " (pick another --port)", e);
         }
-        return new LoopbackRelay(l, node, port);
+        return new LoopbackRelay(l, port);
     }
 
     private void acceptLoop() {
@@ -64,7 +62,7 @@ final class LoopbackRelay implements AutoCloseable {
     private void serve(SocketChannel client) {
         SocketChannel upstream = null;
         try {
-            upstream = node.run(SocketChannel::open);
+            upstream = SocketChannel.open();
             open.add(upstream);
             upstream.connect(new InetSocketAddress("127.0.0.1", port));
             SocketChannel up = upstream;

@@ -1,5 +1,8 @@
 package dev.keelson.cli.up;
 
+import dev.keelson.linux.Executables;
+import dev.keelson.linux.Flags;
+import dev.keelson.linux.Libc;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
 import java.io.IOException;
@@ -15,18 +18,23 @@ import java.util.function.IntFunction;
 
 /**
  * Runs a cluster's node processes, each inside its node's own network namespace, so the host's
- * namespace is never changed: this process (the supervisor, in the caller's namespace) creates and
- * pins {@code /run/netns/keelson-CLUSTER-nodeK} for every node (lo up) — with several nodes also
+ * namespace is never changed. First, in the caller's namespace, it creates and pins
+ * {@code /run/netns/keelson-CLUSTER-nodeK} for every node (lo up) — with several nodes also
  * {@code keelson-CLUSTER-underlay} and its bridge, joined to each node by a veth ({@link Underlay}) —
- * records them in {@code up.json}, starts the API relay on the caller's loopback, and runs the same
- * {@code keelson} command again once per node under {@code nsenter --net=PIN} (a JVM cannot move all
- * of its threads into another namespace, so each node process starts there) and records their pids.
- * Node 1 carries the control plane: when it ends, or this process gets SIGTERM/SIGINT, every node
- * process gets SIGTERM and is waited for (the others first), a node whose process died without
- * removing its pods is cleaned up after ({@link CrashCleanup}), and the pins, the pods' cgroup
- * parents, the record and the run directory are removed. A node other than 1 that dies is reported
- * and left so: its pods move once the control plane evicts them. Nothing else is made in the
- * caller's namespace.
+ * and records them in {@code up.json}. A JVM cannot move all of its threads into another namespace,
+ * so node processes start there under {@code nsenter --net=PIN}, in one of two ways:
+ * <ul>
+ * <li>{@link #execAsNodeOne}: this process becomes node 1 (execve, same pid), keeping a descriptor of
+ *     the caller's namespace, where node 1 then listens for kubectl ({@link LoopbackRelay}); node 1
+ *     starts the other nodes itself ({@link #adopt}). {@code keelson up} is then one process.</li>
+ * <li>{@link #run}: every node is a child process, and this process waits in the caller's namespace
+ *     (the demo, which compares the host before and after from outside).</li>
+ * </ul>
+ * Node 1 carries the control plane; on SIGTERM/SIGINT the other nodes' processes get SIGTERM and are
+ * waited for before node 1 stops; a node whose process died without removing its pods is cleaned up
+ * after ({@link CrashCleanup}); then the pins, the pods' cgroup parents, the record and the run
+ * directory are removed. A node other than 1 that dies is reported and left so: its pods move once
+ * the control plane evicts them. Nothing else is made in the caller's namespace.
  */
 public final class NodeNetnsLauncher {
     /** How long a node process gets to stop its pods after SIGTERM. */
@@ -36,7 +44,8 @@ public final class NodeNetnsLauncher {
     private final PrintWriter out;
     private final List<NetNamespace> made = new ArrayList<>();
     private final Map<Integer, Process> children = new TreeMap<>();
-    private LoopbackRelay relay;
+    private boolean adopted;
+    private boolean leaveRecord;
     private boolean stopping;
     private boolean cleaned;
 
@@ -45,56 +54,25 @@ public final class NodeNetnsLauncher {
         this.out = out;
     }
 
-    /** {@link #run(IntFunction, boolean)} with the same arguments for every node. */
-    public int run(List<String> args, boolean relayApi) throws Exception {
-        return run(k -> args, relayApi);
+    /** {@link #run(IntFunction)} with the same arguments for every node. */
+    public int run(List<String> args) throws Exception {
+        return run(k -> args);
     }
 
     /**
-     * Creates the namespaces (and the underlay), runs {@code keelson ARGS(K)} in each node's until
-     * node 1's ends (or this process is stopped), cleans up, and returns node 1's exit code.
-     *
-     * @param argsFor the node process's arguments for node K
-     * @param relayApi whether to relay the API port onto the caller's loopback
+     * Creates the namespaces (and the underlay), runs {@code keelson ARGS(K)} in each node's as a
+     * child process until node 1's ends (or this process is stopped), cleans up, and returns node 1's
+     * exit code.
      */
-    public int run(IntFunction<List<String>> argsFor, boolean relayApi) throws Exception {
+    public int run(IntFunction<List<String>> argsFor) throws Exception {
         refuseIfUp();
-        NetnsDirectory pins = NetnsDirectory.system();
-        UpRecord record = UpRecord.of(layout, ProcessHandle.current().pid(), pinPaths());
-        record.write(layout.recordFile());
         Thread hook = new Thread(this::stopChildrenAndClean, "keelson-up-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Map<Integer, NetNamespace> nodes = new TreeMap<>();
-            for (int k = 1; k <= layout.nodes(); k++) {
-                NetNamespace ns = pins.create(layout.forNode(k).nodeNetns(), true);
-                made.add(ns);
-                nodes.put(k, ns);
-            }
-            if (layout.multiNode()) {
-                NetNamespace underlay = pins.create(layout.underlayNetns(), true);
-                made.add(underlay);
-                Underlay.prepare(underlay);
-                nodes.forEach((k, ns) -> Underlay.attach(underlay, ns, k));
-                out.println("keelson: " + layout.nodes() + " node network namespaces " + pins.root() + "/keelson-"
-                        + layout.cluster() + "-node{1.." + layout.nodes() + "} on the bridge " + Underlay.BRIDGE + " of "
-                        + layout.underlayNetns() + " (172.30.0.K/24; the host's namespace is not touched)");
-            } else {
-                out.println("keelson: node network namespace " + pins.pathOf(layout.nodeNetns())
-                        + " (lo only; the host's namespace is not touched)");
-            }
-            if (relayApi) {
-                relay = LoopbackRelay.start(nodes.get(1), layout.port());
-            }
-            out.flush();
+            UpRecord record = prepare();
             List<Long> pids = new ArrayList<>();
             for (int k = 1; k <= layout.nodes(); k++) {
-                Process p = startNode(k, argsFor.apply(k));
-                pids.add(p.pid());
-                int node = k;
-                if (k > 1) {
-                    p.onExit().thenAccept(done -> reportExit(node, done));
-                }
+                pids.add(startChild(k, argsFor.apply(k)));
             }
             record.withNodePids(pids).write(layout.recordFile());
             int rc = children.get(1).waitFor();
@@ -112,6 +90,86 @@ public final class NodeNetnsLauncher {
         }
     }
 
+    /**
+     * Creates the namespaces (and the underlay), then replaces this process with node 1's
+     * ({@code nsenter --net=PIN1 -- java … ARGS --host-netns-fd FD}): same pid, so the record's
+     * supervisor is node 1. FD is this namespace, opened without close-on-exec; every other
+     * descriptor is marked close-on-exec first. Returns only by throwing, after undoing what it made.
+     */
+    public void execAsNodeOne(List<String> args) throws Exception {
+        refuseIfUp();
+        try {
+            prepare();
+            out.flush();
+            Libc.closeRange(3, -1, Libc.CLOSE_RANGE_CLOEXEC);
+            int host = Libc.open("/proc/self/ns/net", Flags.O_RDONLY, 0);
+            List<String> argv = new ArrayList<>(nsenter(1));
+            argv.addAll(javaCommand());
+            argv.addAll(args);
+            argv.addAll(List.of(HOST_NETNS_FD_OPTION, Integer.toString(host)));
+            List<String> env = new ArrayList<>();
+            Map<String, String> vars = new TreeMap<>(System.getenv());
+            vars.putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENAS);
+            vars.forEach((k, v) -> env.add(k + "=" + v));
+            Libc.execve(argv.getFirst(), argv, env);
+        } catch (Exception | Error e) {
+            cleanOnce();
+            throw e;
+        }
+    }
+
+    /** The option that tells node 1's process which descriptor is the caller's network namespace. */
+    public static final String HOST_NETNS_FD_OPTION = "--host-netns-fd";
+
+    /**
+     * The launcher of a cluster whose namespaces and record an earlier image of this process made
+     * ({@link #execAsNodeOne}): node 1's process starts the other nodes with {@link #startOthers}, stops
+     * them with {@link #stopOthers}, and removes everything with {@link #cleanUp} once its own pods are gone.
+     */
+    public static NodeNetnsLauncher adopt(ClusterLayout layout, PrintWriter out) {
+        NodeNetnsLauncher l = new NodeNetnsLauncher(layout.forNode(1), out);
+        l.adopted = true;
+        return l;
+    }
+
+    /** Starts nodes 2..N as child processes (node 1's process calls this) and records their pids. */
+    public void startOthers(IntFunction<List<String>> argsFor) throws IOException {
+        List<Long> pids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+        for (int k = 2; k <= layout.nodes(); k++) {
+            pids.add(startChild(k, argsFor.apply(k)));
+        }
+        UpRecord record = UpRecord.read(layout.recordFile())
+                .orElseThrow(() -> new IOException("the record " + layout.recordFile() + " is gone"));
+        record.withNodePids(pids).write(layout.recordFile());
+    }
+
+    /** Pins, underlay and record: everything before the first node process starts. */
+    private UpRecord prepare() throws Exception {
+        NetnsDirectory pins = NetnsDirectory.system();
+        UpRecord record = UpRecord.of(layout, ProcessHandle.current().pid(), pinPaths());
+        record.write(layout.recordFile());
+        Map<Integer, NetNamespace> nodes = new TreeMap<>();
+        for (int k = 1; k <= layout.nodes(); k++) {
+            NetNamespace ns = pins.create(layout.forNode(k).nodeNetns(), true);
+            made.add(ns);
+            nodes.put(k, ns);
+        }
+        if (layout.multiNode()) {
+            NetNamespace underlay = pins.create(layout.underlayNetns(), true);
+            made.add(underlay);
+            Underlay.prepare(underlay);
+            nodes.forEach((k, ns) -> Underlay.attach(underlay, ns, k));
+            out.println("keelson: " + layout.nodes() + " node network namespaces " + pins.root() + "/keelson-"
+                    + layout.cluster() + "-node{1.." + layout.nodes() + "} on the bridge " + Underlay.BRIDGE + " of "
+                    + layout.underlayNetns() + " (172.30.0.K/24; the host's namespace is not touched)");
+        } else {
+            out.println("keelson: node network namespace " + pins.pathOf(layout.nodeNetns())
+                    + " (lo only; the host's namespace is not touched)");
+        }
+        out.flush();
+        return record;
+    }
+
     /** Every pin this cluster makes: the nodes', then the underlay's. */
     private List<Path> pinPaths() {
         NetnsDirectory pins = NetnsDirectory.system();
@@ -125,8 +183,13 @@ public final class NodeNetnsLauncher {
         return all;
     }
 
-    private Process startNode(int k, List<String> args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + NetnsDirectory.system().pathOf(layout.forNode(k).nodeNetns()), "--"));
+    /** {@code nsenter --net=PIN --}: the start of a command that runs in node K's namespace. */
+    private List<String> nsenter(int k) {
+        return List.of(Executables.find("nsenter", "util-linux"), "--net=" + NetnsDirectory.system().pathOf(layout.forNode(k).nodeNetns()), "--");
+    }
+
+    private long startChild(int k, List<String> args) throws IOException {
+        List<String> argv = new ArrayList<>(nsenter(k));
         argv.addAll(javaCommand());
         argv.addAll(args);
         synchronized (this) {
@@ -134,13 +197,18 @@ public final class NodeNetnsLauncher {
                 throw new IllegalStateException("stopping: node " + k + " is not started");
             }
             ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
-            // glibc gives each busy thread its own 64 MiB malloc arena; the cluster JVM has ~200 threads
-            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENAS);
             Process p = pb.start();
             children.put(k, p);
-            return p;
+            if (k > 1) {
+                p.onExit().thenAccept(done -> reportExit(k, done));
+            }
+            return p.pid();
         }
     }
+
+    /** glibc gives each busy thread its own 64 MiB malloc arena; the cluster JVM runs ~200 threads. */
+    private static final String MALLOC_ARENAS = "2";
 
     private void reportExit(int k, Process p) {
         synchronized (this) {
@@ -209,6 +277,13 @@ public final class NodeNetnsLauncher {
      * in time is killed, and the record stays for {@code keelson down}.
      */
     private void stopChildrenAndClean() {
+        if (stopChildren()) {
+            cleanUp();
+        }
+    }
+
+    /** {@link #stopChildrenAndClean}'s first half; false when a process was stuck (or this thread interrupted). */
+    private boolean stopChildren() {
         List<Map.Entry<Integer, Process>> order;
         synchronized (this) {
             stopping = true;
@@ -234,11 +309,27 @@ public final class NodeNetnsLauncher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
         out.flush();
         if (stuck) {
-            return; // its pods were not removed: leave the record for keelson down
+            leaveRecord = true; // its pods were not removed: the record stays for keelson down
+        }
+        return !stuck;
+    }
+
+    /** Node 1's process: SIGTERM to nodes 2..N, each waited for (then node 1 stops itself, then {@link #cleanUp}). */
+    public void stopOthers() {
+        stopChildren();
+    }
+
+    /**
+     * Removes what the cluster made (see {@link #cleanOnce}), unless a node process was stuck; a failure
+     * is printed, and the record stays for {@code keelson down}.
+     */
+    public void cleanUp() {
+        if (leaveRecord) {
+            return;
         }
         try {
             cleanOnce();
@@ -249,7 +340,7 @@ public final class NodeNetnsLauncher {
     }
 
     /**
-     * Removes what this side made: relay; the pods of any node whose process died without removing
+     * Removes what this side made: the pods of any node whose process died without removing
      * them (its CRI socket is still there); pins, pod cgroup parents, record, run directory.
      */
     private synchronized void cleanOnce() throws Exception {
@@ -257,12 +348,10 @@ public final class NodeNetnsLauncher {
             return;
         }
         cleaned = true;
-        if (relay != null) {
-            relay.close();
-        }
         for (int k = 1; k <= layout.nodes(); k++) {
             ClusterLayout node = layout.forNode(k);
-            if (children.containsKey(k) && java.nio.file.Files.exists(node.criSocket())) {
+            boolean ran = children.containsKey(k) || (adopted && k == 1);
+            if (ran && java.nio.file.Files.exists(node.criSocket())) {
                 out.println("keelson: node " + k + " did not remove its pods; removing them now");
                 out.flush();
                 int rc = CrashCleanup.cleanNode(node, out);
