@@ -68,6 +68,15 @@ final class UpProcess {
 
     /** kubectl with {@code input} on its stdin (for {@code apply -f -}); stdout and stderr together, stripped. */
     String kubectlWithInput(String input, String... args) throws Exception {
+        return kubectlResult(input, args).out();
+    }
+
+    /** What kubectl printed (stdout and stderr together, stripped) and its exit status. */
+    record Result(int rc, String out) {
+    }
+
+    /** kubectl with {@code input} (or nothing) on its stdin, with its exit status. */
+    Result kubectlResult(String input, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(KUBECTL, "--kubeconfig", kubeconfig.toString()));
         argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -76,8 +85,8 @@ final class UpProcess {
         }
         p.getOutputStream().close();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return text.strip();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), text.strip());
     }
 
     boolean awaitText(String want, String... args) throws Exception {

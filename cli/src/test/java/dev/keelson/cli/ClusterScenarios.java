@@ -1,0 +1,263 @@
+package dev.keelson.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What a user does with kubectl against a running {@code keelson up}, each step asserted on what
+ * kubectl prints: a Deployment rolled out and undone, a broken container restarted by its liveness
+ * probe and kept out of its Service by its readiness probe, configMap and secret volumes and env,
+ * logs and exec with exit statuses. Every object is made in its own namespace, deleted at the end.
+ */
+final class ClusterScenarios {
+    static final String IMAGE = "keelson.local/busybox:1.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UpProcess c;
+
+    ClusterScenarios(UpProcess c) {
+        this.c = c;
+    }
+
+    /**
+     * Deployment {@code roll} (revision 1, VERSION=v1) → {@code kubectl set env VERSION=v2} → rollout
+     * status → every pod says v2 → {@code kubectl rollout undo} → revision 3 has v1 again, and the
+     * v1 ReplicaSet is the one scaled up.
+     */
+    void rolloutAndUndo(int replicas) throws Exception {
+        String ns = namespace("rollout");
+        c.kubectlWithInput("""
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "roll", "namespace": "%s"},
+                 "spec": {"replicas": %d, "selector": {"matchLabels": {"app": "roll"}},
+                  "strategy": {"rollingUpdate": {"maxUnavailable": 1, "maxSurge": 1}},
+                  "template": {"metadata": {"labels": {"app": "roll"}},
+                   "spec": {"terminationGracePeriodSeconds": 1,
+                    "containers": [{"name": "main", "image": "%s", "imagePullPolicy": "Never",
+                     "env": [{"name": "VERSION", "value": "v1"}], "command": ["sleep", "3600"]}]}}}}
+                """.formatted(ns, replicas, IMAGE), "apply", "-f", "-");
+        rolledOut(ns);
+        assertEquals(List.of("v1"), versions(ns, replicas));
+        String v1Set = c.kubectl("get", "rs", "-n", ns, "-o", "jsonpath={.items[0].metadata.name}");
+
+        ok("set", "env", "-n", ns, "deployment/roll", "VERSION=v2");
+        rolledOut(ns);
+        assertEquals(List.of("v2"), versions(ns, replicas), "after set env every pod runs v2");
+        assertEquals("2", c.kubectl("get", "deployment", "roll", "-n", ns, "-o",
+                "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"));
+
+        String undo = ok("rollout", "undo", "-n", ns, "deployment/roll");
+        assertTrue(undo.contains("rolled back"), undo);
+        rolledOut(ns);
+        assertEquals(List.of("v1"), versions(ns, replicas), "after undo every pod runs v1 again");
+        assertEquals(Integer.toString(replicas), c.kubectl("get", "rs", v1Set, "-n", ns, "-o", "jsonpath={.status.readyReplicas}"),
+                "the v1 ReplicaSet is scaled up again");
+        String history = ok("rollout", "history", "-n", ns, "deployment/roll");
+        assertTrue(history.contains("2 ") && history.contains("3 ") && !history.lines().anyMatch(l -> l.startsWith("1 ")),
+                "undo makes revision 3 out of revision 1:\n" + history);
+        deleteNamespace(ns);
+    }
+
+    /**
+     * A container that deletes its health file after 3 s is restarted by its liveness probe (exec);
+     * a pod whose readiness probe (HTTP GET) fails stays out of its Service's endpoints while a
+     * ready one is in.
+     */
+    void probes() throws Exception {
+        String ns = namespace("probes");
+        c.kubectlWithInput(list("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "flaky", "namespace": "%1$s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "main", "image": "%2$s", "imagePullPolicy": "Never",
+                   "command": ["sh", "-c", "touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600"],
+                   "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "periodSeconds": 1, "failureThreshold": 2}}]}}
+                """.formatted(ns, IMAGE), httpd(ns, "ready", "/www/healthz"), httpd(ns, "unready", "/www/other"), """
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "%s"},
+                 "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}
+                """.formatted(ns)), "apply", "-f", "-");
+        assertTrue(UpProcess.await(90_000, () -> restarts(ns, "flaky") >= 1),
+                "the liveness probe never restarted flaky: " + c.kubectl("describe", "pod", "flaky", "-n", ns));
+        String events = c.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=flaky");
+        assertTrue(events.contains("Liveness probe failed") || events.contains("Unhealthy"), events);
+        assertTrue(events.contains("failed liveness probe, will be restarted"), events);
+
+        assertTrue(c.awaitText("True", "get", "pod", "ready", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+                c.kubectl("describe", "pod", "ready", "-n", ns));
+        String readyIp = c.kubectl("get", "pod", "ready", "-n", ns, "-o", "jsonpath={.status.podIP}");
+        assertTrue(c.awaitText(readyIp, "get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].addresses[*].ip}"),
+                "only the ready pod is an endpoint: " + c.kubectl("get", "endpoints", "web", "-n", ns, "-o", "yaml"));
+        assertEquals("False", c.kubectl("get", "pod", "unready", "-n", ns, "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"));
+        String unreadyIp = c.kubectl("get", "pod", "unready", "-n", ns, "-o", "jsonpath={.status.podIP}");
+        assertTrue(c.kubectl("get", "endpoints", "web", "-n", ns, "-o", "jsonpath={.subsets[*].notReadyAddresses[*].ip}")
+                .contains(unreadyIp), c.kubectl("get", "endpoints", "web", "-n", ns, "-o", "yaml"));
+        deleteNamespace(ns);
+    }
+
+    /**
+     * configMap and secret as volumes (the secret's files 0400 unless the pod says otherwise) and as
+     * env (configMapKeyRef, secretKeyRef), read back with kubectl exec.
+     */
+    void configMapAndSecret() throws Exception {
+        String ns = namespace("config");
+        ok("create", "configmap", "settings", "-n", ns, "--from-literal=greeting=hello there", "--from-literal=level=3");
+        ok("create", "secret", "generic", "creds", "-n", ns, "--from-literal=password=s3cr3t");
+        c.kubectlWithInput("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "reader", "namespace": "%s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "volumes": [{"name": "settings", "configMap": {"name": "settings"}},
+                              {"name": "creds", "secret": {"secretName": "creds"}}],
+                  "containers": [{"name": "main", "image": "%s", "imagePullPolicy": "Never", "command": ["sleep", "3600"],
+                   "env": [{"name": "LEVEL", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "level"}}},
+                           {"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "password"}}}],
+                   "volumeMounts": [{"name": "settings", "mountPath": "/etc/settings"},
+                                    {"name": "creds", "mountPath": "/etc/creds", "readOnly": true}]}]}}
+                """.formatted(ns, IMAGE), "apply", "-f", "-");
+        running(ns, "reader");
+        assertEquals("hello there", ok("exec", "reader", "-n", ns, "--", "cat", "/etc/settings/greeting"));
+        assertEquals("s3cr3t", ok("exec", "reader", "-n", ns, "--", "cat", "/etc/creds/password"));
+        assertEquals("400", ok("exec", "reader", "-n", ns, "--", "stat", "-L", "-c", "%a", "/etc/creds/password"),
+                "a secret's files are 0400 by default");
+        assertEquals("3 s3cr3t", ok("exec", "reader", "-n", ns, "--", "sh", "-c", "echo $LEVEL $PASSWORD"));
+        UpProcess.Result write = c.kubectlResult(null, "exec", "reader", "-n", ns, "--", "sh", "-c", "echo x > /etc/creds/new");
+        assertTrue(write.rc() != 0 && write.out().contains("Read-only file system"), "the secret mount is read-only: " + write);
+        deleteNamespace(ns);
+    }
+
+    /**
+     * kubectl logs (all, --tail, after a restart --previous; stdout and stderr are separate pipes, so
+     * the stderr line comes half a second later to have a defined order) and exec (output, exit status passed
+     * through as kubectl's own, an unknown container refused by name).
+     */
+    void logsAndExec() throws Exception {
+        String ns = namespace("logs");
+        c.kubectlWithInput("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "talker", "namespace": "%s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "main", "image": "%s", "imagePullPolicy": "Never",
+                   "command": ["sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.5; echo oops >&2; sleep 3600"]}]}}
+                """.formatted(ns, IMAGE), "apply", "-f", "-");
+        running(ns, "talker");
+        assertTrue(UpProcess.await(20_000, () -> logs(ns, "talker").contains("oops")), logs(ns, "talker"));
+        assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\noops", logs(ns, "talker"));
+        assertEquals("line 5\noops", ok("logs", "talker", "-n", ns, "--tail=2"));
+        assertEquals("talker", ok("exec", "talker", "-n", ns, "--", "hostname"));
+        UpProcess.Result exit = c.kubectlResult(null, "exec", "talker", "-n", ns, "--", "sh", "-c", "echo before; exit 3");
+        assertEquals(3, exit.rc(), "kubectl exec exits with the command's status: " + exit);
+        assertTrue(exit.out().contains("before"), exit.out());
+        UpProcess.Result wrong = c.kubectlResult(null, "exec", "talker", "-n", ns, "-c", "nope", "--", "true");
+        assertTrue(wrong.rc() != 0 && wrong.out().contains("nope"), "an unknown container is named: " + wrong);
+
+        ok("exec", "talker", "-n", ns, "--", "kill", "1");
+        assertTrue(UpProcess.await(60_000, () -> restarts(ns, "talker") >= 1 && podRunning(ns, "talker")),
+                c.kubectl("describe", "pod", "talker", "-n", ns));
+        assertTrue(ok("logs", "talker", "-n", ns, "--previous").startsWith("line 1"), "the previous container's log");
+        deleteNamespace(ns);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String namespace(String name) throws Exception {
+        ok("create", "namespace", name);
+        return name;
+    }
+
+    private void deleteNamespace(String ns) throws Exception {
+        ok("delete", "namespace", ns, "--wait=true", "--timeout=120s");
+    }
+
+    /** kubectl that must succeed; its output. */
+    private String ok(String... args) throws Exception {
+        UpProcess.Result r = c.kubectlResult(null, args);
+        assertEquals(0, r.rc(), "kubectl " + String.join(" ", args) + ":\n" + r.out());
+        return r.out();
+    }
+
+    private void rolledOut(String ns) throws Exception {
+        UpProcess.Result r = c.kubectlResult(null, "rollout", "status", "-n", ns, "deployment/roll", "--timeout=120s");
+        assertEquals(0, r.rc(), r.out() + "\n" + c.kubectl("get", "pods,rs", "-n", ns, "-o", "wide"));
+        assertTrue(r.out().contains("successfully rolled out"), r.out());
+    }
+
+    /** The distinct VERSION values of the running pods, once there are exactly {@code replicas} of them. */
+    private List<String> versions(String ns, int replicas) throws Exception {
+        List<String> names = new ArrayList<>();
+        assertTrue(UpProcess.await(60_000, () -> {
+            names.clear();
+            names.addAll(livePods(ns));
+            return names.size() == replicas;
+        }), "old pods never went: " + c.kubectl("get", "pods", "-n", ns));
+        TreeSet<String> seen = new TreeSet<>();
+        for (String pod : names) {
+            seen.add(ok("exec", pod, "-n", ns, "--", "sh", "-c", "echo $VERSION"));
+        }
+        return List.copyOf(seen);
+    }
+
+    private List<String> livePods(String ns) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (JsonNode p : JSON.readTree(c.kubectl("get", "pods", "-n", ns, "-o", "json")).path("items")) {
+                if (!p.path("metadata").has("deletionTimestamp") && p.path("status").path("phase").asText().equals("Running")) {
+                    out.add(p.path("metadata").path("name").asText());
+                }
+            }
+            return out;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private void running(String ns, String pod) throws Exception {
+        assertTrue(c.awaitText("Running", "get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.phase}"),
+                c.kubectl("describe", "pod", pod, "-n", ns));
+    }
+
+    private boolean podRunning(String ns, String pod) {
+        try {
+            return c.kubectl("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].state.running.startedAt}")
+                    .length() > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private int restarts(String ns, String pod) {
+        try {
+            String n = c.kubectl("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].restartCount}");
+            return n.isEmpty() ? 0 : Integer.parseInt(n);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private String logs(String ns, String pod) {
+        try {
+            return c.kubectl("logs", pod, "-n", ns);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** A busybox httpd pod labelled app=web whose readiness probe GETs /healthz: ready only when {@code page} is that file. */
+    private static String httpd(String ns, String name, String page) {
+        return """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s", "namespace": "%s", "labels": {"app": "web"}},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "httpd", "image": "%s", "imagePullPolicy": "Never",
+                   "command": ["sh", "-c", "mkdir -p /www && echo ok > %s && exec httpd -f -p 8080 -h /www"],
+                   "ports": [{"containerPort": 8080}],
+                   "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 1}}]}}
+                """.formatted(name, ns, IMAGE, page);
+    }
+
+    /** Objects as one v1 List, so kubectl applies them from one JSON document. */
+    static String list(String... objects) {
+        return "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [" + String.join(",", objects) + "]}";
+    }
+}
