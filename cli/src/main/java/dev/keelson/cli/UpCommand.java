@@ -49,6 +49,11 @@ final class UpCommand implements Callable<Integer> {
             description = "Number of nodes, each in its own network namespace on an underlay bridge (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    @Option(names = "--overlay", paramLabel = "MODE", defaultValue = ClusterLayout.HOST_GW,
+            description = "With several nodes: host-gw (routes via each node on one L2 underlay) or vxlan (a VXLAN overlay"
+                    + " over a routed underlay where nodes share no L2) (default: ${DEFAULT-VALUE}).")
+    String overlay;
+
     // How long pods then stay is their own unreachable/not-ready tolerations' tolerationSeconds: the
     // API server gives every pod 300 s unless it says otherwise (DefaultTolerationSeconds admission).
     @Option(names = "--node-monitor-grace-period", paramLabel = "SECONDS", defaultValue = "40",
@@ -73,7 +78,12 @@ final class UpCommand implements Callable<Integer> {
             throw new Main.UsageError("--node-monitor-grace-period must be at least 1 second");
         }
         String storeSpec = etcd != null ? etcd : store;
-        ClusterLayout layout = cluster.layout(nodes);
+        ClusterLayout layout;
+        try {
+            layout = cluster.layout(nodes).withOverlay(overlay);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageError(e.getMessage());
+        }
         if (!nodeProcess) {
             new NodeNetnsLauncher(layout, out).execAsNodeOne(nodeArgs(1, storeSpec));
             throw new IllegalStateException("unreachable: execve returned");
@@ -140,7 +150,7 @@ final class UpCommand implements Callable<Integer> {
     /** The arguments of node K's process. */
     private List<String> nodeArgs(int k, String storeSpec) {
         List<String> args = new ArrayList<>(List.of("up", "--node-process", "--node", Integer.toString(k),
-                "--nodes", Integer.toString(nodes), "--store", storeSpec,
+                "--nodes", Integer.toString(nodes), "--overlay", overlay, "--store", storeSpec,
                 "--node-monitor-grace-period", Integer.toString(gracePeriod)));
         args.addAll(cluster.args());
         return args;

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exec reaches the kubelet of node 3 over the underlay; a Deployment rolled out over the nodes is
  * undone. Killing node 3's JVM (SIGKILL, by the pid in up.json) makes its pod move to the other
  * nodes after the (shortened) grace period and the pods' own 5 s unreachable toleration. Then
- * {@code keelson down} leaves no pin, mount, cgroup, run directory or host link behind.
+ * {@code keelson down} leaves no pin, mount, cgroup, run directory or host link behind. Run once per
+ * overlay: host-gw (one L2 underlay) and vxlan (a routed underlay, pods joined by VXLAN).
  */
 @KernelTest
 class MultiNodeUpTest {
@@ -37,10 +39,11 @@ class MultiNodeUpTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void threeNodesRoutePodsAndServicesAcrossTheUnderlayAndEvictADeadNode() throws Exception {
+    @ParameterizedTest(name = "--overlay {0}")
+    @ValueSource(strings = {"host-gw", "vxlan"})
+    void threeNodesRoutePodsAndServicesAcrossTheUnderlayAndEvictADeadNode(String overlay) throws Exception {
         List<String> before = UpProcess.netnsPins();
-        UpProcess c = new UpProcess(tmp, "multi", "--nodes", "3", "--node-monitor-grace-period", "20");
+        UpProcess c = new UpProcess(tmp, "multi", "--nodes", "3", "--overlay", overlay, "--node-monitor-grace-period", "20");
         try {
             c.awaitUp();
             for (String node : List.of("multi-node1", "multi-node2", "multi-node3")) {
@@ -55,9 +58,19 @@ class MultiNodeUpTest {
                     "jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}"));
             assertEquals("10.244.2.0/24 172.30.0.3", c.kubectl("get", "node", "multi-node3", "-o",
                     "jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}"));
+            boolean vxlan = overlay.equals("vxlan");
+            if (vxlan) {
+                String routes = inNode("node1", "ip", "route");
+                assertTrue(routes.contains("172.30.0.0/24 via 169.254.1.1") && !routes.contains("172.30.0.0/24 dev"),
+                        "a routed underlay: the nodes share no L2 segment:\n" + routes);
+                String fdb = inNode("node1", "bridge", "fdb", "show", "dev", "keelson.vxlan");
+                assertTrue(UpProcess.await(20_000, () -> inNode("node1", "bridge", "fdb", "show", "dev", "keelson.vxlan")
+                        .contains("0e:76:ac:1e:00:03 dst 172.30.0.3")), "node 3's VTEP in node 1's forwarding table: " + fdb);
+            }
             for (int k = 1; k <= 3; k++) {
                 for (int other = 1; other <= 3; other++) {
-                    String route = "10.244." + (other - 1) + ".0/24 via 172.30.0." + other;
+                    String route = vxlan ? "10.244." + (other - 1) + ".0/24 via 10.244." + (other - 1) + ".0 dev keelson.vxlan"
+                            : "10.244." + (other - 1) + ".0/24 via 172.30.0." + other;
                     String node = "node" + k;
                     assertTrue(other == k || UpProcess.await(20_000, () -> inNode(node, "ip", "route", "show", "proto", "99").contains(route)),
                             node + " lacks " + route + ": " + inNode(node, "ip", "route"));

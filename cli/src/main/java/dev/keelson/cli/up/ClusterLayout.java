@@ -31,9 +31,16 @@ import java.nio.file.Path;
  * @param serviceCidr the Service ClusterIP range
  * @param node which node this layout describes (1 runs the control plane)
  * @param nodes how many nodes the cluster has
+ * @param overlay how nodes reach each other's pods: {@value #HOST_GW} (routes via the other node's
+ *                address on one L2 underlay) or {@value #VXLAN} (a VXLAN overlay over a routed underlay,
+ *                where nodes share no L2 segment)
  */
 public record ClusterLayout(String cluster, Path dataDir, Path runDir, int port, String podCidr, String serviceCidr,
-                            int node, int nodes) {
+                            int node, int nodes, String overlay) {
+    /** Host-gateway routing between nodes on one L2 underlay (the default). */
+    public static final String HOST_GW = "host-gw";
+    /** A VXLAN overlay between nodes on a routed underlay. */
+    public static final String VXLAN = "vxlan";
     /** The most nodes {@code --nodes} accepts (each is a JVM of its own on this machine). */
     public static final int MAX_NODES = 16;
     /** The underlay's subnet; node K is host K of it. */
@@ -56,6 +63,9 @@ public record ClusterLayout(String cluster, Path dataDir, Path runDir, int port,
         if (node < 1 || node > nodes) {
             throw new IllegalArgumentException("node " + node + " is not one of the cluster's " + nodes + " node(s)");
         }
+        if (!HOST_GW.equals(overlay) && !VXLAN.equals(overlay)) {
+            throw new IllegalArgumentException("--overlay must be " + HOST_GW + " or " + VXLAN + ", not \"" + overlay + "\"");
+        }
         dataDir = dataDir.toAbsolutePath().normalize();
         runDir = runDir.toAbsolutePath().normalize();
     }
@@ -63,24 +73,24 @@ public record ClusterLayout(String cluster, Path dataDir, Path runDir, int port,
     /** The defaults for {@code cluster}: data under /var/lib/keelson, runtime files under /run/keelson. */
     public static ClusterLayout defaults(String cluster) {
         return new ClusterLayout(cluster, Path.of("/var/lib/keelson", cluster), Path.of("/run/keelson", cluster),
-                6443, "10.244.0.0/24", "10.96.0.0/12", 1, 1);
+                6443, "10.244.0.0/24", "10.96.0.0/12", 1, 1, HOST_GW);
     }
 
     public ClusterLayout withDataDir(Path dir) {
-        return new ClusterLayout(cluster, dir, runDir, port, podCidr, serviceCidr, node, nodes);
+        return new ClusterLayout(cluster, dir, runDir, port, podCidr, serviceCidr, node, nodes, overlay);
     }
 
     public ClusterLayout withRunDir(Path dir) {
-        return new ClusterLayout(cluster, dataDir, dir, port, podCidr, serviceCidr, node, nodes);
+        return new ClusterLayout(cluster, dataDir, dir, port, podCidr, serviceCidr, node, nodes, overlay);
     }
 
     public ClusterLayout withPort(int p) {
-        return new ClusterLayout(cluster, dataDir, runDir, p, podCidr, serviceCidr, node, nodes);
+        return new ClusterLayout(cluster, dataDir, runDir, p, podCidr, serviceCidr, node, nodes, overlay);
     }
 
     /** The same cluster with {@code n} nodes (this layout stays node 1's). */
     public ClusterLayout withNodes(int n) {
-        return new ClusterLayout(cluster, dataDir, runDir, port, podCidr, serviceCidr, 1, n).forNode(node > n ? 1 : node);
+        return new ClusterLayout(cluster, dataDir, runDir, port, podCidr, serviceCidr, 1, n, overlay).forNode(node > n ? 1 : node);
     }
 
     /** The layout of node {@code k} of this cluster: its podCIDR is the {@code (k-1)}th /24 after node 1's. */
@@ -88,7 +98,17 @@ public record ClusterLayout(String cluster, Path dataDir, Path runDir, int port,
         String[] o = podCidr.substring(0, podCidr.indexOf('/')).split("\\.");
         int third = Integer.parseInt(o[2]) - (node - 1) + (k - 1);
         String cidr = o[0] + "." + o[1] + "." + third + "." + o[3] + podCidr.substring(podCidr.indexOf('/'));
-        return new ClusterLayout(cluster, dataDir, runDir, port, cidr, serviceCidr, k, nodes);
+        return new ClusterLayout(cluster, dataDir, runDir, port, cidr, serviceCidr, k, nodes, overlay);
+    }
+
+    /** The same cluster with overlay {@code o} ({@value #HOST_GW} or {@value #VXLAN}). */
+    public ClusterLayout withOverlay(String o) {
+        return new ClusterLayout(cluster, dataDir, runDir, port, podCidr, serviceCidr, node, nodes, o);
+    }
+
+    /** Whether nodes reach each other's pods through VXLAN over a routed underlay. */
+    public boolean vxlan() {
+        return multiNode() && VXLAN.equals(overlay);
     }
 
     /** Whether the cluster has more than one node (then an underlay joins them). */
@@ -119,6 +139,11 @@ public record ClusterLayout(String cluster, Path dataDir, Path runDir, int port,
     /** The underlay's prefix length. */
     public static int underlayPrefixLength() {
         return UNDERLAY_PREFIX;
+    }
+
+    /** The underlay's subnet, 172.30.0.0/24. */
+    public static String underlayNetwork() {
+        return UNDERLAY_NET + "0/" + UNDERLAY_PREFIX;
     }
 
     /**

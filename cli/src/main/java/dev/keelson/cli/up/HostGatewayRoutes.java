@@ -20,27 +20,43 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Host-gateway routing between nodes (flannel's {@code host-gw} backend): in this node's network
- * namespace, a route to every other Node's {@code spec.podCIDR} via that Node's InternalIP, which
- * sits on the shared underlay segment. Level-triggered: every Node event recomputes the whole set
- * and makes the table agree, adding what is missing and deleting routes of Nodes that are gone or
- * moved. The routes carry protocol {@value #PROTOCOL} so that only Keelson's own are ever deleted
- * ({@code ip route show proto 99}).
+ * Routing between nodes' pod networks, in this node's network namespace, from the Nodes'
+ * {@code spec.podCIDR} and InternalIP. Two backends, as flannel has them:
+ * <ul>
+ * <li>host-gw: a route to every other Node's podCIDR via that Node's InternalIP, which sits on the
+ *     shared underlay segment;</li>
+ * <li>vxlan ({@link Vtep}): one VXLAN device ({@value Vtep#DEVICE}, VNI {@value Vtep#VNI}, UDP 4789,
+ *     no learning) holding the podCIDR's network address; for every other Node a route to its podCIDR
+ *     via that Node's network address on the device (onlink), a permanent neighbour entry giving that
+ *     address the Node's VTEP MAC, and a forwarding entry sending that MAC to the Node's InternalIP.
+ *     A VTEP MAC is derived from the Node's InternalIP, so nothing beyond the Node object is
+ *     exchanged.</li>
+ * </ul>
+ * Level-triggered: every Node event recomputes the whole set and makes the tables agree, adding
+ * what is missing and deleting entries of Nodes that are gone or moved. The routes carry protocol
+ * {@value #PROTOCOL} so that only Keelson's own are ever deleted ({@code ip route show proto 99}).
  */
 final class HostGatewayRoutes implements NodeAddon {
     /** The RTPROT value of these routes: unassigned in iproute2's rt_protos, so it marks them as ours. */
     static final int PROTOCOL = 99;
 
+    private final boolean vxlan;
+
+    HostGatewayRoutes(boolean vxlan) {
+        this.vxlan = vxlan;
+    }
+
     @Override
     public String name() {
-        return "host-gateway routes to the other nodes' pods";
+        return vxlan ? "VXLAN overlay to the other nodes' pods" : "host-gateway routes to the other nodes' pods";
     }
 
     @Override
     public AutoCloseable start(Context context) throws Exception {
         KubeClient client = new KubeClient(Kubeconfig.load(context.kubeconfig()), "keelson-routes");
         Rtnetlink rtnl = Rtnetlink.open(); // this process runs in the node's namespace
-        Programmer p = new Programmer(new Routes(rtnl), context.nodeName(), context.log());
+        Vtep vtep = vxlan ? Vtep.create(rtnl, context.layout()) : null;
+        Programmer p = new Programmer(new Routes(rtnl), vtep, context.nodeName(), context.log());
         Informer nodes = new Informer(client, Resource.NODES, null, null, null);
         nodes.addHandler(new Informer.Handler() {
             @Override
@@ -67,6 +83,9 @@ final class HostGatewayRoutes implements NodeAddon {
         return () -> {
             nodes.close();
             p.removeAll();
+            if (vtep != null) {
+                vtep.close();
+            }
             rtnl.close();
         };
     }
@@ -74,11 +93,14 @@ final class HostGatewayRoutes implements NodeAddon {
     /** Makes the routing table agree with the Nodes; serialized, as informer events and the first sync may race. */
     static final class Programmer {
         private final Routes routes;
+        private final Vtep vtep;
         private final String self;
         private final Consumer<String> log;
 
-        Programmer(Routes routes, String self, Consumer<String> log) {
+        /** With {@code vtep} null, host-gw routes; else VXLAN routes over it. */
+        Programmer(Routes routes, Vtep vtep, String self, Consumer<String> log) {
             this.routes = routes;
+            this.vtep = vtep;
             this.self = self;
             this.log = log;
         }
@@ -97,25 +119,35 @@ final class HostGatewayRoutes implements NodeAddon {
                     }
                 }
             }
+            if (vtep != null) {
+                vtep.sync(want, log);
+            }
             Set<IpPrefix> have = new HashSet<>();
             for (Route r : routes.list(RouteFilter.main().withProtocol(PROTOCOL))) {
-                InetAddress gw = want.get(r.dst());
-                if (gw != null && gw.equals(r.gateway())) {
+                InetAddress node = want.get(r.dst());
+                if (node != null && route(r.dst(), node).gateway().equals(r.gateway())) {
                     have.add(r.dst());
                 } else {
                     delete(r);
                 }
             }
-            want.forEach((dst, gw) -> {
+            want.forEach((dst, node) -> {
                 if (!have.contains(dst)) {
+                    Route r = route(dst, node);
                     try {
-                        routes.replace(Route.to(dst).withGateway(gw).withProtocol(PROTOCOL));
-                        log.accept("routes: " + dst + " via " + gw.getHostAddress());
+                        routes.replace(r);
+                        log.accept("routes: " + dst + " via " + r.gateway().getHostAddress() + (vtep != null ? " on " + Vtep.DEVICE
+                                + " (node " + node.getHostAddress() + ")" : ""));
                     } catch (RuntimeException e) {
-                        log.accept("routes: cannot add " + dst + " via " + gw.getHostAddress() + ": " + e.getMessage());
+                        log.accept("routes: cannot add " + dst + " via " + r.gateway().getHostAddress() + ": " + e.getMessage());
                     }
                 }
             });
+        }
+
+        /** The route to {@code podCidr} of the Node at {@code node}. */
+        private Route route(IpPrefix podCidr, InetAddress node) {
+            return vtep == null ? Route.to(podCidr).withGateway(node).withProtocol(PROTOCOL) : vtep.route(podCidr);
         }
 
         synchronized void removeAll() {

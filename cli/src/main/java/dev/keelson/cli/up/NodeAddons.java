@@ -17,7 +17,7 @@ public final class NodeAddons {
     public static List<NodeAddon> forCluster(ClusterLayout layout) {
         List<NodeAddon> all = new ArrayList<>();
         if (layout.multiNode()) {
-            all.add(new HostGatewayRoutes());
+            all.add(new HostGatewayRoutes(layout.vxlan()));
         }
         all.addAll(standard());
         return List.copyOf(all);

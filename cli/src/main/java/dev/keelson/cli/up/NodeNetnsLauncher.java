@@ -157,11 +157,13 @@ public final class NodeNetnsLauncher {
         if (layout.multiNode()) {
             NetNamespace underlay = pins.create(layout.underlayNetns(), true);
             made.add(underlay);
-            Underlay.prepare(underlay);
-            nodes.forEach((k, ns) -> Underlay.attach(underlay, ns, k));
+            Underlay.prepare(underlay, layout.vxlan());
+            nodes.forEach((k, ns) -> Underlay.attach(underlay, ns, k, layout.vxlan()));
             out.println("keelson: " + layout.nodes() + " node network namespaces " + pins.root() + "/keelson-"
-                    + layout.cluster() + "-node{1.." + layout.nodes() + "} on the bridge " + Underlay.BRIDGE + " of "
-                    + layout.underlayNetns() + " (172.30.0.K/24; the host's namespace is not touched)");
+                    + layout.cluster() + "-node{1.." + layout.nodes() + "} " + (layout.vxlan()
+                    ? "routed by " + layout.underlayNetns() + " (172.30.0.K/32, no shared L2; pods joined by VXLAN)"
+                    : "on the bridge " + Underlay.BRIDGE + " of " + layout.underlayNetns() + " (172.30.0.K/24)")
+                    + "; the host's namespace is not touched");
         } else {
             out.println("keelson: node network namespace " + pins.pathOf(layout.nodeNetns())
                     + " (lo only; the host's namespace is not touched)");

@@ -8,6 +8,7 @@ import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NlMsg;
 import dev.keelson.linux.rtnetlink.NdMsg;
 import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.netns.link.MacAddress;
 import java.util.List;
 
@@ -71,6 +72,9 @@ public final class BridgeFdb {
         if (e.vlan() != 0) {
             w.putU16(NDA_VLAN, e.vlan());
         }
+        if (e.dst() != null) {
+            InetAddresses.put(w, NDA_DST, e.dst());
+        }
         w.end(m);
     }
 
@@ -83,6 +87,7 @@ public final class BridgeFdb {
             return null;
         }
         MacAddress mac = null;
+        java.net.InetAddress dst = null;
         int master = 0;
         int vlan = 0;
         msg.attributes(NdMsg.SIZE, a);
@@ -91,12 +96,13 @@ public final class BridgeFdb {
                 case NDA_LLADDR -> mac = MacAddress.read(a);
                 case NDA_MASTER -> master = a.u32();
                 case NDA_VLAN -> vlan = a.u16();
+                case NDA_DST -> dst = InetAddresses.read(a);
                 default -> { }
             }
         }
         if (mac == null || (bridge != 0 && master != bridge && nd.ifindex() != bridge)) {
             return null;
         }
-        return new FdbEntry(mac, nd.ifindex(), master, vlan, nd.state(), nd.flags());
+        return new FdbEntry(mac, nd.ifindex(), master, vlan, nd.state(), nd.flags(), dst);
     }
 }

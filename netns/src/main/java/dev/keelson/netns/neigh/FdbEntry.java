@@ -2,6 +2,7 @@ package dev.keelson.netns.neigh;
 
 import dev.keelson.linux.rtnetlink.RouteAttrs;
 import dev.keelson.netns.link.MacAddress;
+import java.net.InetAddress;
 import java.util.Objects;
 
 /**
@@ -14,14 +15,28 @@ import java.util.Objects;
  * @param vlan    the VLAN id (NDA_VLAN), 0 for none
  * @param state   NUD_NOARP for a static entry, NUD_PERMANENT for a local one, NUD_REACHABLE/STALE for learned ones
  * @param flags   NTF_MASTER to put the entry in the bridge's table, NTF_SELF for the device's own
+ * @param dst     the remote tunnel endpoint (NDA_DST) of an entry in a VXLAN device's own table, or null
  */
-public record FdbEntry(MacAddress mac, int ifindex, int master, int vlan, int state, int flags) {
+public record FdbEntry(MacAddress mac, int ifindex, int master, int vlan, int state, int flags, InetAddress dst) {
 
     public FdbEntry {
         Objects.requireNonNull(mac, "mac");
         if (vlan < 0 || vlan > 4094) {
             throw new IllegalArgumentException("VLAN id " + vlan + " is out of range 0-4094");
         }
+    }
+
+    /** An entry without a tunnel endpoint. */
+    public FdbEntry(MacAddress mac, int ifindex, int master, int vlan, int state, int flags) {
+        this(mac, ifindex, master, vlan, state, flags, null);
+    }
+
+    /**
+     * A permanent entry in VXLAN device {@code vxlan}'s own table: frames for {@code mac} are sent in
+     * UDP to {@code remote} ({@code bridge fdb append MAC dev VXLAN dst REMOTE self permanent}).
+     */
+    public static FdbEntry tunnel(MacAddress mac, int vxlan, InetAddress remote) {
+        return new FdbEntry(mac, vxlan, 0, 0, RouteAttrs.NUD_PERMANENT, RouteAttrs.NTF_SELF, Objects.requireNonNull(remote, "remote"));
     }
 
     /** A static entry in the bridge's table: {@code bridge fdb add MAC dev PORT master static}. */
@@ -43,19 +58,19 @@ public record FdbEntry(MacAddress mac, int ifindex, int master, int vlan, int st
     }
 
     public FdbEntry withVlan(int v) {
-        return new FdbEntry(mac, ifindex, master, v, state, flags);
+        return new FdbEntry(mac, ifindex, master, v, state, flags, dst);
     }
 
     public FdbEntry withState(int s) {
-        return new FdbEntry(mac, ifindex, master, vlan, s, flags);
+        return new FdbEntry(mac, ifindex, master, vlan, s, flags, dst);
     }
 
     public FdbEntry withFlags(int f) {
-        return new FdbEntry(mac, ifindex, master, vlan, state, f);
+        return new FdbEntry(mac, ifindex, master, vlan, state, f, dst);
     }
 
     /** {@code 02:00:00:00:00:0a on ifindex 4 vlan 10}, the way errors name an entry. */
     public String describe() {
-        return mac + " on ifindex " + ifindex + (vlan != 0 ? " vlan " + vlan : "");
+        return mac + " on ifindex " + ifindex + (vlan != 0 ? " vlan " + vlan : "") + (dst != null ? " dst " + dst.getHostAddress() : "");
     }
 }
