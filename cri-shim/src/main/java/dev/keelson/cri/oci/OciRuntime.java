@@ -154,6 +154,26 @@ public final class OciRuntime {
         return exec(args, timeout, pidFile);
     }
 
+    /**
+     * Starts {@code RUNTIME exec ID CMD...} for a streaming session and returns the running client;
+     * with {@code consoleSocket} the process gets a terminal ({@code --tty}) whose master the
+     * runtime sends to that socket, otherwise its stdin, stdout and stderr are the returned
+     * process's pipes. The runtime's exit code is the command's.
+     */
+    public Process startExec(String id, List<String> cmd, Path consoleSocket) throws IOException {
+        List<String> args = new ArrayList<>(List.of(handler.binary().toString(), "--root", handler.root().toString(), "exec"));
+        if (consoleSocket != null) {
+            args.addAll(List.of("--tty", "--console-socket", consoleSocket.toString()));
+        }
+        args.add(id);
+        args.addAll(cmd);
+        ProcessBuilder b = new ProcessBuilder(args);
+        if (consoleSocket != null) {
+            b.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
+        return b.start();
+    }
+
     private void run(String id, String... args) {
         Result r = exec(List.of(args), COMMAND_TIMEOUT);
         if (r.exitCode() != 0) {
