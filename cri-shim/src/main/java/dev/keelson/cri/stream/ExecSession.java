@@ -3,7 +3,9 @@ package dev.keelson.cri.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.cri.oci.ExitStatus;
 import dev.keelson.cri.oci.OciRuntime;
+import dev.keelson.cri.sandbox.Tree;
 import dev.keelson.linux.tty.ConsoleSocket;
 import dev.keelson.linux.tty.Pty;
 import java.io.IOException;
@@ -46,7 +48,7 @@ final class ExecSession {
     }
 
     private static int withPipes(CommandStreams s, OciRuntime runtime, String id, List<String> cmd) throws IOException {
-        Process p = runtime.startExec(id, cmd, null);
+        Process p = runtime.startExec(id, cmd);
         Thread out = Pumps.copy("exec-stdout", p.getInputStream(), s.stdout());
         Thread err = Pumps.copy("exec-stderr", p.getErrorStream(), s.stderr());
         if (s.stdin() != null) {
@@ -64,15 +66,14 @@ final class ExecSession {
         // sun_path holds 107 bytes: a short private directory, not the container's bundle
         Path dir = Files.createTempDirectory("keelson-console-");
         try (ConsoleSocket console = ConsoleSocket.listen(dir.resolve("sock"))) {
-            Process p = runtime.startExec(id, cmd, console.path());
-            Thread runtimeOut = Pumps.copy("exec-runtime-out", p.getInputStream(), null);
-            Thread runtimeErr = Pumps.copy("exec-runtime-err", p.getErrorStream(), null);
+            Process shim = runtime.startTerminalExec(id, cmd, console.path(), dir);
+            Thread shimOut = Pumps.copy("exec-shim-out", shim.getInputStream(), null);
             Pty pty;
             try {
-                pty = console.receive(TERMINAL_WAIT, p::isAlive);
+                pty = console.receive(TERMINAL_WAIT, shim::isAlive);
             } catch (IOException e) {
-                p.destroyForcibly();
-                throw e;
+                shim.destroyForcibly();
+                throw new IOException(e.getMessage() + ": " + OciRuntime.runtimeMessages(dir.resolve("runtime.log")), e);
             }
             try (pty) {
                 Thread reader = Thread.ofPlatform().daemon().name("exec-pty").start(() -> readTerminal(pty, s.stdout()));
@@ -82,14 +83,14 @@ final class ExecSession {
                 if (s.resize() != null) {
                     Thread.ofVirtual().name("exec-resize").start(() -> resizes(s.resize(), pty));
                 }
-                int code = waitFor(p);
+                waitFor(shim);
                 Pumps.join(reader, DRAIN_MILLIS);
-                Pumps.join(runtimeOut, DRAIN_MILLIS);
-                Pumps.join(runtimeErr, DRAIN_MILLIS);
-                return code;
+                Pumps.join(shimOut, DRAIN_MILLIS);
+                return ExitStatus.read(OciRuntime.exitFile(dir)).map(ExitStatus::criExitCode).orElseThrow(() ->
+                        new IOException("the command's exit was not recorded: " + OciRuntime.runtimeMessages(dir.resolve("runtime.log"))));
             }
         } finally {
-            Files.deleteIfExists(dir);
+            Tree.delete(dir);
         }
     }
 

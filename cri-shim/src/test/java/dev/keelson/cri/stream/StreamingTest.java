@@ -29,6 +29,7 @@ import dev.keelson.cri.server.CriClient;
 import dev.keelson.cri.server.CriServer;
 import dev.keelson.cri.server.PodArea;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -107,6 +108,8 @@ class StreamingTest {
                 .setLogPath("app.log").build();
         ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
                 .setSandboxConfig(pc).build()).getContainerId();
+        // containerd brings the pod's loopback up itself; Keelson's RunPodSandbox does not yet
+        Command.ok("ip", "-n", "keelson-" + pod.substring(0, 16), "link", "set", "lo", "up");
         client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
     }
 
@@ -176,10 +179,11 @@ class StreamingTest {
             int out = c.open(type("stdout"));
             int resize = c.open(type("resize"));
             c.send(resize, "{\"Width\":101,\"Height\":41}", false);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(13);
             while (!c.text(out).contains("/dev/pts/") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            assertTrue(c.text(out).contains("/dev/pts/"), "no terminal: " + c.text(out) + " / " + c.text(error));
             Thread.sleep(200); // the resize travels on its own stream
             c.send(in, "go\r", false);
             String screen = c.await(out);
@@ -241,13 +245,13 @@ class StreamingTest {
                 int error = c.open(Map.of("streamtype", "error", "port", "8080", "requestid", "" + attempt));
                 int data = c.open(Map.of("streamtype", "data", "port", "8080", "requestid", "" + attempt));
                 c.send(data, "GET /index.html HTTP/1.0\r\n\r\n", true);
-                reply = c.await(data);
-                c.await(error);
+                reply = c.await(data) + c.await(error);
                 if (!reply.contains("hello")) {
                     Thread.sleep(100);
                 }
             }
-            assertTrue(reply.startsWith("HTTP/1.") && reply.contains("hello from the pod"), reply);
+            assertTrue(reply.startsWith("HTTP/1.") && reply.contains("hello from the pod"), reply + " / "
+                    + Files.readString(tmp.resolve("logs/app.log")));
             int error = c.open(Map.of("streamtype", "error", "port", "9", "requestid", "x"));
             int data = c.open(Map.of("streamtype", "data", "port", "9", "requestid", "x"));
             assertTrue(c.await(error).contains("forwarding 9"), c.text(error));
@@ -262,7 +266,9 @@ class StreamingTest {
             assertTrue(c.status.contains(" 404 "), c.status);
         }
         try (SpdyTestClient c = new SpdyTestClient(url, "v4.channel.k8s.io")) {
-            c.await(c.open(type("error")));
+            int error = c.open(type("error"));
+            c.open(type("stdout"));
+            assertEquals("Success", JSON.readTree(c.await(error)).path("status").asText());
         }
         try (SpdyTestClient again = new SpdyTestClient(url, "v4.channel.k8s.io")) {
             assertTrue(again.status.contains(" 404 "), "a token is good for one connection: " + again.status);
