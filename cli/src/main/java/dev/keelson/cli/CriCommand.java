@@ -43,6 +43,11 @@ final class CriCommand implements Callable<Integer> {
     List<String> insecure = new ArrayList<>();
     @Option(names = "--cgroup-parent", paramLabel = "PATH", description = "cgroupfs parent of pods (default: ${DEFAULT-VALUE}).")
     String cgroupParent = "/keelson";
+    @Option(names = "--stream-address", paramLabel = "ADDR",
+            description = "Address of the streaming server behind Exec/PortForward URLs (default: ${DEFAULT-VALUE}).")
+    String streamAddress = "127.0.0.1";
+    @Option(names = "--stream-port", paramLabel = "PORT", description = "Its port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int streamPort = 0;
     @Spec
     CommandSpec spec;
 
@@ -53,7 +58,7 @@ final class CriCommand implements Callable<Integer> {
         CriNode node = CriNode.start(new CriNode.Options(socket, root, cniConfDir,
                 cniBinDirs.isEmpty() ? List.of(Path.of("/opt/cni/bin")) : cniBinDirs, runtime, mirrors(mirrors),
                 Set.copyOf(insecure), Libexec.program("keelson-cri-shim").getParent(), cgroupParent,
-                debug ? line -> err.println(Instant.now() + " " + line) : null));
+                debug ? line -> err.println(Instant.now() + " " + line) : null, streamAddress()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();
@@ -61,9 +66,20 @@ final class CriCommand implements Callable<Integer> {
                 err.println("keelson cri: " + e.getMessage());
             }
         }));
-        err.println("keelson cri: listening on " + node.server().socket());
+        err.println("keelson cri: listening on " + node.server().socket() + ", streaming on " + node.streaming().base());
         node.server().awaitTermination();
         return 0;
+    }
+
+    private java.net.InetSocketAddress streamAddress() {
+        if (streamPort < 0 || streamPort > 65535) {
+            throw new Main.UsageError("--stream-port must be 0..65535, not " + streamPort);
+        }
+        try {
+            return new java.net.InetSocketAddress(java.net.InetAddress.getByName(streamAddress), streamPort);
+        } catch (java.net.UnknownHostException e) {
+            throw new Main.UsageError("--stream-address: unknown host \"" + streamAddress + "\"");
+        }
     }
 
     /** {@code HOST=URL} options grouped by host, in the order given. */

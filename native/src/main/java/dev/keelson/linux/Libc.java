@@ -63,6 +63,10 @@ public final class Libc {
     private static final MethodHandle RECVFROM =
             fn("recvfrom", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle RECVMSG = fn("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = fn("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ACCEPT4 = fn("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle SETSOCKOPT =
             fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKOPT =
@@ -546,6 +550,68 @@ public final class Libc {
             throw fatal(t);
         }
         return check(r, st, "recvmsg", "fd " + fd);
+    }
+
+    /** listen(2). */
+    public static void listen(int fd, int backlog) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) LISTEN.invokeExact(st, fd, backlog);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "listen", "fd " + fd);
+    }
+
+    /**
+     * accept4(2) without the peer's address. Returns -1 (and does not throw) for EAGAIN on a
+     * non-blocking socket with no connection waiting.
+     */
+    public static int accept4(int fd, int flags) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        if (r < 0 && errno(st) == Errno.EAGAIN) {
+            return -1;
+        }
+        return check(r, st, "accept4", "fd " + fd);
+    }
+
+    /** read(2) of at most {@code buf.byteSize()} bytes; 0 at end of file. EINTR is retried. */
+    public static long read(int fd, MemorySegment buf) {
+        MemorySegment st = state();
+        while (true) {
+            long r;
+            try {
+                r = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            if (r >= 0 || errno(st) != Errno.EINTR) {
+                return check(r, st, "read", "fd " + fd);
+            }
+        }
+    }
+
+    /** write(2) of the first {@code len} bytes of {@code buf}; returns how many were written. EINTR is retried. */
+    public static long write(int fd, MemorySegment buf, long len) {
+        MemorySegment st = state();
+        while (true) {
+            long r;
+            try {
+                r = (long) WRITE.invokeExact(st, fd, buf, len);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            if (r >= 0 || errno(st) != Errno.EINTR) {
+                return check(r, st, "write", "fd " + fd);
+            }
+        }
     }
 
     /** setsockopt(2) with an {@code int} value. */

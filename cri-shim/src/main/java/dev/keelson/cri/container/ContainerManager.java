@@ -281,6 +281,11 @@ public final class ContainerManager implements PodContainers {
         }
     }
 
+    /** The runtime that runs container {@code id} (for streaming exec). */
+    public OciRuntime runtimeOf(String id) {
+        return runtime(get(id));
+    }
+
     public ContainerRecord get(String id) {
         ContainerRecord r = containers.get(id);
         if (r == null) {

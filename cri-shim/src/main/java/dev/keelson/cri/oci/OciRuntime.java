@@ -154,6 +154,38 @@ public final class OciRuntime {
         return exec(args, timeout, pidFile);
     }
 
+    /**
+     * Starts {@code RUNTIME exec ID CMD...} for a streaming session and returns the running
+     * client, whose stdin, stdout and stderr are the command's and whose exit code is the command's.
+     */
+    public Process startExec(String id, List<String> cmd) throws IOException {
+        List<String> args = new ArrayList<>(List.of(handler.binary().toString(), "--root", handler.root().toString(), "exec", id));
+        args.addAll(cmd);
+        return new ProcessBuilder(args).start();
+    }
+
+    /**
+     * Starts {@code RUNTIME exec --detach --tty --console-socket SOCKET ID CMD...} under a new
+     * shim, for a streaming session with a terminal. runc accepts a console socket only with
+     * {@code --detach}, so the command outlives the runtime's client; the shim, its subreaper,
+     * reaps it and writes {@code dir/exit} (see {@link #create}). Returns the shim, which ends
+     * after the command; {@code dir/runtime.log} holds the runtime's messages.
+     */
+    public Process startTerminalExec(String id, List<String> cmd, Path consoleSocket, Path dir) throws IOException {
+        List<String> args = new ArrayList<>(List.of(shim.toString(), exitFile(dir).toString(), dir.resolve("exec.pid").toString(),
+                stdioFifo(dir, false).toString(), stdioFifo(dir, true).toString(), handler.binary().toString(),
+                "--root", handler.root().toString(), "--log", dir.resolve("runtime.log").toString(), "exec", "--detach",
+                "--tty", "--console-socket", consoleSocket.toString(), "--pid-file", dir.resolve("exec.pid").toString(), id));
+        args.addAll(cmd);
+        return new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** The runtime's messages in {@code log} (a {@code --log} file), joined on one line. */
+    public static String runtimeMessages(Path log) {
+        return runtimeError(log);
+    }
+
     private void run(String id, String... args) {
         Result r = exec(List.of(args), COMMAND_TIMEOUT);
         if (r.exitCode() != 0) {

@@ -12,7 +12,11 @@ import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.sandbox.RuntimeSettings;
 import dev.keelson.cri.sandbox.SandboxManager;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.cri.stream.StreamArea;
+import dev.keelson.cri.stream.StreamTokens;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +41,7 @@ public final class CriNode implements AutoCloseable {
     private final SandboxManager sandboxes;
     private final ContainerManager containers;
     private final ImageRootfs rootfs;
+    private final StreamArea streaming;
 
     /**
      * What {@code keelson cri} is told.
@@ -51,9 +56,18 @@ public final class CriNode implements AutoCloseable {
      * @param libexec the directory with {@code keelson-pause} and {@code keelson-cri-shim}
      * @param cgroupParent cgroupfs parent of pods that name none
      * @param rpcLog where to log one line per RPC, or null for none
+     * @param stream the address of the streaming server behind Exec and PortForward URLs (port 0: any)
      */
     public record Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
-            Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog) {
+            Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog,
+            InetSocketAddress stream) {
+        /** The streaming server on loopback, on any free port. */
+        public Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
+                Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog) {
+            this(socket, root, cniConfDir, cniBinDirs, runtime, mirrors, insecure, libexec, cgroupParent, rpcLog,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+
         public Options {
             cniBinDirs = List.copyOf(cniBinDirs);
             mirrors = Map.copyOf(mirrors);
@@ -64,8 +78,10 @@ public final class CriNode implements AutoCloseable {
         }
     }
 
-    private CriNode(CriServer server, ImageService images, SandboxManager sandboxes, ContainerManager containers, ImageRootfs rootfs) {
+    private CriNode(CriServer server, ImageService images, SandboxManager sandboxes, ContainerManager containers, ImageRootfs rootfs,
+            StreamArea streaming) {
         this.server = server;
+        this.streaming = streaming;
         this.images = images;
         this.sandboxes = sandboxes;
         this.containers = containers;
@@ -88,17 +104,29 @@ public final class CriNode implements AutoCloseable {
         ImageRootfs rootfs = new ImageRootfs(images, o.root().resolve("rootfs"));
         ContainerManager containers = new ContainerManager(sandboxes, rootfs);
         rootfs.removeLeftovers(containers.list().stream().map(ContainerRecord::id).toList());
+        StreamArea streaming = StreamArea.start(sandboxes, containers, o.stream(), StreamTokens.DEFAULT_TTL);
         List<CriArea> areas = List.of(new RuntimeInfoArea(new CniNetworkCheck(conf, cni)),
-                new PodArea(sandboxes, containers), new ImageArea(images));
+                new PodArea(sandboxes, containers), new ImageArea(images), streaming);
         if (o.rpcLog() != null) {
             areas = areas.stream().map(a -> RpcLog.logged(a, o.rpcLog())).toList();
         }
-        return new CriNode(CriServer.start(o.socket(), areas, CriServer.DEFAULT_GRACE), images, sandboxes, containers, rootfs);
+        try {
+            return new CriNode(CriServer.start(o.socket(), areas, CriServer.DEFAULT_GRACE), images, sandboxes, containers, rootfs,
+                    streaming);
+        } catch (IOException | RuntimeException e) {
+            streaming.close();
+            throw e;
+        }
     }
 
     /** The server. */
     public CriServer server() {
         return server;
+    }
+
+    /** The streaming server behind Exec and PortForward. */
+    public StreamArea streaming() {
+        return streaming;
     }
 
     /** The image store. */
@@ -124,6 +152,10 @@ public final class CriNode implements AutoCloseable {
     /** Stops serving (pods and containers keep running; a new node over the same root picks them up). */
     @Override
     public void close() throws IOException {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            streaming.close();
+        }
     }
 }

@@ -14,11 +14,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** A plain grpc-java client over the Unix socket, as a kubelet would dial it. */
-final class CriClient implements AutoCloseable {
+public final class CriClient implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     final ManagedChannel channel;
 
-    CriClient(Path socket) {
+    public CriClient(Path socket) {
         channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 // grpc asks every transport for SO_KEEPALIVE; AF_UNIX has none (Netty would warn per connection)
@@ -28,7 +28,7 @@ final class CriClient implements AutoCloseable {
                 .build();
     }
 
-    RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
         return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 

@@ -6,6 +6,7 @@ import dev.keelson.cri.api.v1.ContainerState;
 import dev.keelson.cri.api.v1.ContainerStatus;
 import dev.keelson.cri.api.v1.ExecSyncRequest;
 import dev.keelson.cri.api.v1.ExecSyncResponse;
+import dev.keelson.cri.stream.WebSocketConnection;
 import dev.keelson.node.cri.CriConnection;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

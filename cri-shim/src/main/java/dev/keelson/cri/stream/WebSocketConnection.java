@@ -1,4 +1,4 @@
-package dev.keelson.node.server;
+package dev.keelson.cri.stream;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,13 +21,13 @@ import java.util.Base64;
  *   | masking key (4, client→server only)  | payload ...            |
  * </pre>
  */
-final class WebSocketConnection {
-    static final int OP_CONTINUATION = 0x0;
-    static final int OP_TEXT = 0x1;
-    static final int OP_BINARY = 0x2;
-    static final int OP_CLOSE = 0x8;
-    static final int OP_PING = 0x9;
-    static final int OP_PONG = 0xA;
+public final class WebSocketConnection {
+    public static final int OP_CONTINUATION = 0x0;
+    public static final int OP_TEXT = 0x1;
+    public static final int OP_BINARY = 0x2;
+    public static final int OP_CLOSE = 0x8;
+    public static final int OP_PING = 0x9;
+    public static final int OP_PONG = 0xA;
     /** The largest client message accepted (stdin chunks and resize events are small). */
     private static final int MAX_MESSAGE = 1 << 20;
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -37,15 +37,16 @@ final class WebSocketConnection {
     private boolean closeSent;
 
     /** One message from the client: its opcode and payload (fragments joined). */
-    record Message(int opcode, byte[] payload) {}
+    public record Message(int opcode, byte[] payload) {
+    }
 
-    WebSocketConnection(InputStream in, OutputStream out) {
+    public WebSocketConnection(InputStream in, OutputStream out) {
         this.in = in;
         this.out = out;
     }
 
     /** The {@code Sec-WebSocket-Accept} value answering a client's {@code Sec-WebSocket-Key}. */
-    static String accept(String key) {
+    public static String accept(String key) {
         try {
             byte[] sha = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
             return Base64.getEncoder().encodeToString(sha);
@@ -59,7 +60,7 @@ final class WebSocketConnection {
      *
      * @throws EOFException when the connection ends
      */
-    Message read() throws IOException {
+    public Message read() throws IOException {
         java.io.ByteArrayOutputStream message = null;
         int messageOp = -1;
         while (true) {
@@ -122,7 +123,7 @@ final class WebSocketConnection {
     }
 
     /** Sends one binary message: the channel byte, then {@code data}. */
-    void sendChannel(int channel, byte[] data, int off, int len) throws IOException {
+    public void sendChannel(int channel, byte[] data, int off, int len) throws IOException {
         byte[] frame = new byte[len + 1];
         frame[0] = (byte) channel;
         System.arraycopy(data, off, frame, 1, len);
@@ -130,7 +131,7 @@ final class WebSocketConnection {
     }
 
     /** Sends a close frame with {@code code} (1000: normal) once. */
-    void close(int code, String reason) throws IOException {
+    public void close(int code, String reason) throws IOException {
         synchronized (this) {
             if (closeSent) {
                 return;
