@@ -133,7 +133,7 @@ public final class SandboxManager {
                 List<String> ips = List.of();
                 if (!hostNetwork) {
                     try (NetNamespace ns = settings.pool() != null ? settings.pool().take()
-                            : settings.netns().create("keelson-" + id.substring(0, 16))) {
+                            : settings.netns().create("keelson-" + id.substring(0, 16), true)) { // lo up, as containerd does
                         netns = ns.path();
                     }
                     Path pin = netns;

@@ -108,8 +108,9 @@ class StreamingTest {
                 .setLogPath("app.log").build();
         ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
                 .setSandboxConfig(pc).build()).getContainerId();
-        // containerd brings the pod's loopback up itself; Keelson's RunPodSandbox does not yet
-        Command.ok("ip", "-n", "keelson-" + pod.substring(0, 16), "link", "set", "lo", "up");
+        // RunPodSandbox brings the pod's loopback up (as containerd does): port-forward dials 127.0.0.1 in the pod
+        assertTrue(Command.ok("ip", "-n", "keelson-" + pod.substring(0, 16), "-o", "link", "show", "lo").contains("UP"),
+                "the pod's lo is up");
         client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
     }
 
