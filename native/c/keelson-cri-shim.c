@@ -1,7 +1,7 @@
 /*
  * keelson-cri-shim: the per-container monitor between Keelson's CRI runtime and runc/crun.
  *
- *   JVM ──spawn──▶ shim (setsid, PR_SET_CHILD_SUBREAPER) ──fork/exec──▶ runc create ... (exits)
+ *   JVM ──spawn──▶ shim (setsid, PR_SET_CHILD_SUBREAPER) ──fork/exec──▶ runc create|run -d ... (exits)
  *                    │                                                       │
  *                    └───────── container init is re-parented to the shim ◀──┘
  *

@@ -150,8 +150,7 @@ public final class SandboxManager {
                 Path bundle = dir.resolve("pause");
                 ContainerSpecs.pause(pauseRootfs(), cfg, netns, cgroup + "/" + id).write(bundle);
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
-                OciRuntime.Created pause = rt.create(id, bundle);
-                rt.start(id);
+                OciRuntime.Created pause = rt.run(id, bundle);
                 SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
                         pause.pid(), pause.shim().pid(), SandboxRecord.encode(cfg), false);

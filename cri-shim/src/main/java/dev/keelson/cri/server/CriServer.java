@@ -4,6 +4,7 @@ import dev.keelson.cri.api.v1.ImageServiceGrpc;
 import dev.keelson.cri.api.v1.RuntimeServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServiceDescriptor;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -45,8 +46,12 @@ public final class CriServer implements AutoCloseable {
     public static final List<ServiceDescriptor> SERVICES =
             List.of(RuntimeServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.getServiceDescriptor());
 
+    /** The sockets served by a CriServer of this JVM, each with its in-process server's name. */
+    private static final java.util.Map<Path, String> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final SocketFile socket;
     private final Server server;
+    private final Server inProcess;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService handlers;
@@ -54,10 +59,11 @@ public final class CriServer implements AutoCloseable {
     private final Duration grace;
     private boolean closed;
 
-    private CriServer(SocketFile socket, Server server, EventLoopGroup boss, EventLoopGroup workers,
+    private CriServer(SocketFile socket, Server server, Server inProcess, EventLoopGroup boss, EventLoopGroup workers,
                       ExecutorService handlers, RpcRouter router, Duration grace) {
         this.socket = socket;
         this.server = server;
+        this.inProcess = inProcess;
         this.boss = boss;
         this.workers = workers;
         this.handlers = handlers;
@@ -96,19 +102,36 @@ public final class CriServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(handlers);
+        String name = "keelson-cri:" + file.path() + "#" + System.nanoTime();
+        // the same services for clients in this JVM: no socket, no HTTP/2 framing, and protobuf
+        // messages handed over as objects, answered on the caller's thread
+        InProcessServerBuilder local = InProcessServerBuilder.forName(name).directExecutor();
         for (ServiceDescriptor s : SERVICES) {
             b.addService(router.route(s));
+            local.addService(router.route(s));
         }
         Server server = b.build();
+        Server inProcess = local.build();
         try {
             server.start();
+            inProcess.start();
             file.bound();
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
+            inProcess.shutdownNow();
             release(boss, workers, handlers);
             throw new IOException("cannot serve CRI on " + file.path() + ": " + e.getMessage(), e);
         }
-        return new CriServer(file, server, boss, workers, handlers, router, grace);
+        IN_PROCESS.put(file.path(), name);
+        return new CriServer(file, server, inProcess, boss, workers, handlers, router, grace);
+    }
+
+    /**
+     * The in-process name under which a CriServer of this JVM serves {@code socket}, for
+     * {@code InProcessChannelBuilder}; empty when no server of this JVM serves it.
+     */
+    public static java.util.Optional<String> inProcessName(Path socket) {
+        return java.util.Optional.ofNullable(IN_PROCESS.get(socket.toAbsolutePath().normalize()));
     }
 
     /** The socket path (absolute). */
@@ -137,6 +160,8 @@ public final class CriServer implements AutoCloseable {
             return;
         }
         closed = true;
+        IN_PROCESS.remove(socket.path(), IN_PROCESS.get(socket.path()));
+        inProcess.shutdown();
         server.shutdown();
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -147,6 +172,7 @@ public final class CriServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            inProcess.shutdownNow();
             release(boss, workers, handlers);
             socket.remove();
         }

@@ -5,6 +5,7 @@ import dev.keelson.cri.api.v1.RuntimeServiceGrpc;
 import dev.keelson.cri.api.v1.VersionRequest;
 import dev.keelson.cri.api.v1.VersionResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -28,11 +29,20 @@ public final class CriConnection implements AutoCloseable {
     public static final Duration PULL_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path socket;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final EventLoopGroup group;
     private final ManagedChannel channel;
 
     private CriConnection(Path socket) {
         this.socket = socket;
+        java.util.Optional<String> local = dev.keelson.cri.server.CriServer.inProcessName(socket);
+        if (local.isPresent()) {
+            // Keelson's runtime serves this socket from this very JVM (keelson up): the same API,
+            // without the socket and HTTP/2 framing in between
+            this.group = null;
+            this.channel = InProcessChannelBuilder.forName(local.get()).directExecutor().maxInboundMessageSize(16 << 20).build();
+            return;
+        }
+        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 // grpc asks every transport for SO_KEEPALIVE; AF_UNIX has none (Netty would warn per connection)
@@ -80,6 +90,8 @@ public final class CriConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }
