@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  *  k8s-staging-cri-tools/test-image-{latest,tag:test+all,1,2,3,tags:1+2+3}        a marker file each
  *  pause:3.9                             Keelson's static pause program (for runtimes that want a sandbox image)
  * </pre>
- * Every image shares one busybox layer; a second layer holds what differs. Only
+ * Every image shares one busybox layer (applets as hard links; stand-in {@code pgrep} and {@code ipcs}
+ * scripts, which Debian's busybox lacks); a second layer holds what differs. Only
  * {@code test-image-digest@sha256:9700f9…} cannot be made: its digest is that of the upstream image.
  *
  * <p>Run as {@code CritestImages REGISTRY_URL PAUSE_PROGRAM WORK_DIR}.
@@ -47,6 +48,17 @@ public final class CritestImages {
         this.push = push;
         this.work = work;
         Path rootfs = LocalBusyboxImage.writeRootfs(work.resolve("base"));
+        hardLinkApplets(rootfs.resolve("bin"));
+        // Debian's busybox has neither pgrep nor ipcs, which the suite runs; small stand-ins
+        write(rootfs, "usr/bin/pgrep", "#!/bin/sh\n# pgrep NAME: the ids of processes named NAME (via pidof)\nexec pidof \"$@\"\n",
+                "rwxr-xr-x");
+        write(rootfs, "usr/bin/ipcs", """
+                #!/bin/sh
+                # ipcs -m: the System V shared memory segments of this IPC namespace, from /proc/sysvipc/shm
+                echo "------ Shared Memory Segments --------"
+                echo "key        shmid      owner      perms      bytes"
+                tail -n +2 /proc/sysvipc/shm | while read key shmid perms size rest; do echo "$key $shmid $perms $size"; done
+                """, "rwxr-xr-x");
         Files.writeString(rootfs.resolve("etc/passwd"), """
                 root:x:0:0:root:/root:/bin/sh
                 daemon:x:1:1:daemon:/usr/sbin:/bin/false
@@ -122,6 +134,19 @@ public final class CritestImages {
             marked("test-image-" + i, List.of("latest"));
         }
         publish("pause", List.of("3.9", "3.6"), c -> c.putArray("Entrypoint").add("/pause"), pauseLayer(pauseProgram));
+    }
+
+    /**
+     * Turns the applet symlinks into hard links of busybox, as in the upstream busybox image: a
+     * masked path such as /bin/ls must hide that applet, not (through the link) busybox itself.
+     */
+    private static void hardLinkApplets(Path bin) throws Exception {
+        try (var links = Files.list(bin)) {
+            for (Path p : links.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(p);
+                Files.createLink(p, bin.resolve("busybox"));
+            }
+        }
     }
 
     /** An image whose second layer has one empty file named after it, as cri-tools' image-test Dockerfile adds. */
