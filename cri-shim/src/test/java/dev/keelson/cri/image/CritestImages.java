@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  *  k8s-staging-cri-tools/test-image-{latest,tag:test+all,1,2,3,tags:1+2+3}        a marker file each
  *  pause:3.9                             Keelson's static pause program (for runtimes that want a sandbox image)
  * </pre>
- * Every image shares one busybox layer (applets as hard links; stand-in {@code pgrep} and {@code ipcs}
+ * Every image shares one busybox layer (applets as hard links; the host's dash as /bin/sh, since
+ * Debian's busybox shell runs applets without a PATH lookup; stand-in {@code pgrep} and {@code ipcs}
  * scripts, which Debian's busybox lacks); a second layer holds what differs. Only
  * {@code test-image-digest@sha256:9700f9…} cannot be made: its digest is that of the upstream image.
  *
@@ -49,6 +50,13 @@ public final class CritestImages {
         this.work = work;
         Path rootfs = LocalBusyboxImage.writeRootfs(work.resolve("base"));
         hardLinkApplets(rootfs.resolve("bin"));
+        // Debian's static busybox runs applets inside its shell without a PATH lookup, so a masked
+        // /bin/ls would still run; the upstream image's shell execs /bin/ls. The host's dash does too.
+        copy(Path.of("/bin/dash"), rootfs.resolve("bin/dash"), "rwxr-xr-x");
+        copy(Path.of("/lib64/ld-linux-x86-64.so.2").toRealPath(), rootfs.resolve("lib64/ld-linux-x86-64.so.2"), "rwxr-xr-x");
+        copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6").toRealPath(), rootfs.resolve("lib/x86_64-linux-gnu/libc.so.6"), "rwxr-xr-x");
+        Files.delete(rootfs.resolve("bin/sh"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("dash"));
         // Debian's busybox has neither pgrep nor ipcs, which the suite runs; small stand-ins
         write(rootfs, "usr/bin/pgrep", "#!/bin/sh\n# pgrep NAME: the ids of processes named NAME (via pidof)\nexec pidof \"$@\"\n",
                 "rwxr-xr-x");

@@ -510,8 +510,10 @@ class PodLifecycleTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         assertTrue(ms >= 900 && ms < 4000, "took " + ms + " ms");
-        String ps = exec(ctr, "ps");
+        String ps = exec(ctr, "ps", "-o", "stat,args");
         assertFalse(ps.contains("sleep 7"), ps);
+        // nor left as a zombie (runc's client killed before it reaped the command; critest's execSync timeout spec)
+        assertFalse(ps.lines().anyMatch(l -> l.strip().startsWith("Z")), ps);
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
