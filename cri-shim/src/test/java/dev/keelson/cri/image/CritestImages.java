@@ -28,12 +28,15 @@ import java.util.function.Consumer;
  *  k8s-staging-cri-tools/test-image-{latest,tag:test+all,1,2,3,tags:1+2+3}        a marker file each
  *  pause:3.9                             Keelson's static pause program (for runtimes that want a sandbox image)
  * </pre>
- * Every image shares one busybox layer (applets as hard links; the host's dash as /bin/sh, since
- * Debian's busybox shell runs applets without a PATH lookup; stand-in {@code pgrep} and {@code ipcs}
+ * Every image shares one busybox layer (applets as hard links; a /bin/sh that looks commands up in
+ * PATH, see below; stand-in {@code pgrep} and {@code ipcs}
  * scripts, which Debian's busybox lacks); a second layer holds what differs. Only
  * {@code test-image-digest@sha256:9700f9…} cannot be made: its digest is that of the upstream image.
  *
- * <p>Run as {@code CritestImages REGISTRY_URL PAUSE_PROGRAM WORK_DIR}.
+ * <p>Run as {@code CritestImages REGISTRY_URL PAUSE_PROGRAM WORK_DIR [SHELL_BUSYBOX]}, the last a
+ * dynamically linked busybox whose shell execs applets by PATH (the busybox of Debian's
+ * {@code busybox} package, which conflicts with the installed {@code busybox-static}); without it
+ * /bin/sh is the host's dash, whose error messages differ from the ones critest expects.
  */
 public final class CritestImages {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,18 +48,18 @@ public final class CritestImages {
     private final Path work;
     private final byte[] base;
 
-    private CritestImages(RegistryPush push, Path work) throws Exception {
+    private CritestImages(RegistryPush push, Path work, Path shellBusybox) throws Exception {
         this.push = push;
         this.work = work;
         Path rootfs = LocalBusyboxImage.writeRootfs(work.resolve("base"));
         hardLinkApplets(rootfs.resolve("bin"));
         // Debian's static busybox runs applets inside its shell without a PATH lookup, so a masked
-        // /bin/ls would still run; the upstream image's shell execs /bin/ls. The host's dash does too.
-        copy(Path.of("/bin/dash"), rootfs.resolve("bin/dash"), "rwxr-xr-x");
-        copy(Path.of("/lib64/ld-linux-x86-64.so.2").toRealPath(), rootfs.resolve("lib64/ld-linux-x86-64.so.2"), "rwxr-xr-x");
-        copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6").toRealPath(), rootfs.resolve("lib/x86_64-linux-gnu/libc.so.6"), "rwxr-xr-x");
+        // /bin/ls would still run; the upstream image's shell execs /bin/ls. A shell that does:
+        // the given non-static busybox (Debian's "busybox" package, same messages), else the host's dash.
+        Path shell = shellBusybox != null ? shellBusybox : Path.of("/bin/dash");
+        copyWithLibraries(shell, rootfs, "bin/sh-exec");
         Files.delete(rootfs.resolve("bin/sh"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("dash"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("sh-exec"));
         // Debian's busybox has neither pgrep nor ipcs, which the suite runs; small stand-ins
         write(rootfs, "usr/bin/pgrep", "#!/bin/sh\n# pgrep NAME: the ids of processes named NAME (via pidof)\nexec pidof \"$@\"\n",
                 "rwxr-xr-x");
@@ -80,11 +83,12 @@ public final class CritestImages {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: CritestImages REGISTRY_URL PAUSE_PROGRAM WORK_DIR");
+        if (args.length < 3 || args.length > 4) {
+            System.err.println("usage: CritestImages REGISTRY_URL PAUSE_PROGRAM WORK_DIR [SHELL_BUSYBOX]");
             System.exit(2);
         }
-        CritestImages images = new CritestImages(new RegistryPush(URI.create(args[0])), Files.createDirectories(Path.of(args[2])));
+        CritestImages images = new CritestImages(new RegistryPush(URI.create(args[0])), Files.createDirectories(Path.of(args[2])),
+                args.length == 4 ? Path.of(args[3]) : null);
         images.pushAll(Path.of(args[1]));
     }
 
@@ -142,6 +146,22 @@ public final class CritestImages {
             marked("test-image-" + i, List.of("latest"));
         }
         publish("pause", List.of("3.9", "3.6"), c -> c.putArray("Entrypoint").add("/pause"), pauseLayer(pauseProgram));
+    }
+
+    /** Copies {@code binary} to {@code dest} in {@code rootfs} with the shared libraries {@code ldd} lists, at their paths. */
+    private static void copyWithLibraries(Path binary, Path rootfs, String dest) throws Exception {
+        copy(binary, rootfs.resolve(dest), "rwxr-xr-x");
+        for (String line : Command.ok("ldd", binary.toString()).lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(/\\S+)").matcher(line.contains("=>")
+                    ? line.substring(line.indexOf("=>")) : line);
+            if (m.find()) {
+                Path lib = Path.of(m.group(1));
+                Path target = rootfs.resolve(lib.toString().substring(1));
+                if (!Files.exists(target)) {
+                    copy(lib.toRealPath(), target, "rwxr-xr-x");
+                }
+            }
+        }
     }
 
     /**
