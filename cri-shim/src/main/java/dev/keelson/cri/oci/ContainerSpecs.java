@@ -71,8 +71,11 @@ public final class ContainerSpecs {
      * command/args semantics). The environment is the default PATH, then the image Env, then the
      * CRI envs, a later entry replacing an earlier one of the same key in place. The working
      * directory is {@code working_dir}, else the image WorkingDir, else "/". The user is the CRI
-     * {@code run_as_user}/{@code run_as_username}, else the image User ({@code run_as_group}, if
-     * set, overriding its group), resolved in the rootfs' /etc/passwd and /etc/group.
+     * {@code run_as_user}/{@code run_as_username} ({@code run_as_group} only with one of them, as
+     * containerd insists), else the image User, resolved in the rootfs' /etc/passwd and /etc/group.
+     * A bidirectional mount makes the container's root mount {@code rshared} (else runc makes the
+     * whole tree a slave and a mount made in the container never reaches the node). A
+     * non-privileged container gets the seccomp filter of its profile ({@link SeccompProfiles}).
      *
      * @param etc files the pod provides: {@code hostname}, {@code resolv.conf}, {@code hosts} in this directory
      * @throws IllegalArgumentException no command results (naming the image), or a user or group is unknown
@@ -105,8 +108,9 @@ public final class ContainerSpecs {
         if (sc.getPrivileged()) {
             s.capabilities(Capabilities.all()).maskedPaths(List.of()).readonlyPaths(List.of());
         } else {
-            s.capabilities(Capabilities.apply(OciSpec.DEFAULT_CAPABILITIES, sc.getCapabilities().getAddCapabilitiesList(),
-                    sc.getCapabilities().getDropCapabilitiesList()));
+            List<String> caps = Capabilities.apply(OciSpec.DEFAULT_CAPABILITIES, sc.getCapabilities().getAddCapabilitiesList(),
+                    sc.getCapabilities().getDropCapabilitiesList());
+            s.capabilities(caps).seccomp(SeccompProfiles.forContainer(sc.hasSeccomp() ? sc.getSeccomp() : null, caps));
             if (sc.getMaskedPathsCount() > 0) {
                 s.maskedPaths(sc.getMaskedPathsList());
             }
@@ -140,6 +144,9 @@ public final class ContainerSpecs {
                 default -> "rprivate";
             });
         }
+        if (c.getMountsList().stream().anyMatch(m -> m.getPropagation() == dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
+            s.rootfsPropagation("rshared");
+        }
         return s;
     }
 
@@ -163,6 +170,10 @@ public final class ContainerSpecs {
         ImageUsers.User entry = null;
         long uid = 0;
         Long group = sc.hasRunAsGroup() ? sc.getRunAsGroup().getValue() : null;
+        if (group != null && !sc.hasRunAsUser() && sc.getRunAsUsername().isEmpty()) {
+            // CRI: run_as_group "should only be specified when runAsUser or runAsUsername is specified"
+            throw new IllegalArgumentException("run_as_group " + group + " is set without run_as_user or run_as_username");
+        }
         if (!sc.getRunAsUsername().isEmpty()) {
             entry = byName(rootfs, sc.getRunAsUsername());
             uid = entry.uid();

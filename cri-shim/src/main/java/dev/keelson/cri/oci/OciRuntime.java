@@ -35,6 +35,8 @@ public final class OciRuntime {
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the runtime's exec client gets to reap a command killed at its ExecSync deadline. */
+    private static final Duration EXEC_REAP_GRACE = Duration.ofSeconds(2);
 
     private final RuntimeHandler handler;
     private final Path shim;
@@ -229,9 +231,12 @@ public final class OciRuntime {
                 p.waitFor();
             } else if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
-                killExecd(pidFile);
-                p.destroyForcibly();
-                p.waitFor();
+                // The runtime's client must outlive the process it ran long enough to reap it: killed
+                // first, it leaves a zombie re-parented outside the container that nobody may reap.
+                if (!killExecd(pidFile) || !p.waitFor(EXEC_REAP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
             }
             return new Result(out.get(), new String(err.get(), StandardCharsets.UTF_8), p.exitValue(), timedOut);
         } catch (InterruptedException e) {
@@ -243,14 +248,17 @@ public final class OciRuntime {
         }
     }
 
-    private static void killExecd(Path pidFile) {
+    /** SIGKILLs the process whose pid the runtime wrote to {@code pidFile}; false when there is none to kill. */
+    private static boolean killExecd(Path pidFile) {
         if (pidFile == null) {
-            return;
+            return false;
         }
         try {
             Libc.kill(Integer.parseInt(Files.readString(pidFile).trim()), SIGKILL);
+            return true;
         } catch (IOException | NumberFormatException | ErrnoException e) {
-            // not written yet or already gone: killing the runtime's client below is all we can do
+            // not written yet or already gone: killing the runtime's client is all we can do
+            return false;
         }
     }
 

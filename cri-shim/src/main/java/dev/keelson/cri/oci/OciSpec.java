@@ -145,6 +145,25 @@ public final class OciSpec {
         return this;
     }
 
+    /**
+     * {@code linux.rootfsPropagation}: how the container's root mount propagates ({@code rshared},
+     * {@code rslave}, {@code rprivate}); runc's default when unset is {@code rslave}.
+     */
+    public OciSpec rootfsPropagation(String propagation) {
+        linux.put("rootfsPropagation", propagation);
+        return this;
+    }
+
+    /** {@code linux.seccomp} (runtime-spec config-linux.md#seccomp); null leaves the process unfiltered. */
+    public OciSpec seccomp(ObjectNode profile) {
+        if (profile == null) {
+            linux.remove("seccomp");
+        } else {
+            linux.set("seccomp", profile);
+        }
+        return this;
+    }
+
     public OciSpec maskedPaths(List<String> paths) {
         paths("maskedPaths", paths);
         return this;

@@ -310,9 +310,12 @@ public final class SandboxManager {
                 new RuntimeConf.Arg("K8S_POD_NAMESPACE", md.getNamespace()), new RuntimeConf.Arg("K8S_POD_NAME", md.getName()),
                 new RuntimeConf.Arg("K8S_POD_INFRA_CONTAINER_ID", id), new RuntimeConf.Arg("K8S_POD_UID", md.getUid()));
         Map<String, JsonNode> caps = Map.of();
-        if (cfg.getPortMappingsCount() > 0) {
+        // A mapping without a host port only documents the container port (the kubelet sends
+        // these): nothing to forward, and portmap refuses host port 0. containerd skips them too.
+        List<PortMapping> forwarded = cfg.getPortMappingsList().stream().filter(p -> p.getHostPort() > 0).toList();
+        if (!forwarded.isEmpty()) {
             ArrayNode pm = JsonNodeFactory.instance.arrayNode();
-            for (PortMapping p : cfg.getPortMappingsList()) {
+            for (PortMapping p : forwarded) {
                 var o = pm.addObject().put("hostPort", p.getHostPort()).put("containerPort", p.getContainerPort())
                         .put("protocol", p.getProtocol().name().toLowerCase(Locale.ROOT));
                 if (!p.getHostIp().isEmpty()) {

@@ -13,13 +13,14 @@ import java.time.Duration;
 
 /**
  * Debian's distribution v2 registry ({@code /usr/bin/docker-registry serve}) on 127.0.0.1 inside
- * the test JVM's private network namespace, with storage in a temporary directory, plus a tiny
- * push client (monolithic blob upload and manifest PUT of the distribution API).
+ * the test JVM's private network namespace, with storage in a temporary directory, and a
+ * {@link RegistryPush} client for it.
  */
 public final class LocalRegistry implements AutoCloseable {
     private final Process process;
     public final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final RegistryPush push;
 
     public LocalRegistry(Path dir, String extraConfig) throws Exception {
         int port;
@@ -27,6 +28,7 @@ public final class LocalRegistry implements AutoCloseable {
             port = s.getLocalPort();
         }
         base = URI.create("http://127.0.0.1:" + port);
+        push = new RegistryPush(base);
         Path cfg = dir.resolve("config.yml");
         Files.writeString(cfg, """
                 version: 0.1
@@ -65,41 +67,12 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Uploads {@code blob} to {@code repo} (POST then PUT ?digest=), returning its digest. */
     Digest pushBlob(String repo, byte[] blob, String auth) throws Exception {
-        Digest d = Digest.of(blob);
-        HttpRequest.Builder post = HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/blobs/uploads/"))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (auth != null) {
-            post.header("Authorization", auth);
-        }
-        HttpResponse<String> r = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("upload start: " + r.statusCode() + " " + r.body());
-        }
-        URI loc = base.resolve(r.headers().firstValue("Location").orElseThrow());
-        String sep = loc.getQuery() == null ? "?" : "&";
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(blob));
-        if (auth != null) {
-            put.header("Authorization", auth);
-        }
-        r = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("upload " + d + ": " + r.statusCode() + " " + r.body());
-        }
-        return d;
+        return push.blob(repo, blob, auth);
     }
 
     /** PUTs a manifest or index under {@code key} (tag or digest). */
     void pushManifest(String repo, String key, String mediaType, byte[] body, String auth) throws Exception {
-        HttpRequest.Builder put = HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/manifests/" + key))
-                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (auth != null) {
-            put.header("Authorization", auth);
-        }
-        HttpResponse<String> r = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("manifest " + repo + ":" + key + ": " + r.statusCode() + " " + r.body());
-        }
+        push.manifest(repo, key, mediaType, body, auth);
     }
 
     @Override

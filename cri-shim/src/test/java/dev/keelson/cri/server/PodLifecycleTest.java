@@ -510,8 +510,10 @@ class PodLifecycleTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         assertTrue(ms >= 900 && ms < 4000, "took " + ms + " ms");
-        String ps = exec(ctr, "ps");
+        String ps = exec(ctr, "ps", "-o", "stat,args");
         assertFalse(ps.contains("sleep 7"), ps);
+        // nor left as a zombie (runc's client killed before it reaped the command; critest's execSync timeout spec)
+        assertFalse(ps.lines().anyMatch(l -> l.strip().startsWith("Z")), ps);
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft();
     }
@@ -558,17 +560,93 @@ class PodLifecycleTest {
                    "ipam": {"type": "host-local", "subnet": "10.77.0.0/24", "dataDir": "%s"}},
                   {"type": "portmap", "capabilities": {"portMappings": true}}]}
                 """.formatted(ipamDir));
+        // critest: a mapping with only a container port (host port 0) is not forwarded, not refused
         PodSandboxConfig cfg = pod("ports").toBuilder().addPortMappings(dev.keelson.cri.api.v1.PortMapping.newBuilder()
-                .setContainerPort(80).setHostPort(18080)).build();
+                .setContainerPort(80).setHostPort(18080))
+                .addPortMappings(dev.keelson.cri.api.v1.PortMapping.newBuilder().setContainerPort(8443)).build();
         String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(cfg).build()).getPodSandboxId();
         String ip = client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
                 .getStatus().getNetwork().getIp();
         String rules = Command.ok("nft", "list", "table", "inet", "keelson-portmap");
         assertTrue(rules.contains("18080") && rules.contains(ip), rules);
+        assertFalse(rules.contains("8443"), rules);
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         String after = Command.run("nft", "list", "table", "inet", "keelson-portmap").out();
         assertFalse(after.contains("18080"), after);
         assertNothingLeft();
+    }
+
+    /** critest's seccomp and RunAsGroup specs: profiles reach runc's filter, bad configs are INVALID_ARGUMENT. */
+    @Test
+    void seccompProfilesFilterTheContainerAndAGroupWithoutAUserIsRefused() throws Exception {
+        String podId = runPod("sec", "");
+        Path blockChmod = Files.writeString(tmp.resolve("block-chmod.json"), """
+                {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod", "fchmodat"], "action": "SCMP_ACT_ERRNO"}]}""");
+        var localhost = dev.keelson.cri.api.v1.SecurityProfile.newBuilder()
+                .setProfileType(dev.keelson.cri.api.v1.SecurityProfile.ProfileType.Localhost);
+        Map<String, dev.keelson.cri.api.v1.LinuxContainerSecurityContext.Builder> cases = new LinkedHashMap<>();
+        cases.put("none", dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder());
+        cases.put("default", dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                .setSeccomp(dev.keelson.cri.api.v1.SecurityProfile.getDefaultInstance()));
+        cases.put("chmod", dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                .setSeccomp(localhost.clone().setLocalhostRef(blockChmod.toString())));
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (var c : cases.entrySet()) {
+            ids.put(c.getKey(), createWith(podId, c.getKey(), c.getValue()));
+        }
+        assertTrue(exec(ids.get("none"), "grep", "Seccomp:", "/proc/self/status").contains("Seccomp:\t0"));
+        assertTrue(exec(ids.get("default"), "grep", "Seccomp:", "/proc/self/status").contains("Seccomp:\t2"));
+        ExecSyncResponse chmod = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ids.get("chmod"))
+                .addAllCmd(List.of("chmod", "400", "/tmp")).setTimeout(5).build());
+        assertTrue(chmod.getExitCode() != 0 && chmod.getStderr().toStringUtf8().contains("Operation not permitted"),
+                chmod.getStderr().toStringUtf8());
+        assertEquals("0\n", exec(ids.get("none"), "sh", "-c", "chmod 400 /tmp && echo $?"));
+
+        for (var bad : List.of(dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsGroup(dev.keelson.cri.api.v1.Int64Value.newBuilder().setValue(1002)),
+                dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                        .setSeccomp(localhost.clone().setLocalhostRef("profiles/relative.json")))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> createWith(podId, "bad", bad));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        }
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
+    /** critest's rshared spec: a mount made in the container under a bidirectional mount shows on the node. */
+    @Test
+    void aMountMadeInTheContainerUnderABidirectionalMountReachesTheNode() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("propagated"));
+        Command.ok("mount", "--bind", shared.toString(), shared.toString());
+        Command.ok("mount", "--make-rshared", shared.toString());
+        try {
+            String podId = runPod("prop", "");
+            ContainerConfig cfg = container("p", rootfs.toString(), "sleep 30").toBuilder()
+                    .addMounts(dev.keelson.cri.api.v1.Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString())
+                            .setPropagation(dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL))
+                    .setLinux(dev.keelson.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(
+                            dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder().setPrivileged(true)))
+                    .build();
+            String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                    .setConfig(cfg).setSandboxConfig(pod("prop")).build()).getContainerId();
+            client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+            exec(ctr, "sh", "-c", "mkdir /shared/sub && mount -t tmpfs made-in-container /shared/sub && touch /shared/sub/x");
+            assertTrue(Files.exists(shared.resolve("sub/x")), "the container's tmpfs is visible on the node");
+            Command.ok("umount", shared.resolve("sub").toString());
+            client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            assertNothingLeft();
+        } finally {
+            Command.run("umount", "-R", shared.toString());
+        }
+    }
+
+    private String createWith(String podId, String name, dev.keelson.cri.api.v1.LinuxContainerSecurityContext.Builder sc) {
+        ContainerConfig cfg = container(name, rootfs.toString(), "sleep 30").toBuilder()
+                .setLinux(dev.keelson.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(sc)).build();
+        String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(cfg).setSandboxConfig(pod("sec")).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        return ctr;
     }
 
     @Test
