@@ -10,14 +10,18 @@ import dev.keelson.proxy.nft.NftDelta;
 import dev.keelson.proxy.nft.NftElements;
 import dev.keelson.proxy.nft.NftRenderer;
 import dev.keelson.proxy.nft.NftTable;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Programs {@code table inet keelson} in-process through a kept libnftables context: no {@code nft}
  * process, and the context's netlink socket stays bound to the namespace it was opened in.
  *
- * <p>A full load is one transaction that creates, deletes and re-creates the table
- * ({@link NftRenderer#full}), so a table left by an earlier Keelson is adopted and replaced without
- * traffic ever seeing a half-built table.
+ * <p>A full load over an existing table is one transaction that creates, deletes and re-creates
+ * it ({@link NftRenderer#full}), so a table left by an earlier Keelson is adopted and replaced
+ * without traffic ever seeing a half-built table. When there is no table yet (a node's first sync)
+ * the load skips libnftables' parser for the elements: see {@link #full}.
  *
  * <p>Incremental syncs take one of two paths, chosen by what changed ({@link NftDelta#elementsOnly()}):
  * <ul>
@@ -63,11 +67,56 @@ public final class NftBackend implements RuleBackend {
 
     @Override
     public Applied full(CompiledState state) {
+        if (!tableExists()) {
+            return loadNew(state);
+        }
         String script = NftRenderer.full(state);
         long t0 = System.nanoTime();
         run(script, "full load");
         needsFull = false;
         return new Applied("full", script, System.nanoTime() - t0);
+    }
+
+    private boolean tableExists() {
+        try {
+            return batch.tableExists();
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables: cannot read table " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a table that does not exist yet in two transactions, neither visible to traffic until the
+     * second commits: libnftables creates it {@code dormant} with its chains, rules and empty sets
+     * (a few hundred lines to parse instead of every element), then one netlink batch adds every
+     * element and wakes the table. If the second is refused the table stays dormant, forwarding
+     * nothing, as before it existed, and the next full sync replaces it.
+     */
+    private Applied loadNew(CompiledState state) {
+        NftRenderer.DormantLoad load = NftRenderer.dormant(state);
+        String skeleton = load.skeleton();
+        SortedMap<String, SortedMap<String, String>> elements = load.elements();
+        long t0 = System.nanoTime();
+        run(skeleton, "full load");
+        needsFull = true;
+        try {
+            List<Map.Entry<String, List<NftBatch.Element>>> encoded = elements.entrySet().parallelStream()
+                    .map(e -> Map.entry(e.getKey(), NftElements.encode(e.getKey(), e.getValue()))).toList();
+            batch.begin();
+            encoded.forEach(e -> batch.elements(true, e.getKey(), e.getValue()));
+            batch.tableDormant(false);
+            batch.commit();
+        } catch (RuntimeException e) {
+            throw new BackendException("nftables full load of table " + TABLE
+                    + " refused; the table stays dormant until the next full sync: " + e.getMessage(), e);
+        }
+        needsFull = false;
+        StringBuilder sent = new StringBuilder(skeleton);
+        elements.forEach((m, e) -> sent.append("add element ").append(TABLE).append(' ').append(m).append(" { ")
+                .append(e.size()).append(" elements, netlink }\n"));
+        sent.append("add table ").append(TABLE).append(" { flags 0; }  # wake, same netlink batch\n");
+        return new Applied("full", sent.toString(), System.nanoTime() - t0);
     }
 
     @Override
