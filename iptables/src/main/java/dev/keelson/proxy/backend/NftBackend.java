@@ -5,7 +5,9 @@ import dev.keelson.linux.netfilter.NftBatch;
 import dev.keelson.linux.nft.Nftables;
 import dev.keelson.linux.nft.NftablesException;
 import dev.keelson.proxy.compile.CompiledState;
+import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.StateDiff;
+import dev.keelson.proxy.nft.AffinityPurge;
 import dev.keelson.proxy.nft.NftDelta;
 import dev.keelson.proxy.nft.NftElements;
 import dev.keelson.proxy.nft.NftRenderer;
@@ -135,6 +137,7 @@ public final class NftBackend implements RuleBackend {
         } else {
             run(script, "incremental sync");
         }
+        purgeAffinity(AffinityPurge.of(diff));
         return new Applied("incremental", script, System.nanoTime() - t0);
     }
 
@@ -148,6 +151,34 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables " + what + " of table " + TABLE + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the affinity entries the change made stale (see {@link AffinityPurge}), after it
+     * committed: from then on nothing but those entries leads to a removed endpoint, and entries
+     * the kernel times out in between are ignored (DESTROYSETELEM).
+     */
+    private void purgeAffinity(AffinityPurge purge) {
+        if (purge.isEmpty()) {
+            return;
+        }
+        try {
+            for (Family f : purge.families()) {
+                String map = AffinityPurge.map(f);
+                List<byte[]> keys = batch.dumpElements(map).stream()
+                        .filter(e -> purge.isStale(f, e.key(), e.data())).map(NftBatch.Element::key).toList();
+                if (!keys.isEmpty()) {
+                    batch.begin();
+                    batch.destroyElements(map, keys);
+                    batch.commit();
+                }
+            }
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables: the rules were applied but stale affinity entries of table " + TABLE
+                    + " could not be deleted (the next sync is full and starts the affinity maps afresh): "
+                    + e.getMessage(), e);
         }
     }
 

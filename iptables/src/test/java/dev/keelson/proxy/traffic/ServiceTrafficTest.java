@@ -84,7 +84,15 @@ class ServiceTrafficTest {
 
         /** Serves {@code web} and {@code dns} from {@code webBackends} only, through an incremental update. */
         void moveWebTo(List<Integer> webBackends) throws IOException {
-            CompiledState next = compile(webBackends);
+            moveTo(compile(webBackends));
+        }
+
+        /** Serves {@code sticky} from {@code stickyBackends} only, through an incremental update. */
+        void moveStickyTo(List<Integer> stickyBackends) throws IOException {
+            moveTo(Compiler.compile(TrafficServices.snapshot(BACKENDS, ALL, stickyBackends), TrafficServices.NODE));
+        }
+
+        private void moveTo(CompiledState next) throws IOException {
             loader.update(state, next);
             state = next;
         }
@@ -141,6 +149,32 @@ class ServiceTrafficTest {
             }
             // 8 clients all on one of 3 endpoints by chance: p = 3 * 3^-8 (about 1 in 2,000)
             assertTrue(chosen.size() >= 2, () -> "every client went to " + chosen);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void affinityMovesAClientWhoseEndpointLeftAndKeepsTheOthers(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            Map<InetAddress, String> was = new java.util.HashMap<>();
+            for (int c = 0; c < 4; c++) {
+                InetAddress src = Lab.clientIp(c);
+                Set<String> seen = names(r.connect(r.lab.client, src, STICKY_VIP, 4));
+                assertEquals(1, seen.size(), () -> src + " was sent to " + seen);
+                was.put(src, seen.iterator().next());
+            }
+            String gone = was.get(Lab.clientIp(0));
+            List<Integer> rest = ALL.stream().filter(i -> !gone.equals("be" + i)).toList();
+            r.moveStickyTo(rest);
+            for (Map.Entry<InetAddress, String> e : was.entrySet()) {
+                Set<String> now = names(r.connect(r.lab.client, e.getKey(), STICKY_VIP, 6));
+                assertEquals(1, now.size(), () -> e.getKey() + " was sent to " + now);
+                if (e.getValue().equals(gone)) {
+                    assertNotEquals(gone, now.iterator().next(), "the affinity entry of a removed endpoint must go");
+                } else {
+                    assertEquals(e.getValue(), now.iterator().next(), "other clients keep their endpoint");
+                }
+            }
         }
     }
 

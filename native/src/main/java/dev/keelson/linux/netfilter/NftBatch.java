@@ -5,9 +5,12 @@ import static dev.keelson.linux.netlink.Netlink.NLM_F_CREATE;
 import static dev.keelson.linux.netlink.Netlink.NLM_F_REQUEST;
 
 import dev.keelson.linux.NotFoundException;
+import dev.keelson.linux.netlink.AttrCursor;
 import dev.keelson.linux.netlink.MessageWriter;
 import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NetlinkSocket;
+import dev.keelson.linux.netlink.NlMsg;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +35,10 @@ public final class NftBatch implements AutoCloseable {
     static final int NFT_MSG_GETTABLE = 1;
     static final int NFT_MSG_NEWCHAIN = 3;
     static final int NFT_MSG_NEWSETELEM = 12;
+    static final int NFT_MSG_GETSETELEM = 13;
     static final int NFT_MSG_DELSETELEM = 14;
+    /** Like DELSETELEM, but an element that is already gone is no error (kernel 6.3+). */
+    static final int NFT_MSG_DESTROYSETELEM = 30;
     // enum nft_chain_attributes
     static final int NFTA_TABLE_NAME = 1;
     static final int NFTA_TABLE_FLAGS = 2;
@@ -169,6 +175,92 @@ public final class NftBatch implements AutoCloseable {
             w.endNested(d);
         }
         w.endNested(el);
+    }
+
+    /**
+     * Deletes the elements with these keys from {@code set}, ignoring keys that are no longer there
+     * (an entry of a timeout set may expire between a dump and this batch).
+     */
+    public NftBatch destroyElements(String set, List<byte[]> keys) {
+        int m = -1;
+        int list = -1;
+        for (byte[] key : keys) {
+            if (m >= 0 && w.length() - list > ELEMENT_LIST_BYTES) {
+                w.endNested(list);
+                w.end(m);
+                m = -1;
+            }
+            if (m < 0) {
+                m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_DESTROYSETELEM), NLM_F_REQUEST | NLM_F_ACK);
+                NfGenMsg.write(w, family, 0);
+                w.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+                w.putString(NFTA_SET_ELEM_LIST_SET, set);
+                list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+            }
+            element(false, new Element(key, null));
+        }
+        if (m >= 0) {
+            w.endNested(list);
+            w.end(m);
+        }
+        return this;
+    }
+
+    /**
+     * Every element of {@code set} (one NFT_MSG_GETSETELEM dump; outside a transaction): key and
+     * data bytes ({@code data} null for a plain set or a verdict).
+     */
+    public List<Element> dumpElements(String set) {
+        if (w != null) {
+            throw new IllegalStateException("dumpElements() inside a transaction");
+        }
+        MessageWriter q = socket.writer();
+        int m = q.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_GETSETELEM), NLM_F_REQUEST | Netlink.NLM_F_DUMP);
+        NfGenMsg.write(q, family, 0);
+        q.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+        q.putString(NFTA_SET_ELEM_LIST_SET, set);
+        q.end(m);
+        List<Element> out = new ArrayList<>();
+        AttrCursor top = new AttrCursor();
+        AttrCursor list = new AttrCursor();
+        AttrCursor elem = new AttrCursor();
+        AttrCursor value = new AttrCursor();
+        socket.dump(q, "nf_tables get elements of " + set, new NetlinkSocket.DumpHandler() {
+            @Override
+            public void message(NlMsg msg) {
+                msg.attributes(NfGenMsg.SIZE, top);
+                if (!top.find(NFTA_SET_ELEM_LIST_ELEMENTS)) {
+                    return;
+                }
+                top.nested(list);
+                while (list.next()) {
+                    byte[] key = null;
+                    byte[] data = null;
+                    list.nested(elem);
+                    while (elem.next()) {
+                        if (elem.type() == NFTA_SET_ELEM_KEY || elem.type() == NFTA_SET_ELEM_DATA) {
+                            elem.nested(value);
+                            if (value.find(NFTA_DATA_VALUE)) {
+                                if (elem.type() == NFTA_SET_ELEM_KEY) {
+                                    key = value.bytes();
+                                } else {
+                                    data = value.bytes();
+                                }
+                            }
+                        }
+                    }
+                    if (key != null) {
+                        out.add(new Element(key, null, data));
+                    }
+                }
+            }
+
+            @Override
+            public void restart() {
+                out.clear();
+            }
+        });
+        return out;
     }
 
     /**
