@@ -137,7 +137,7 @@ public final class NftBackend implements RuleBackend {
         } else {
             run(script, "incremental sync");
         }
-        purgeAffinity(AffinityPurge.of(diff));
+        purgeStaleAffinity(diff);
         return new Applied("incremental", script, System.nanoTime() - t0);
     }
 
@@ -155,11 +155,15 @@ public final class NftBackend implements RuleBackend {
     }
 
     /**
-     * Deletes the affinity entries the change made stale (see {@link AffinityPurge}), after it
+     * Deletes the affinity entries {@code diff} made stale (see {@link AffinityPurge}), once it is
      * committed: from then on nothing but those entries leads to a removed endpoint, and entries
-     * the kernel times out in between are ignored (DESTROYSETELEM).
+     * the kernel times out in between are ignored (DESTROYSETELEM). {@link #incremental} calls it;
+     * a caller that applied the diff by other means (the CLI's resumed apply) calls it itself.
+     *
+     * @throws BackendException when the dump or the delete fails (the backend then needs a full sync)
      */
-    private void purgeAffinity(AffinityPurge purge) {
+    public void purgeStaleAffinity(StateDiff diff) {
+        AffinityPurge purge = AffinityPurge.of(diff);
         if (purge.isEmpty()) {
             return;
         }
