@@ -43,6 +43,11 @@ class FullSyncProbe {
                     long t3 = System.nanoTime();
                     // the backend's own path for a node's first sync: no table yet
                     nft.run("delete table inet keelson");
+                    long s0 = System.nanoTime();
+                    nft.run(NftRenderer.dormant(st).skeleton());
+                    long s1 = System.nanoTime();
+                    nft.run("delete table inet keelson");
+                    System.out.printf("  dormant skeleton alone through libnftables: %.0f ms%n", (s1 - s0) / 1e6);
                     double backendMs = backend.full(st).millis();
                     long t4 = System.nanoTime();
                     if (round == 0) {
