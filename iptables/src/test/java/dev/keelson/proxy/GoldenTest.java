@@ -20,16 +20,19 @@ class GoldenTest {
 
     @Test
     void nftFullLoadMatchesGolden() throws java.io.IOException {
-        String actual = sorted(NftRenderer.full(STATE));
-        if (Boolean.getBoolean("golden.update")) {
-            // Rewrites the reviewed file after a deliberate layout change: -Dgolden.update=true, then review the diff.
-            java.nio.file.Files.writeString(java.nio.file.Path.of("src/test/resources/proxy/golden-full.nft"), actual);
-        }
-        assertEquals(Fixtures.resource("golden-full.nft"), actual);
+        matches("golden-full.nft", sorted(NftRenderer.full(STATE)));
     }
 
     @Test
-    void iptablesRestoreMatchesGolden() {
-        assertEquals(Fixtures.resource("golden-full-v4.iptables"), sorted(IptablesRenderer.full(STATE, Family.V4)));
+    void iptablesRestoreMatchesGolden() throws java.io.IOException {
+        matches("golden-full-v4.iptables", sorted(IptablesRenderer.full(STATE, Family.V4)));
+    }
+
+    private static void matches(String golden, String actual) throws java.io.IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            // Rewrites the reviewed file after a deliberate layout change: -Dgolden.update=true, then review the diff.
+            java.nio.file.Files.writeString(java.nio.file.Path.of("src/test/resources/proxy/" + golden), actual);
+        }
+        assertEquals(Fixtures.resource(golden), actual);
     }
 }

@@ -2,6 +2,7 @@ package dev.keelson.cli.proxy;
 
 import dev.keelson.proxy.backend.Applied;
 import dev.keelson.proxy.backend.BackendException;
+import dev.keelson.proxy.backend.NftBackend;
 import dev.keelson.proxy.backend.RuleBackend;
 import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.StateDiff;
@@ -64,6 +65,9 @@ public final class ResumedBackend implements RuleBackend {
         long t0 = System.nanoTime();
         try {
             kind.sendIncremental(diff, after);
+            if (delegate instanceof NftBackend nft) {
+                nft.purgeStaleAffinity(diff);
+            }
         } catch (BackendException e) {
             resumed = false;
             throw e;

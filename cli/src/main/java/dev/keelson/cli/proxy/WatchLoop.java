@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * directory is polled (names, sizes and modification times; every {@code poll}): polling sees
  * editors' rename-over-writes and files copied in by {@code kubectl get -o yaml > …} alike, and a
  * few stat calls per poll cost nothing next to a sync. A directory that does not parse is logged and
- * skipped, leaving the last good state in force. Each sync, and each failure, is logged as one line;
+ * skipped, leaving the last good state in force. Every sync, and every failure, is logged as one line
+ * (the proxier reports each through {@link Proxier#onSync}, so none is lost between two polls);
  * after each successful sync the state file is updated so {@code show}, {@code trace} and a later
  * {@code apply} see what is applied.
  */
@@ -65,12 +68,15 @@ public final class WatchLoop {
             log("conntrack cleanup off: " + e.getMessage());
         }
         try (Proxier proxier = new Proxier(kind.open(), node, options, ct)) {
+            // Every sync is queued by the proxier's thread and logged here, in order: a poll that
+            // sees several syncs logs each of them, not only the newest.
+            BlockingQueue<SyncMetrics> syncs = new LinkedBlockingQueue<>();
+            proxier.onSync(syncs::add);
             proxier.start();
             log("watching " + dir + " (backend " + kind.option() + ", node " + node.nodeName() + ")");
             String seen = null;
             ManifestSources sources = null;
             Snapshot snap = null;
-            long syncs = 0;
             long errors = 0;
             ProxyState.History history = ProxyState.History.none();
             do {
@@ -92,20 +98,21 @@ public final class WatchLoop {
                         log("not applied: " + e.getMessage());
                     }
                 }
-                SyncMetrics m = proxier.metrics();
-                if (m.errors() != errors) {
-                    errors = m.errors();
-                    history = history.failure(m.lastError());
-                    log("sync failed: " + m.lastError() + " (previous rules intact; the next sync is full)");
-                }
-                if (m.syncs() != syncs) {
-                    syncs = m.syncs();
+                for (SyncMetrics m = syncs.poll(); m != null; m = syncs.poll()) {
+                    if (m.errors() != errors) {
+                        errors = m.errors();
+                        history = history.failure(m.lastError());
+                        log("sync failed: " + m.lastError() + " (previous rules intact; the next sync is full)");
+                        continue;
+                    }
                     history = history.success(m.lastKind(), m.lastLines(), m.lastSyncMillis(), m.lastApplyMillis(),
                             m.conntrackDeleted() - history.conntrackDeleted(), Instant.now().toString());
                     log(String.format("sync %s: %d lines in %.1f ms (kernel %.1f ms), %d services, %d endpoints%s",
                             m.lastKind(), m.lastLines(), m.lastSyncMillis(), m.lastApplyMillis(), m.services(),
                             m.endpoints(), m.lastError() != null ? "; " + m.lastError() : ""));
-                    record(proxier.applied(), sources, snap, history);
+                    if (syncs.isEmpty()) {
+                        record(proxier.applied(), sources, snap, history);
+                    }
                 }
             } while (!stop.await(poll.toMillis(), TimeUnit.MILLISECONDS));
             if (flushOnExit) {

@@ -5,19 +5,25 @@ import dev.keelson.linux.netfilter.NftBatch;
 import dev.keelson.linux.nft.Nftables;
 import dev.keelson.linux.nft.NftablesException;
 import dev.keelson.proxy.compile.CompiledState;
+import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.StateDiff;
+import dev.keelson.proxy.nft.AffinityPurge;
 import dev.keelson.proxy.nft.NftDelta;
 import dev.keelson.proxy.nft.NftElements;
 import dev.keelson.proxy.nft.NftRenderer;
 import dev.keelson.proxy.nft.NftTable;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Programs {@code table inet keelson} in-process through a kept libnftables context: no {@code nft}
  * process, and the context's netlink socket stays bound to the namespace it was opened in.
  *
- * <p>A full load is one transaction that creates, deletes and re-creates the table
- * ({@link NftRenderer#full}), so a table left by an earlier Keelson is adopted and replaced without
- * traffic ever seeing a half-built table.
+ * <p>A full load over an existing table is one transaction that creates, deletes and re-creates
+ * it ({@link NftRenderer#full}), so a table left by an earlier Keelson is adopted and replaced
+ * without traffic ever seeing a half-built table. When there is no table yet (a node's first sync)
+ * the load skips libnftables' parser for the elements: see {@link #full}.
  *
  * <p>Incremental syncs take one of two paths, chosen by what changed ({@link NftDelta#elementsOnly()}):
  * <ul>
@@ -63,11 +69,56 @@ public final class NftBackend implements RuleBackend {
 
     @Override
     public Applied full(CompiledState state) {
+        if (!tableExists()) {
+            return loadNew(state);
+        }
         String script = NftRenderer.full(state);
         long t0 = System.nanoTime();
         run(script, "full load");
         needsFull = false;
         return new Applied("full", script, System.nanoTime() - t0);
+    }
+
+    private boolean tableExists() {
+        try {
+            return batch.tableExists();
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables: cannot read table " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a table that does not exist yet in two transactions, neither visible to traffic until the
+     * second commits: libnftables creates it {@code dormant} with its chains, rules and empty sets
+     * (a few hundred lines to parse instead of every element), then one netlink batch adds every
+     * element and wakes the table. If the second is refused the table stays dormant, forwarding
+     * nothing, as before it existed, and the next full sync replaces it.
+     */
+    private Applied loadNew(CompiledState state) {
+        NftRenderer.DormantLoad load = NftRenderer.dormant(state);
+        String skeleton = load.skeleton();
+        SortedMap<String, SortedMap<String, String>> elements = load.elements();
+        long t0 = System.nanoTime();
+        run(skeleton, "full load");
+        needsFull = true;
+        try {
+            List<Map.Entry<String, List<NftBatch.Element>>> encoded = elements.entrySet().parallelStream()
+                    .map(e -> Map.entry(e.getKey(), NftElements.encode(e.getKey(), e.getValue()))).toList();
+            batch.begin();
+            encoded.forEach(e -> batch.elements(true, e.getKey(), e.getValue()));
+            batch.tableDormant(false);
+            batch.commit();
+        } catch (RuntimeException e) {
+            throw new BackendException("nftables full load of table " + TABLE
+                    + " refused; the table stays dormant until the next full sync: " + e.getMessage(), e);
+        }
+        needsFull = false;
+        StringBuilder sent = new StringBuilder(skeleton);
+        elements.forEach((m, e) -> sent.append("add element ").append(TABLE).append(' ').append(m).append(" { ")
+                .append(e.size()).append(" elements, netlink }\n"));
+        sent.append("add table ").append(TABLE).append(" { flags 0; }  # wake, same netlink batch\n");
+        return new Applied("full", sent.toString(), System.nanoTime() - t0);
     }
 
     @Override
@@ -86,6 +137,7 @@ public final class NftBackend implements RuleBackend {
         } else {
             run(script, "incremental sync");
         }
+        purgeStaleAffinity(diff);
         return new Applied("incremental", script, System.nanoTime() - t0);
     }
 
@@ -99,6 +151,38 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables " + what + " of table " + TABLE + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the affinity entries {@code diff} made stale (see {@link AffinityPurge}), once it is
+     * committed: from then on nothing but those entries leads to a removed endpoint, and entries
+     * the kernel times out in between are ignored (DESTROYSETELEM). {@link #incremental} calls it;
+     * a caller that applied the diff by other means (the CLI's resumed apply) calls it itself.
+     *
+     * @throws BackendException when the dump or the delete fails (the backend then needs a full sync)
+     */
+    public void purgeStaleAffinity(StateDiff diff) {
+        AffinityPurge purge = AffinityPurge.of(diff);
+        if (purge.isEmpty()) {
+            return;
+        }
+        try {
+            for (Family f : purge.families()) {
+                String map = AffinityPurge.map(f);
+                List<byte[]> keys = batch.dumpElements(map).stream()
+                        .filter(e -> purge.isStale(f, e.key(), e.data())).map(NftBatch.Element::key).toList();
+                if (!keys.isEmpty()) {
+                    batch.begin();
+                    batch.destroyElements(map, keys);
+                    batch.commit();
+                }
+            }
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables: the rules were applied but stale affinity entries of table " + TABLE
+                    + " could not be deleted (the next sync is full and starts the affinity maps afresh): "
+                    + e.getMessage(), e);
         }
     }
 

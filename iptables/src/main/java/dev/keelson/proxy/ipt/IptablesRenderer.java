@@ -42,6 +42,10 @@ public final class IptablesRenderer {
         sb.append("-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES\n");
         sb.append("-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n");
         units.forEach(u -> u.filterShared().forEach(r -> sb.append("-A ").append(r).append('\n')));
+        // Last in filter KUBE-SERVICES (partial() only inserts above it): a new connection still
+        // addressed into a service CIDR here was not DNATed, so no service port took it.
+        s.node().serviceCidrs(f).forEach(cidr -> sb.append("-A KUBE-SERVICES -d ").append(cidr)
+                .append(" -m comment --comment \"unallocated cluster IP or port\" -j DROP\n"));
         sb.append("COMMIT\n*nat\n");
         NAT_FIXED.forEach(c -> sb.append(':').append(c).append(" - [0:0]\n"));
         units.forEach(u -> u.natChains().keySet().forEach(c -> sb.append(':').append(c).append(" - [0:0]\n")));

@@ -24,11 +24,44 @@ public final class NftRenderer {
 
     /** A script that (re)creates the whole table. */
     public static String full(CompiledState s) {
+        SortedMap<String, SortedMap<String, String>> elements = new TreeMap<>();
+        StringBuilder sb = new StringBuilder(tables(s, false, elements));
+        elements.forEach((m, e) -> sb.append(elementLine("add", m, e)));
+        return sb.toString();
+    }
+
+    /**
+     * A two-transaction load of a table that does not exist yet.
+     *
+     * @param skeleton the same script as {@link #full} without the elements, the table created
+     *                 {@code dormant} (its base chains not hooked), so nothing sees it before the
+     *                 second transaction has added the elements and woken it
+     * @param elements every element, by map or set name (element text to value text, "" for sets)
+     */
+    public record DormantLoad(String skeleton, SortedMap<String, SortedMap<String, String>> elements) {
+    }
+
+    /** The two halves of a load into a new table (see {@link DormantLoad}). */
+    public static DormantLoad dormant(CompiledState s) {
+        SortedMap<String, SortedMap<String, String>> elements = new TreeMap<>();
+        return new DormantLoad(tables(s, true, elements), elements);
+    }
+
+    private static void addSharedSets(SortedMap<String, SortedMap<String, String>> elements, CompiledState s) {
+        addShared(elements, NftTable.CLUSTER_IPS, s.clusterIPs(), false);
+        addShared(elements, NftTable.HAIRPIN, s.hairpin(), true);
+    }
+
+    /** The table block; with {@code elements} non-null, also collects every element into it. */
+    private static String tables(CompiledState s, boolean dormant, SortedMap<String, SortedMap<String, String>> elements) {
         StringBuilder sb = new StringBuilder();
         // "add" then "delete" removes a previous table whether or not one exists, in the same transaction.
         sb.append("add table ").append(T).append('\n');
         sb.append("delete table ").append(T).append('\n');
         sb.append("table ").append(T).append(" {\n");
+        if (dormant) {
+            sb.append("\tflags dormant\n");
+        }
         NftTable.declarations(s.node()).forEach(d -> sb.append('\t').append(d).append('\n'));
         s.affinityTimes().forEach(t -> sb.append('\t').append(NftTable.affinitySetDeclaration(t)).append('\n'));
         for (NftTable.Chain c : NftTable.chains(s.node(), s.affinityTimes())) {
@@ -39,7 +72,6 @@ public final class NftRenderer {
             c.rules().forEach(r -> sb.append("\t\t").append(r).append('\n'));
             sb.append("\t}\n");
         }
-        SortedMap<String, SortedMap<String, String>> elements = new TreeMap<>();
         for (ServicePortRules r : s.ports().values()) {
             NftUnit u = NftUnit.of(r);
             u.chains().forEach((name, rules) -> {
@@ -47,12 +79,14 @@ public final class NftRenderer {
                 rules.forEach(rule -> sb.append("\t\t").append(rule).append('\n'));
                 sb.append("\t}\n");
             });
-            u.elements().forEach((m, e) -> elements.computeIfAbsent(m, k -> new TreeMap<>()).putAll(e));
+            if (elements != null) {
+                merge(elements, u.elements());
+            }
         }
         sb.append("}\n");
-        addShared(elements, NftTable.CLUSTER_IPS, s.clusterIPs(), false);
-        addShared(elements, NftTable.HAIRPIN, s.hairpin(), true);
-        elements.forEach((m, e) -> sb.append(elementLine("add", m, e)));
+        if (elements != null) {
+            addSharedSets(elements, s);
+        }
         return sb.toString();
     }
 

@@ -18,9 +18,11 @@ import dev.keelson.proxy.trace.Packet;
 import dev.keelson.proxy.trace.Trace;
 import dev.keelson.proxy.trace.Tracer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -86,6 +88,7 @@ public final class Proxier implements AutoCloseable {
     private CompiledState applied;
     private boolean failed;
     private Thread loop;
+    private volatile Consumer<SyncMetrics> listener = m -> { };
 
     /**
      * A proxier programming {@code backend} for {@code node}. {@code conntrack} may be null (no
@@ -98,6 +101,15 @@ public final class Proxier implements AutoCloseable {
         this.conntrack = conntrack;
         this.metrics = new MetricsAccumulator(backend.name());
         this.compiler = new IncrementalCompiler(node);
+    }
+
+    /**
+     * Calls {@code listener} after every sync, successful or failed, with the metrics as that sync
+     * left them ({@link SyncMetrics#lastKind()}, {@link SyncMetrics#lastError()} …), in order and on
+     * the syncing thread (keep it short: the next sync waits for it). Replaces an earlier listener.
+     */
+    public void onSync(Consumer<SyncMetrics> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Replaces the desired state; the loop (if started) syncs it within {@code minSyncInterval}. */
@@ -271,12 +283,14 @@ public final class Proxier implements AutoCloseable {
                 }
                 metrics.success(snap.services().size(), next.ports().size(), compiler.endpointCount(), done,
                         System.nanoTime() - t0, deleted, cleanupError);
+                listener.accept(metrics.snapshot());
                 return done;
             } catch (RuntimeException e) {
                 // Whatever was sent, the next sync starts over from a full one (the applied state
                 // stays what the kernel held before, for trace and show).
                 failed = true;
                 metrics.failure(e);
+                listener.accept(metrics.snapshot());
                 throw e;
             }
         } finally {

@@ -63,6 +63,23 @@ class NftBackendTest {
     }
 
     @Test
+    void aNewTableIsBuiltDormantThenFilledAndWokenAndListsAsAOneTransactionLoad() {
+        // 2,000 services: endpoints4 alone is ≈ 440 kB of elements, so several NEWSETELEM messages.
+        for (CompiledState st : List.of(Compiler.compile(Fixtures.snapshot(), Fixtures.NODE),
+                Compiler.compile(LoadTimeProbe.synthetic(2000, 3), Fixtures.NODE))) {
+            backend.flush();
+            Applied a = backend.full(st);
+            assertTrue(a.script().contains("flags dormant") && a.script().contains("elements, netlink"), a.script());
+            String twoStep = listed();
+            assertFalse(twoStep.contains("dormant"), "the table must be awake");
+            try (Nftables nft = Nftables.open()) {
+                nft.run(dev.keelson.proxy.nft.NftRenderer.full(st));
+            }
+            assertEquals(twoStep, listed(), "two-step load and one-transaction load must list the same");
+        }
+    }
+
+    @Test
     void aRefusedTransactionLeavesThePreviousRulesAndRequiresAFullSync() {
         Snapshot s = Fixtures.snapshot();
         CompiledState a = Compiler.compile(s, Fixtures.NODE);

@@ -124,7 +124,7 @@ class IncrementalSyncProbe {
         return c[c.length / 2];
     }
 
-    private static Snapshot withNodePorts(Snapshot s) {
+    static Snapshot withNodePorts(Snapshot s) {
         int i = 0;
         for (Service svc : List.copyOf(s.services().values())) {
             if (i % 10 == 5) {

@@ -17,6 +17,8 @@ import dev.keelson.proxy.model.Snapshot;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +74,27 @@ class ProxierTest {
         assertEquals("full", again.kind());
         assertTrue(Command.ok("nft", "list", "table", "inet", "keelson").contains("10.96.0.10 . tcp . 80 . 5 : 10.244.4.4 . 8080"));
         assertEquals(null, proxier.metrics().lastError());
+    }
+
+    @Test
+    void everySyncAndFailureReachesTheListenerInOrder() {
+        List<SyncMetrics> seen = new ArrayList<>();
+        proxier.onSync(seen::add);
+        Snapshot s = Fixtures.snapshot();
+        proxier.update(s);
+        proxier.syncNow();
+        proxier.update(DiffTestAccess.withExtraWebEndpoint(s));
+        proxier.syncNow();
+        Command.ok("nft", "delete element inet keelson no-endpoint-services4 { 10.96.0.11 . udp . 53 }");
+        proxier.update(s.without(new ServiceRef("default", "empty")));
+        assertThrows(BackendException.class, proxier::syncNow);
+        proxier.syncNow();
+        assertEquals(List.of("full", "incremental", "incremental", "full"),
+                seen.stream().map(SyncMetrics::lastKind).toList(), "a failure leaves the last kind as it was");
+        assertEquals(List.of(1L, 2L, 2L, 3L), seen.stream().map(SyncMetrics::syncs).toList());
+        assertEquals(List.of(0L, 0L, 1L, 1L), seen.stream().map(SyncMetrics::errors).toList());
+        assertNotNull(seen.get(2).lastError());
+        assertEquals(null, seen.get(3).lastError());
     }
 
     @Test

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keelson.netns.NetNamespace;
+import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Compiler;
 import dev.keelson.proxy.traffic.Probe.Answer;
@@ -21,8 +22,11 @@ import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +84,15 @@ class ServiceTrafficTest {
 
         /** Serves {@code web} and {@code dns} from {@code webBackends} only, through an incremental update. */
         void moveWebTo(List<Integer> webBackends) throws IOException {
-            CompiledState next = compile(webBackends);
+            moveTo(compile(webBackends));
+        }
+
+        /** Serves {@code sticky} from {@code stickyBackends} only, through an incremental update. */
+        void moveStickyTo(List<Integer> stickyBackends) throws IOException {
+            moveTo(Compiler.compile(TrafficServices.snapshot(BACKENDS, ALL, stickyBackends), TrafficServices.NODE));
+        }
+
+        private void moveTo(CompiledState next) throws IOException {
             loader.update(state, next);
             state = next;
         }
@@ -142,6 +154,32 @@ class ServiceTrafficTest {
 
     @ParameterizedTest
     @EnumSource(Form.class)
+    void affinityMovesAClientWhoseEndpointLeftAndKeepsTheOthers(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            Map<InetAddress, String> was = new java.util.HashMap<>();
+            for (int c = 0; c < 4; c++) {
+                InetAddress src = Lab.clientIp(c);
+                Set<String> seen = names(r.connect(r.lab.client, src, STICKY_VIP, 4));
+                assertEquals(1, seen.size(), () -> src + " was sent to " + seen);
+                was.put(src, seen.iterator().next());
+            }
+            String gone = was.get(Lab.clientIp(0));
+            List<Integer> rest = ALL.stream().filter(i -> !gone.equals("be" + i)).toList();
+            r.moveStickyTo(rest);
+            for (Map.Entry<InetAddress, String> e : was.entrySet()) {
+                Set<String> now = names(r.connect(r.lab.client, e.getKey(), STICKY_VIP, 6));
+                assertEquals(1, now.size(), () -> e.getKey() + " was sent to " + now);
+                if (e.getValue().equals(gone)) {
+                    assertNotEquals(gone, now.iterator().next(), "the affinity entry of a removed endpoint must go");
+                } else {
+                    assertEquals(e.getValue(), now.iterator().next(), "other clients keep their endpoint");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
     void nodePortReachesEveryEndpointWithTheSourceMasqueraded(Form form) throws IOException {
         try (Rig r = new Rig(form)) {
             List<Answer> answers = r.connect(r.lab.client, null, WEB_NODEPORT, 60);
@@ -162,6 +200,28 @@ class ServiceTrafficTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms < 1000, () -> "refused only after " + ms + " ms (a drop, not a reject?)");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void anUnallocatedClusterIpIsDroppedWhileAServiceWithoutEndpointsIsRejected(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            // From the node: its default route would carry the datagram off to the client; a drop in
+            // filter output makes send() itself fail with EPERM (a TCP SYN would only be retried).
+            InetSocketAddress unallocated = new InetSocketAddress(InetAddresses.parse("10.96.0.99"), 53);
+            SocketException e = assertThrows(SocketException.class, () -> r.lab.node.run(() -> send(unallocated)));
+            assertTrue(String.valueOf(e.getMessage()).contains("not permitted"), () -> "not dropped locally: " + e);
+            r.lab.node.run(() -> send(DNS_VIP)); // an allocated port: DNATed, sent
+            assertThrows(ConnectException.class, () -> r.lab.node.run(() -> Probe.tcp(null, EMPTY_VIP)),
+                    "an allocated ClusterIP without endpoints is rejected, not dropped");
+        }
+    }
+
+    private static Void send(InetSocketAddress dst) throws IOException {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.send(new DatagramPacket(new byte[]{1}, 1, dst));
+        }
+        return null;
     }
 
     @ParameterizedTest

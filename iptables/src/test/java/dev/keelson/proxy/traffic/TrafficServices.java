@@ -51,6 +51,11 @@ final class TrafficServices {
      * {@code webBackends}, the others by all of {@code 1..backends}.
      */
     static Snapshot snapshot(int backends, List<Integer> webBackends) {
+        return snapshot(backends, webBackends, null);
+    }
+
+    /** The same, with {@code sticky} served by {@code stickyBackends} (null: all of them). */
+    static Snapshot snapshot(int backends, List<Integer> webBackends, List<Integer> stickyBackends) {
         List<Integer> every = new ArrayList<>();
         for (int i = 1; i <= backends; i++) {
             every.add(i);
@@ -64,7 +69,7 @@ final class TrafficServices {
         add(services, slices, EMPTY, ServiceType.ClusterIP, EMPTY_VIP, Protocol.TCP, NameServers.TCP_PORT, 0,
                 SessionAffinity.NONE, TrafficPolicy.Cluster, List.of());
         add(services, slices, STICKY, ServiceType.ClusterIP, STICKY_VIP, Protocol.TCP, NameServers.TCP_PORT, 0,
-                new SessionAffinity(600), TrafficPolicy.Cluster, every);
+                new SessionAffinity(600), TrafficPolicy.Cluster, stickyBackends == null ? every : stickyBackends);
         add(services, slices, LOCAL, ServiceType.NodePort, new InetSocketAddress(InetAddresses.parse("10.96.0.14"), 80),
                 Protocol.TCP, NameServers.TCP_PORT, LOCAL_NODEPORT.getPort(), SessionAffinity.NONE, TrafficPolicy.Local, every);
         return Snapshot.of(services, slices);

@@ -4,9 +4,13 @@ import static dev.keelson.linux.netlink.Netlink.NLM_F_ACK;
 import static dev.keelson.linux.netlink.Netlink.NLM_F_CREATE;
 import static dev.keelson.linux.netlink.Netlink.NLM_F_REQUEST;
 
+import dev.keelson.linux.NotFoundException;
+import dev.keelson.linux.netlink.AttrCursor;
 import dev.keelson.linux.netlink.MessageWriter;
 import dev.keelson.linux.netlink.Netlink;
 import dev.keelson.linux.netlink.NetlinkSocket;
+import dev.keelson.linux.netlink.NlMsg;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,10 +31,23 @@ import java.util.List;
  */
 public final class NftBatch implements AutoCloseable {
     // enum nf_tables_msg_types
+    static final int NFT_MSG_NEWTABLE = 0;
+    static final int NFT_MSG_GETTABLE = 1;
     static final int NFT_MSG_NEWCHAIN = 3;
     static final int NFT_MSG_NEWSETELEM = 12;
+    static final int NFT_MSG_GETSETELEM = 13;
     static final int NFT_MSG_DELSETELEM = 14;
+    /** Like DELSETELEM, but an element that is already gone is no error (kernel 6.3+). */
+    static final int NFT_MSG_DESTROYSETELEM = 30;
     // enum nft_chain_attributes
+    static final int NFTA_TABLE_NAME = 1;
+    static final int NFTA_TABLE_FLAGS = 2;
+    static final int NFT_TABLE_F_DORMANT = 1;
+    /**
+     * Elements per NEWSETELEM message are capped so the nested element list stays below the 64 KiB an
+     * attribute length (u16) can describe; a large load is several messages in the same batch.
+     */
+    static final int ELEMENT_LIST_BYTES = 60 * 1024;
     static final int NFTA_CHAIN_TABLE = 1;
     static final int NFTA_CHAIN_NAME = 3;
     // enum nft_set_elem_list_attributes / nft_set_elem_attributes / nft_list_attributes
@@ -107,40 +124,174 @@ public final class NftBatch implements AutoCloseable {
         return this;
     }
 
-    /** Adds (or, with {@code add} false, deletes) {@code elements} of {@code set}. */
+    /**
+     * Adds (or, with {@code add} false, deletes) {@code elements} of {@code set}, in as many messages
+     * as their size needs (see {@link #ELEMENT_LIST_BYTES}).
+     */
     public NftBatch elements(boolean add, String set, List<Element> elements) {
         int type = add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM;
-        int m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, type),
-                NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0));
-        NfGenMsg.write(w, family, 0);
-        w.putString(NFTA_SET_ELEM_LIST_TABLE, table);
-        w.putString(NFTA_SET_ELEM_LIST_SET, set);
-        int list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+        int m = -1;
+        int list = -1;
         for (Element e : elements) {
-            int el = w.beginNested(NFTA_LIST_ELEM);
-            int k = w.beginNested(NFTA_SET_ELEM_KEY);
-            w.putBytes(NFTA_DATA_VALUE, e.key());
-            w.endNested(k);
-            if (add && e.data() != null) {
-                // Data values carry no verdict: the kernel does not re-validate the table's chains for them.
-                int d = w.beginNested(NFTA_SET_ELEM_DATA);
-                w.putBytes(NFTA_DATA_VALUE, e.data());
-                w.endNested(d);
-            } else if (add && e.verdict() != null) {
-                int d = w.beginNested(NFTA_SET_ELEM_DATA);
-                int v = w.beginNested(NFTA_DATA_VERDICT);
-                w.putU32be(NFTA_VERDICT_CODE, e.verdict().code());
-                if (e.verdict().chain() != null) {
-                    w.putString(NFTA_VERDICT_CHAIN, e.verdict().chain());
-                }
-                w.endNested(v);
-                w.endNested(d);
+            if (m >= 0 && w.length() - list > ELEMENT_LIST_BYTES) {
+                w.endNested(list);
+                w.end(m);
+                m = -1;
             }
-            w.endNested(el);
+            if (m < 0) {
+                m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, type), NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE : 0));
+                NfGenMsg.write(w, family, 0);
+                w.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+                w.putString(NFTA_SET_ELEM_LIST_SET, set);
+                list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+            }
+            element(add, e);
         }
-        w.endNested(list);
+        if (m >= 0) {
+            w.endNested(list);
+            w.end(m);
+        }
+        return this;
+    }
+
+    private void element(boolean add, Element e) {
+        int el = w.beginNested(NFTA_LIST_ELEM);
+        int k = w.beginNested(NFTA_SET_ELEM_KEY);
+        w.putBytes(NFTA_DATA_VALUE, e.key());
+        w.endNested(k);
+        if (add && e.data() != null) {
+            // Data values carry no verdict: the kernel does not re-validate the table's chains for them.
+            int d = w.beginNested(NFTA_SET_ELEM_DATA);
+            w.putBytes(NFTA_DATA_VALUE, e.data());
+            w.endNested(d);
+        } else if (add && e.verdict() != null) {
+            int d = w.beginNested(NFTA_SET_ELEM_DATA);
+            int v = w.beginNested(NFTA_DATA_VERDICT);
+            w.putU32be(NFTA_VERDICT_CODE, e.verdict().code());
+            if (e.verdict().chain() != null) {
+                w.putString(NFTA_VERDICT_CHAIN, e.verdict().chain());
+            }
+            w.endNested(v);
+            w.endNested(d);
+        }
+        w.endNested(el);
+    }
+
+    /**
+     * Deletes the elements with these keys from {@code set}, ignoring keys that are no longer there
+     * (an entry of a timeout set may expire between a dump and this batch).
+     */
+    public NftBatch destroyElements(String set, List<byte[]> keys) {
+        int m = -1;
+        int list = -1;
+        for (byte[] key : keys) {
+            if (m >= 0 && w.length() - list > ELEMENT_LIST_BYTES) {
+                w.endNested(list);
+                w.end(m);
+                m = -1;
+            }
+            if (m < 0) {
+                m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_DESTROYSETELEM), NLM_F_REQUEST | NLM_F_ACK);
+                NfGenMsg.write(w, family, 0);
+                w.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+                w.putString(NFTA_SET_ELEM_LIST_SET, set);
+                list = w.beginNested(NFTA_SET_ELEM_LIST_ELEMENTS);
+            }
+            element(false, new Element(key, null));
+        }
+        if (m >= 0) {
+            w.endNested(list);
+            w.end(m);
+        }
+        return this;
+    }
+
+    /**
+     * Every element of {@code set} (one NFT_MSG_GETSETELEM dump; outside a transaction): key and
+     * data bytes ({@code data} null for a plain set or a verdict).
+     */
+    public List<Element> dumpElements(String set) {
+        if (w != null) {
+            throw new IllegalStateException("dumpElements() inside a transaction");
+        }
+        MessageWriter q = socket.writer();
+        int m = q.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_GETSETELEM), NLM_F_REQUEST | Netlink.NLM_F_DUMP);
+        NfGenMsg.write(q, family, 0);
+        q.putString(NFTA_SET_ELEM_LIST_TABLE, table);
+        q.putString(NFTA_SET_ELEM_LIST_SET, set);
+        q.end(m);
+        List<Element> out = new ArrayList<>();
+        AttrCursor top = new AttrCursor();
+        AttrCursor list = new AttrCursor();
+        AttrCursor elem = new AttrCursor();
+        AttrCursor value = new AttrCursor();
+        socket.dump(q, "nf_tables get elements of " + set, new NetlinkSocket.DumpHandler() {
+            @Override
+            public void message(NlMsg msg) {
+                msg.attributes(NfGenMsg.SIZE, top);
+                if (!top.find(NFTA_SET_ELEM_LIST_ELEMENTS)) {
+                    return;
+                }
+                top.nested(list);
+                while (list.next()) {
+                    byte[] key = null;
+                    byte[] data = null;
+                    list.nested(elem);
+                    while (elem.next()) {
+                        if (elem.type() == NFTA_SET_ELEM_KEY || elem.type() == NFTA_SET_ELEM_DATA) {
+                            elem.nested(value);
+                            if (value.find(NFTA_DATA_VALUE)) {
+                                if (elem.type() == NFTA_SET_ELEM_KEY) {
+                                    key = value.bytes();
+                                } else {
+                                    data = value.bytes();
+                                }
+                            }
+                        }
+                    }
+                    if (key != null) {
+                        out.add(new Element(key, null, data));
+                    }
+                }
+            }
+
+            @Override
+            public void restart() {
+                out.clear();
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Sets the table's flags to {@code dormant} or not. Waking a dormant table registers its base
+     * chains' hooks when the batch commits, so everything else in the batch becomes visible at once.
+     */
+    public NftBatch tableDormant(boolean dormant) {
+        int m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_NEWTABLE), NLM_F_REQUEST | NLM_F_ACK);
+        NfGenMsg.write(w, family, 0);
+        w.putString(NFTA_TABLE_NAME, table);
+        w.putU32be(NFTA_TABLE_FLAGS, dormant ? NFT_TABLE_F_DORMANT : 0);
         w.end(m);
         return this;
+    }
+
+    /** Whether the table exists (one NFT_MSG_GETTABLE; outside a transaction). */
+    public boolean tableExists() {
+        if (w != null) {
+            throw new IllegalStateException("tableExists() inside a transaction");
+        }
+        MessageWriter q = socket.writer();
+        int m = q.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_GETTABLE), NLM_F_REQUEST | NLM_F_ACK);
+        NfGenMsg.write(q, family, 0);
+        q.putString(NFTA_TABLE_NAME, table);
+        q.end(m);
+        try {
+            socket.execute(q, "nf_tables get table", "table " + table, reply -> { });
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /** Creates a regular chain (no hook). */

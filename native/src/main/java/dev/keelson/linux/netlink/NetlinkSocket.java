@@ -38,6 +38,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final NlMsg msg = new NlMsg();
     private final AttrCursor ack = new AttrCursor();
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
+    /** The send buffer asked for; a larger datagram (a big nf_tables batch) raises it first. */
+    private int sendBuffer = SOCKET_BUFFER;
 
     private NetlinkSocket(Fd fd, int protocol, int portId) {
         this.fd = fd;
@@ -57,8 +59,8 @@ public final class NetlinkSocket implements AutoCloseable {
             int s = fd.get();
             Libc.setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, 1);
             Libc.setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-            setBuffer(s, Flags.SO_RCVBUFFORCE, Flags.SO_RCVBUF);
-            setBuffer(s, Flags.SO_SNDBUFFORCE, Flags.SO_SNDBUF);
+            setBuffer(s, Flags.SO_RCVBUFFORCE, Flags.SO_RCVBUF, SOCKET_BUFFER);
+            setBuffer(s, Flags.SO_SNDBUFFORCE, Flags.SO_SNDBUF, SOCKET_BUFFER);
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment addr = sockaddr(a, groups);
                 Libc.bind(s, addr);
@@ -72,11 +74,11 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Large dumps arrive faster than they are read: ask for a big buffer, forcing it past rmem_max when root. */
-    private static void setBuffer(int s, int force, int plain) {
+    private static void setBuffer(int s, int force, int plain, int bytes) {
         try {
-            Libc.setsockopt(s, Flags.SOL_SOCKET, force, SOCKET_BUFFER);
+            Libc.setsockopt(s, Flags.SOL_SOCKET, force, bytes);
         } catch (ErrnoException notPrivileged) {
-            Libc.setsockopt(s, Flags.SOL_SOCKET, plain, SOCKET_BUFFER);
+            Libc.setsockopt(s, Flags.SOL_SOCKET, plain, bytes);
         }
     }
 
@@ -272,6 +274,11 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private void send(MessageWriter w) {
+        // One datagram is one nf_tables transaction: it must fit the send buffer whole (EMSGSIZE otherwise).
+        if (w.length() > sendBuffer) {
+            sendBuffer = w.length();
+            setBuffer(fd.get(), Flags.SO_SNDBUFFORCE, Flags.SO_SNDBUF, sendBuffer);
+        }
         Libc.sendto(fd.get(), w.segment(), w.length(), 0, MemorySegment.NULL);
     }
 
