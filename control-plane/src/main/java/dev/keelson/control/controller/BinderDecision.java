@@ -1,17 +1,16 @@
 package dev.keelson.control.controller;
 
-import static dev.keelson.control.controller.VolumeBinding.BIND_COMPLETED;
-import static dev.keelson.control.controller.VolumeBinding.BOUND_BY_CONTROLLER;
-import static dev.keelson.control.controller.VolumeBinding.PROVISIONED_BY;
-import static dev.keelson.control.controller.VolumeBinding.SELECTED_NODE;
-import static dev.keelson.control.controller.VolumeBinding.annotation;
-import static dev.keelson.control.controller.VolumeBinding.annotations;
+import static dev.keelson.control.model.VolumeClaims.BIND_COMPLETED;
+import static dev.keelson.control.model.VolumeClaims.BOUND_BY_CONTROLLER;
+import static dev.keelson.control.model.VolumeClaims.PROVISIONED_BY;
+import static dev.keelson.control.model.VolumeClaims.SELECTED_NODE;
+import static dev.keelson.control.model.VolumeClaims.annotation;
+import static dev.keelson.control.model.VolumeClaims.annotations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keelson.control.model.LabelSelector;
-import dev.keelson.control.model.Quantity;
+import dev.keelson.control.model.VolumeClaims;
 import dev.keelson.control.scheduler.VolumeNodeAffinity;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ import java.util.Set;
  * A claim binds to the smallest Available volume of its class whose access modes include the
  * claim's, whose capacity covers the request, whose labels match the claim's selector and whose
  * volume mode is the claim's. Claims of WaitForFirstConsumer classes wait for the scheduler's
- * {@value VolumeBinding#SELECTED_NODE} annotation and then take only volumes that node can reach.
+ * {@value VolumeClaims#SELECTED_NODE} annotation and then take only volumes that node can reach.
  * With no volume to take, a claim of a class served by the local provisioner gets a new hostPath
  * volume, pre-bound to it, under {@code root} on the selected node.
  */
@@ -73,12 +72,12 @@ public final class BinderDecision {
         Map<String, ObjectNode> volumes = new HashMap<>();
         state.volumes().forEach(v -> volumes.put(name(v), v));
         Map<String, ObjectNode> claims = new HashMap<>();
-        state.claims().forEach(c -> claims.put(VolumeBinding.claimKey(c), c));
+        state.claims().forEach(c -> claims.put(VolumeClaims.claimKey(c), c));
         Set<String> touched = new HashSet<>();
         List<Action> out = new ArrayList<>();
         List<ObjectNode> ordered = new ArrayList<>(state.claims());
         ordered.sort(Comparator.comparing((ObjectNode c) -> c.path("metadata").path("creationTimestamp").asText())
-                .thenComparing(VolumeBinding::claimKey));
+                .thenComparing(VolumeClaims::claimKey));
         for (ObjectNode claim : ordered) {
             if (!claim.path("metadata").has("deletionTimestamp")) {
                 Action a = claimStep(claim, volumes, state, touched);
@@ -105,7 +104,7 @@ public final class BinderDecision {
             if (pv == null) {
                 return "Bound".equals(phase(claim)) ? claimStatus(claim, "Lost", null) : null;
             }
-            if (VolumeBinding.claimRefKey(pv) == null) {
+            if (VolumeClaims.claimRefKey(pv) == null) {
                 touched.add(volumeName);
                 return new Action(Op.UPDATE_VOLUME, bindVolume(pv, claim));
             }
@@ -128,15 +127,15 @@ public final class BinderDecision {
                 return new Action(Op.UPDATE_CLAIM, c);
             }
         }
-        JsonNode cls = state.classes().get(VolumeBinding.className(claim));
+        JsonNode cls = state.classes().get(VolumeClaims.className(claim));
         String node = annotation(claim, SELECTED_NODE);
-        if (VolumeBinding.delayed(cls) && node.isEmpty()) {
+        if (VolumeClaims.delayed(cls) && node.isEmpty()) {
             return null;  // WaitForFirstConsumer: the scheduler picks the node first
         }
         ObjectNode best = null;
         for (ObjectNode pv : state.volumes()) {
             if (!touched.contains(name(pv)) && matches(pv, claim, node, state.nodes())
-                    && (best == null || capacity(pv).compareTo(capacity(best)) < 0)) {
+                    && (best == null || VolumeClaims.capacity(pv).compareTo(VolumeClaims.capacity(best)) < 0)) {
                 best = pv;
             }
         }
@@ -153,7 +152,7 @@ public final class BinderDecision {
     }
 
     private static Action volumeStep(ObjectNode pv, Map<String, ObjectNode> claims) {
-        String ref = VolumeBinding.claimRefKey(pv);
+        String ref = VolumeClaims.claimRefKey(pv);
         String phase = phase(pv);
         if (ref == null) {
             return phase.equals("Available") ? null : volumeStatus(pv, "Available");
@@ -179,28 +178,7 @@ public final class BinderDecision {
 
     /** Whether {@code pv} may be bound to {@code claim} (on {@code node}, when one is selected). */
     static boolean matches(JsonNode pv, JsonNode claim, String node, Map<String, Map<String, String>> nodes) {
-        JsonNode spec = pv.path("spec");
-        JsonNode want = claim.path("spec");
-        if (pv.path("metadata").has("deletionTimestamp") || spec.path("claimRef").isObject()
-                || !Set.of("Available", "Pending").contains(phase(pv))) {
-            return false;
-        }
-        if (!spec.path("storageClassName").asText("").equals(VolumeBinding.className(claim))
-                || !spec.path("volumeMode").asText("Filesystem").equals(want.path("volumeMode").asText("Filesystem"))) {
-            return false;
-        }
-        Set<String> modes = new HashSet<>();
-        spec.path("accessModes").forEach(m -> modes.add(m.asText()));
-        for (JsonNode m : want.path("accessModes")) {
-            if (!modes.contains(m.asText())) {
-                return false;
-            }
-        }
-        if (capacity(pv).compareTo(request(claim)) < 0) {
-            return false;
-        }
-        JsonNode selector = want.path("selector");
-        if (selector.isObject() && !LabelSelector.of(selector).matches(labels(pv))) {
+        if (!VolumeClaims.canBind(pv, claim)) {
             return false;
         }
         if (node.isEmpty()) {
@@ -266,37 +244,15 @@ public final class BinderDecision {
 
     /** Whether the volume's claimRef names this claim (and, when it carries a uid, this very object). */
     static boolean refersTo(JsonNode pv, JsonNode claim) {
-        if (!VolumeBinding.claimKey(claim).equals(VolumeBinding.claimRefKey(pv))) {
+        if (!VolumeClaims.claimKey(claim).equals(VolumeClaims.claimRefKey(pv))) {
             return false;
         }
         String uid = pv.path("spec").path("claimRef").path("uid").asText("");
         return uid.isEmpty() || uid.equals(claim.path("metadata").path("uid").asText());
     }
 
-    private static Quantity capacity(JsonNode pv) {
-        return quantity(pv.path("spec").path("capacity").path("storage"));
-    }
-
-    private static Quantity request(JsonNode claim) {
-        return quantity(claim.path("spec").path("resources").path("requests").path("storage"));
-    }
-
-    private static Quantity quantity(JsonNode q) {
-        try {
-            return q.isMissingNode() ? Quantity.ZERO : Quantity.parse(q.asText());
-        } catch (IllegalArgumentException e) {
-            return Quantity.ZERO;
-        }
-    }
-
-    private static Map<String, String> labels(JsonNode o) {
-        Map<String, String> out = new HashMap<>();
-        o.path("metadata").path("labels").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
     private static String phase(JsonNode o) {
-        return o.path("status").path("phase").asText("Pending");
+        return VolumeClaims.phase(o);
     }
 
     private static String name(JsonNode o) {

@@ -7,6 +7,7 @@ import dev.keelson.control.client.ApiException;
 import dev.keelson.control.client.Informer;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
+import dev.keelson.control.model.VolumeClaims;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Binds PersistentVolumeClaims to PersistentVolumes, provisions hostPath volumes for the default
- * {@value #DEFAULT_CLASS} StorageClass ({@value VolumeBinding#LOCAL_PATH_PROVISIONER},
+ * {@value #DEFAULT_CLASS} StorageClass ({@value VolumeClaims#LOCAL_PATH_PROVISIONER},
  * WaitForFirstConsumer) and reclaims released volumes. Every change of a volume, claim, class or
  * node runs one level-triggered pass of {@link BinderDecision} over the caches.
  */
@@ -48,7 +49,7 @@ public final class PersistentVolumeController implements AutoCloseable {
         this.classes = classes;
         this.nodes = nodes;
         this.root = root;
-        this.decision = new BinderDecision(VolumeBinding.LOCAL_PATH_PROVISIONER, root);
+        this.decision = new BinderDecision(VolumeClaims.LOCAL_PATH_PROVISIONER, root);
         Informer.Handler wake = Informer.Handler.of(o -> queue.add(KEY), o -> queue.add(KEY));
         for (Informer i : List.of(volumes, claims, classes, nodes)) {
             i.addHandler(wake);
@@ -68,8 +69,8 @@ public final class PersistentVolumeController implements AutoCloseable {
                 .put("kind", "StorageClass");
         ObjectNode meta = sc.putObject("metadata").put("name", DEFAULT_CLASS);
         meta.putObject("annotations").put("storageclass.kubernetes.io/is-default-class", "true");
-        sc.put("provisioner", VolumeBinding.LOCAL_PATH_PROVISIONER).put("reclaimPolicy", "Delete")
-                .put("volumeBindingMode", VolumeBinding.WAIT_FOR_FIRST_CONSUMER);
+        sc.put("provisioner", VolumeClaims.LOCAL_PATH_PROVISIONER).put("reclaimPolicy", "Delete")
+                .put("volumeBindingMode", VolumeClaims.WAIT_FOR_FIRST_CONSUMER);
         try {
             client.create(Resource.STORAGECLASSES, null, sc);
         } catch (ApiException e) {
@@ -119,7 +120,7 @@ public final class PersistentVolumeController implements AutoCloseable {
 
     /** A provisioned volume's directory goes with it, if it lives under our root on this machine. */
     private void removeDirectory(JsonNode pv) {
-        if (!VolumeBinding.LOCAL_PATH_PROVISIONER.equals(VolumeBinding.annotation(pv, VolumeBinding.PROVISIONED_BY))) {
+        if (!VolumeClaims.LOCAL_PATH_PROVISIONER.equals(VolumeClaims.annotation(pv, VolumeClaims.PROVISIONED_BY))) {
             return;
         }
         Path dir = Path.of(pv.path("spec").path("hostPath").path("path").asText("/")).normalize();
