@@ -19,7 +19,7 @@ import sys
 
 ROOT_KINDS = [
     ("", "v1", ["Namespace", "Pod", "Service", "Endpoints", "Node", "ConfigMap", "Secret", "Event",
-                "ServiceAccount", "Binding", "PodTemplate"]),
+                "ServiceAccount", "Binding", "PodTemplate", "PersistentVolume", "PersistentVolumeClaim"]),
     ("apps", "v1", ["Deployment", "ReplicaSet", "DaemonSet"]),
     ("batch", "v1", ["Job"]),
     ("coordination.k8s.io", "v1", ["Lease"]),
@@ -27,6 +27,7 @@ ROOT_KINDS = [
     ("autoscaling", "v1", ["Scale"]),
     ("autoscaling", "v2", ["HorizontalPodAutoscaler"]),
     ("policy", "v1", ["Eviction"]),
+    ("storage.k8s.io", "v1", ["StorageClass"]),
 ]
 NO_LIST = {"Binding", "Scale", "Eviction"}
 META = "io.k8s.apimachinery.pkg.apis.meta.v1."

@@ -4,6 +4,7 @@ import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Kubeconfig;
 import dev.keelson.control.controller.ControllerManager;
 import dev.keelson.control.controller.NodeLifecycleController;
+import dev.keelson.control.controller.PersistentVolumeController;
 import dev.keelson.control.scheduler.Profile;
 import dev.keelson.control.scheduler.Scheduler;
 import dev.keelson.control.scheduler.plugins.NodeResourcesFit;
@@ -30,6 +31,12 @@ public final class ControlLoops implements AutoCloseable {
     /** Starts both, with the node lifecycle controller's timings {@code lifecycle} (grace period, eviction). */
     public static ControlLoops start(Path kubeconfig, NodeResourcesFit.Strategy strategy, NodeLifecycleController.Options lifecycle)
             throws IOException, InterruptedException {
+        return start(kubeconfig, strategy, lifecycle, PersistentVolumeController.DEFAULT_ROOT);
+    }
+
+    /** As above; the local provisioner's volumes go under {@code localPathRoot} on their node. */
+    public static ControlLoops start(Path kubeconfig, NodeResourcesFit.Strategy strategy, NodeLifecycleController.Options lifecycle,
+                                     Path localPathRoot) throws IOException, InterruptedException {
         ControllerManager.Options d = ControllerManager.Options.DEFAULTS;
         ControllerManager.Options options = new ControllerManager.Options(d.workers(), d.election(), lifecycle, d.autoscaler(),
                 d.syncTimeout(), d.metrics(), d.nodeIpam());
@@ -38,7 +45,7 @@ public final class ControlLoops implements AutoCloseable {
                 .start(Duration.ofSeconds(30));
         String identity = InetAddress.getLocalHost().getHostName() + "_" + ProcessHandle.current().pid();
         ControllerManager controllers = new ControllerManager(new KubeClient(config, "keelson-controller-manager"),
-                identity, options).start();
+                identity, options).withLocalPathRoot(localPathRoot).start();
         return new ControlLoops(scheduler, controllers);
     }
 

@@ -81,7 +81,8 @@ public final class LocalCluster implements AutoCloseable {
         undo.push(api);
         log.accept("API server on " + api.url() + (layout.multiNode() ? " and https://" + layout.nodeIp() + ":" + layout.port() : "")
                 + " (" + (storeSpec.equals("sqlite") ? "SQLite in " + layout.serverDir() : storeSpec) + ")");
-        ControlLoops loops = ControlLoops.start(api.kubeconfig(), NodeResourcesFit.Strategy.LEAST_ALLOCATED, lifecycle);
+        ControlLoops loops = ControlLoops.start(api.kubeconfig(), NodeResourcesFit.Strategy.LEAST_ALLOCATED, lifecycle,
+                layout.nodeDir().resolve("local-path"));
         undo.push(loops);
         log.accept("scheduler and controller manager running (node monitor grace period " + lifecycle.gracePeriod().toSeconds() + " s)");
         node = ClusterNode.start(layout, api.kubeconfig(), libexec, addons, log);

@@ -6,7 +6,9 @@ import dev.keelson.control.api.auth.TokenFile;
 import dev.keelson.control.api.discovery.Discovery;
 import dev.keelson.control.api.http.ApiRouter;
 import dev.keelson.control.api.http.HttpsServer;
+import dev.keelson.control.api.admission.DefaultStorageClass;
 import dev.keelson.control.api.registry.ResourceRegistry;
+import dev.keelson.control.api.rest.WriteHooks;
 import dev.keelson.control.api.alloc.ServiceAllocator;
 import dev.keelson.control.api.rest.KubernetesService;
 import dev.keelson.control.api.rest.ObjectWriter;
@@ -79,7 +81,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context for node connections", e);
         }
-        ObjectWriter writer = new ObjectWriter(storage, clock, allocator);
+        ObjectWriter writer = new ObjectWriter(storage, clock,
+                WriteHooks.both(allocator, new DefaultStorageClass(registry, storage)));
         SystemNamespaces.ensure(registry, writer);
         RestHandler rest = new RestHandler(registry, writer, new Replies(tables),
                 new WatchHandler(storage, tables, config.bookmarkInterval(), config.watchTimeout()),

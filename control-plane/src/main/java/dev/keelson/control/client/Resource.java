@@ -14,6 +14,9 @@ public record Resource(String group, String version, String plural, boolean name
     public static final Resource EVENTS = new Resource("", "v1", "events", true);
     public static final Resource CONFIGMAPS = new Resource("", "v1", "configmaps", true);
     public static final Resource SECRETS = new Resource("", "v1", "secrets", true);
+    public static final Resource PERSISTENTVOLUMES = new Resource("", "v1", "persistentvolumes", false);
+    public static final Resource PERSISTENTVOLUMECLAIMS = new Resource("", "v1", "persistentvolumeclaims", true);
+    public static final Resource STORAGECLASSES = new Resource("storage.k8s.io", "v1", "storageclasses", false);
     public static final Resource DEPLOYMENTS = new Resource("apps", "v1", "deployments", true);
     public static final Resource REPLICASETS = new Resource("apps", "v1", "replicasets", true);
     public static final Resource DAEMONSETS = new Resource("apps", "v1", "daemonsets", true);

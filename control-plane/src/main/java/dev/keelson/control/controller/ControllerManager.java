@@ -50,6 +50,7 @@ public final class ControllerManager implements AutoCloseable {
     private final Clock clock;
     private final LeaderElector elector;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private volatile java.nio.file.Path localPathRoot = PersistentVolumeController.DEFAULT_ROOT;
 
     public ControllerManager(KubeClient client, String identity, Options options) {
         this(client, identity, options, Clock.systemUTC());
@@ -74,6 +75,12 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     /** Starts competing for leadership; controllers run once (and while) this manager leads. */
+    /** Where the local provisioner puts volumes' directories (on their node); set before {@link #start}. */
+    public ControllerManager withLocalPathRoot(java.nio.file.Path root) {
+        this.localPathRoot = root;
+        return this;
+    }
+
     public ControllerManager start() {
         elector.start();
         return this;
@@ -113,10 +120,13 @@ public final class ControllerManager implements AutoCloseable {
         PodMetrics metrics = options.metrics() != null ? options.metrics() : new ApiPodMetrics(client);
         var hpa = new HorizontalPodAutoscalerController(client, informers.get(Resource.HPAS), informers.get(Resource.PODS),
                 metrics, options.autoscaler(), clock);
+        var volumes = new PersistentVolumeController(client, informers.get(Resource.PERSISTENTVOLUMES),
+                informers.get(Resource.PERSISTENTVOLUMECLAIMS), informers.get(Resource.STORAGECLASSES),
+                informers.get(Resource.NODES), localPathRoot);
         boolean ipamOn = options.nodeIpam() != null && !options.nodeIpam().clusterCidr().isEmpty();
         var ipam = ipamOn ? new NodeIpamController(client, informers.get(Resource.NODES), options.nodeIpam()) : null;
         running.addAll(informers.values());
-        running.addAll(List.of(rs, deploy, endpoints, jobs, daemons, nodes, gc, namespaces, hpa));
+        running.addAll(List.of(rs, deploy, endpoints, jobs, daemons, nodes, gc, namespaces, hpa, volumes));
         if (ipam != null) {
             running.add(ipam);
         }
@@ -141,6 +151,7 @@ public final class ControllerManager implements AutoCloseable {
         gc.start(w);
         namespaces.start(1);
         hpa.start(1);
+        volumes.start();
         if (ipam != null) {
             ipam.start(1);
         }

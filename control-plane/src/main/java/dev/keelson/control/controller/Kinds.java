@@ -16,6 +16,9 @@ final class Kinds {
             Map.entry("Event", Resource.EVENTS),
             Map.entry("ConfigMap", Resource.CONFIGMAPS),
             Map.entry("Secret", Resource.SECRETS),
+            Map.entry("PersistentVolume", Resource.PERSISTENTVOLUMES),
+            Map.entry("PersistentVolumeClaim", Resource.PERSISTENTVOLUMECLAIMS),
+            Map.entry("StorageClass", Resource.STORAGECLASSES),
             Map.entry("Deployment", Resource.DEPLOYMENTS),
             Map.entry("ReplicaSet", Resource.REPLICASETS),
             Map.entry("DaemonSet", Resource.DAEMONSETS),
@@ -27,7 +30,8 @@ final class Kinds {
     /** Namespaced types in the order a namespace is emptied: workloads first, so their controllers stop re-creating pods. */
     static final List<Resource> NAMESPACED = List.of(Resource.DEPLOYMENTS, Resource.DAEMONSETS, Resource.JOBS,
             Resource.REPLICASETS, Resource.HPAS, Resource.PODS, Resource.SERVICES, Resource.ENDPOINTSLICES,
-            Resource.ENDPOINTS, Resource.CONFIGMAPS, Resource.SECRETS, Resource.LEASES, Resource.EVENTS);
+            Resource.ENDPOINTS, Resource.CONFIGMAPS, Resource.SECRETS, Resource.PERSISTENTVOLUMECLAIMS, Resource.LEASES,
+            Resource.EVENTS);
 
     private Kinds() {}
 

@@ -21,7 +21,7 @@ public record PodInfo(String namespace, String name, String uid, Map<String, Str
                       List<HostPort> hostPorts, List<AffinityTerm> requiredAffinity,
                       List<AffinityTerm> requiredAntiAffinity, List<AffinityTerm> preferredAffinity,
                       List<AffinityTerm> preferredAntiAffinity, List<SpreadConstraint> spread,
-                      List<String> images, long creationOrder) {
+                      List<String> images, long creationOrder, List<String> claims) {
 
     static final long DEFAULT_MILLI_CPU = 100;
     static final long DEFAULT_MEMORY = 200L * 1024 * 1024;
@@ -100,7 +100,19 @@ public record PodInfo(String namespace, String name, String uid, Map<String, Str
                 terms(aff.path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution"), ns, false),
                 terms(aff.path("podAffinity").path("preferredDuringSchedulingIgnoredDuringExecution"), ns, true),
                 terms(aff.path("podAntiAffinity").path("preferredDuringSchedulingIgnoredDuringExecution"), ns, true),
-                List.copyOf(spread), List.copyOf(images), creationOrder);
+                List.copyOf(spread), List.copyOf(images), creationOrder, claimNames(spec));
+    }
+
+    /** The PersistentVolumeClaims the pod's volumes name. */
+    private static List<String> claimNames(JsonNode spec) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : spec.path("volumes")) {
+            String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
+            if (!claim.isEmpty()) {
+                out.add(claim);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<AffinityTerm> terms(JsonNode list, String ns, boolean weighted) {

@@ -10,6 +10,7 @@ import dev.keelson.control.scheduler.plugins.NodeResourcesFit;
 import dev.keelson.control.scheduler.plugins.NodeUnschedulable;
 import dev.keelson.control.scheduler.plugins.PodTopologySpread;
 import dev.keelson.control.scheduler.plugins.TaintToleration;
+import dev.keelson.control.scheduler.plugins.VolumeBinding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public record Profile(String schedulerName, List<Plugin.PreFilter> preFilters, L
         return new Profile("default-scheduler", List.of(podAffinity, spread, images),
                 // cheap, common rejections first: a node is dropped at its first failing filter
                 List.of(new NodeUnschedulable(), new NodeName(), taints, nodeAffinity, new NodePorts(), fit,
-                        spread, podAffinity),
+                        new VolumeBinding(), spread, podAffinity),
                 List.of(new Weighted(fit, 1), new Weighted(new BalancedAllocation(), 1), new Weighted(images, 1),
                         new Weighted(podAffinity, 2), new Weighted(nodeAffinity, 2), new Weighted(spread, 2),
                         new Weighted(taints, 3)));

@@ -7,6 +7,8 @@ import dev.keelson.control.client.ApiException;
 import dev.keelson.control.client.Informer;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
+import dev.keelson.control.model.VolumeClaims;
+import dev.keelson.control.scheduler.plugins.VolumeBinding;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +48,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong bound = new AtomicLong();
     private final boolean events;
     private Informer nodes;
+    private InformerVolumes storage;
     private Informer pods;
     private volatile boolean closed;
     private Thread loop;
@@ -64,6 +67,8 @@ public final class Scheduler implements AutoCloseable {
         if (!nodes.awaitSynced(syncTimeout) || !pods.awaitSynced(syncTimeout)) {
             throw new IllegalStateException("scheduler: caches did not sync within " + syncTimeout);
         }
+        storage = new InformerVolumes(client, queue::moveAllToActive).start(syncTimeout);
+        volumeBinding().ifPresent(v -> v.attach(storage));
         loop = Thread.ofPlatform().name("scheduler").daemon().start(this::run);
         return this;
     }
@@ -113,8 +118,13 @@ public final class Scheduler implements AutoCloseable {
             unschedulable(pod, result.error());
             return;
         }
-        inFlight.acquire();
         String node = result.node();
+        if (!selectNode(pod, node)) {
+            forget(pod, node);
+            queue.backOff(pod);
+            return;
+        }
+        inFlight.acquire();
         ObjectNode binding = MAPPER.createObjectNode();
         binding.put("apiVersion", "v1").put("kind", "Binding");
         binding.putObject("metadata").put("name", pod.name()).put("namespace", pod.namespace()).put("uid", pod.uid());
@@ -135,6 +145,35 @@ public final class Scheduler implements AutoCloseable {
                         }
                     }
                 });
+    }
+
+    private java.util.Optional<VolumeBinding> volumeBinding() {
+        return algorithm.profile().filters().stream().filter(VolumeBinding.class::isInstance)
+                .map(VolumeBinding.class::cast).findFirst();
+    }
+
+    /**
+     * Marks the pod's WaitForFirstConsumer claims with the chosen node (kube-scheduler's PreBind),
+     * so the binder binds or provisions for that node; false if a claim could not be marked.
+     */
+    private boolean selectNode(PodInfo pod, String node) {
+        VolumeBinding plugin = volumeBinding().orElse(null);
+        if (plugin == null || pod.claims().isEmpty()) {
+            return true;
+        }
+        for (JsonNode claim : VolumeBinding.delayedClaims(plugin.objects(), pod)) {
+            ObjectNode patch = MAPPER.createObjectNode();
+            patch.putObject("metadata").putObject("annotations").put(VolumeClaims.SELECTED_NODE, node);
+            try {
+                client.patch(Resource.PERSISTENTVOLUMECLAIMS, pod.namespace(),
+                        claim.path("metadata").path("name").asText(), null, "application/merge-patch+json", patch);
+            } catch (ApiException e) {
+                LOG.log(System.Logger.Level.WARNING, "selecting node {0} for a claim of {1}: {2}", node, pod.key(),
+                        e.getMessage());
+                return false;
+            }
+        }
+        return true;
     }
 
     private void forget(PodInfo pod, String node) {
@@ -327,6 +366,9 @@ public final class Scheduler implements AutoCloseable {
         }
         if (pods != null) {
             pods.close();
+        }
+        if (storage != null) {
+            storage.close();
         }
     }
 }

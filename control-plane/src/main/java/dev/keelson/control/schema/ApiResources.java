@@ -63,6 +63,10 @@ final class ApiResources {
             main("", "v1", "Event", "events", true, ALL),
             main("", "v1", "ServiceAccount", "serviceaccounts", true, ALL),
             main("", "v1", "PodTemplate", "podtemplates", true, ALL),
+            main("", "v1", "PersistentVolume", "persistentvolumes", false, ALL),
+            sub("", "v1", "persistentvolumes", false, "status", "", "v1", "PersistentVolume", STATUS),
+            main("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ALL),
+            sub("", "v1", "persistentvolumeclaims", true, "status", "", "v1", "PersistentVolumeClaim", STATUS),
             main("apps", "v1", "Deployment", "deployments", true, ALL),
             sub("apps", "v1", "deployments", true, "status", "apps", "v1", "Deployment", STATUS),
             sub("apps", "v1", "deployments", true, "scale", "autoscaling", "v1", "Scale", STATUS),
@@ -77,12 +81,13 @@ final class ApiResources {
             main("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, ALL),
             main("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ALL),
             sub("autoscaling", "v2", "horizontalpodautoscalers", true, "status", "autoscaling", "v2",
-                    "HorizontalPodAutoscaler", STATUS));
+                    "HorizontalPodAutoscaler", STATUS),
+            main("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ALL));
 
     /** The group versions the OpenAPI v3 index lists, as paths ("api/v1", "apis/apps/v1", ...). */
     static final List<String> GROUP_VERSION_PATHS = List.of("api/v1", "apis/apps/v1", "apis/batch/v1",
             "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1", "apis/autoscaling/v1",
-            "apis/autoscaling/v2", "apis/policy/v1");
+            "apis/autoscaling/v2", "apis/policy/v1", "apis/storage.k8s.io/v1");
 
     private static Resource main(String group, String version, String kind, String plural, boolean namespaced,
                                  List<String> verbs) {

@@ -19,6 +19,9 @@ final class Defaulting {
             case "v1/Secret" -> Json.putIfAbsent(o, "type", "Opaque");
             case "v1/Namespace" -> namespace(o);
             case "v1/Node" -> Json.putIfAbsent(Json.obj(o, "status"), "phase", "Pending");
+            case "v1/PersistentVolume" -> StorageDefaults.persistentVolume(o);
+            case "v1/PersistentVolumeClaim" -> StorageDefaults.persistentVolumeClaim(o);
+            case "storage.k8s.io/v1/StorageClass" -> StorageDefaults.storageClass(o);
             case "apps/v1/Deployment" -> WorkloadDefaults.deployment(o);
             case "apps/v1/ReplicaSet" -> WorkloadDefaults.replicaSet(o);
             case "apps/v1/DaemonSet" -> WorkloadDefaults.daemonSet(o);

@@ -33,6 +33,9 @@ final class Validation {
             case "v1/Service" -> ServiceValidation.service(o, errs);
             case "v1/ConfigMap" -> DataValidation.configMap(o, errs);
             case "v1/Secret" -> DataValidation.secret(o, errs);
+            case "v1/PersistentVolume" -> StorageValidation.persistentVolume(o.path("spec"), errs);
+            case "v1/PersistentVolumeClaim" -> StorageValidation.claim(o.path("spec"), errs);
+            case "storage.k8s.io/v1/StorageClass" -> StorageValidation.storageClass(o, errs);
             case "apps/v1/Deployment" -> WorkloadValidation.deployment(o, errs);
             case "apps/v1/ReplicaSet" -> WorkloadValidation.replicaSet(o, errs);
             case "apps/v1/DaemonSet" -> WorkloadValidation.daemonSet(o, errs);
@@ -66,6 +69,9 @@ final class Validation {
     }
 
     private static boolean namespaced(String gvk) {
-        return !gvk.equals("v1/Namespace") && !gvk.equals("v1/Node");
+        return switch (gvk) {
+            case "v1/Namespace", "v1/Node", "v1/PersistentVolume", "storage.k8s.io/v1/StorageClass" -> false;
+            default -> true;
+        };
     }
 }

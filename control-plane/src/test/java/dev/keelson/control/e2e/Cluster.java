@@ -59,7 +59,8 @@ final class Cluster implements AutoCloseable {
         var options = new ControllerManager.Options(2, LeaderElector.Timing.DEFAULTS,
                 new NodeLifecycleController.Options(Duration.ofHours(1), Duration.ofHours(1)),
                 HorizontalPodAutoscalerController.Options.DEFAULTS, Duration.ofSeconds(30), null);
-        this.controllers = new ControllerManager(client, "e2e", options).start();
+        this.controllers = new ControllerManager(client, "e2e", options).withLocalPathRoot(dir.resolve("local-path"))
+                .start();
         await("controller manager leading", () -> MAPPER.getNodeFactory().booleanNode(controllers.isLeader()
                 && controllers.running() > 0), JsonNode::asBoolean);
     }

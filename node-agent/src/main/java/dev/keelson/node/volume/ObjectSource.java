@@ -22,6 +22,16 @@ public interface ObjectSource {
     /** The Secret, or empty when the API server has none by that name. */
     Optional<JsonNode> secret(String namespace, String name);
 
+    /** The PersistentVolumeClaim, or empty when there is none (a source without claims has none). */
+    default Optional<JsonNode> claim(String namespace, String name) {
+        return Optional.empty();
+    }
+
+    /** The PersistentVolume, or empty when there is none. */
+    default Optional<JsonNode> persistentVolume(String name) {
+        return Optional.empty();
+    }
+
     /** Reads through {@code client}; errors other than 404 propagate as {@link ApiException}. */
     static ObjectSource of(KubeClient client) {
         return new ObjectSource() {
@@ -33,6 +43,16 @@ public interface ObjectSource {
             @Override
             public Optional<JsonNode> secret(String namespace, String name) {
                 return get(client, Resource.SECRETS, namespace, name);
+            }
+
+            @Override
+            public Optional<JsonNode> claim(String namespace, String name) {
+                return get(client, Resource.PERSISTENTVOLUMECLAIMS, namespace, name);
+            }
+
+            @Override
+            public Optional<JsonNode> persistentVolume(String name) {
+                return get(client, Resource.PERSISTENTVOLUMES, null, name);
             }
         };
     }

@@ -22,20 +22,22 @@ import java.util.Set;
  *   &lt;root&gt;/pods/&lt;uid&gt;/volumes/kubernetes.io~downward-api/&lt;name&gt;   files via {@link AtomicWriter}
  *   &lt;root&gt;/pods/&lt;uid&gt;/volumes/kubernetes.io~projected/&lt;name&gt;      tmpfs + {@link AtomicWriter}
  *   hostPath: the host's path itself, after the {@code type} check
+ *   persistentVolumeClaim: the bound PersistentVolume's hostPath or local path ({@link ClaimVolumes})
  * </pre>
  *
  * {@link #prepare} is idempotent and level-triggered: each sync rewrites a configMap/secret volume
  * only when its content changed, so updates reach running containers with one atomic swap.
- * PersistentVolumeClaims are not supported yet.
  */
 public final class VolumeManager {
     private final Path root;
     private final Payloads payloads;
+    private final ClaimVolumes claims;
 
     /** @param root the agent's state root (the kubelet's {@code --root-dir}, /var/lib/kubelet) */
     public VolumeManager(Path root, ObjectSource objects, ResourceFields.Allocatable allocatable) {
         this.root = root.toAbsolutePath().normalize();
         this.payloads = new Payloads(objects, allocatable);
+        this.claims = new ClaimVolumes(objects);
     }
 
     /** {@code <root>/pods/<uid>}. */
@@ -86,6 +88,10 @@ public final class VolumeManager {
         if (v.has("hostPath")) {
             JsonNode hp = v.path("hostPath");
             return new PodVolumes.Volume(name, HostPaths.check(name, hp.path("path").asText(), hp.path("type").asText("")), false, true);
+        }
+        if (v.has("persistentVolumeClaim")) {
+            return claims.resolve(pod.path("metadata").path("namespace").asText("default"), name,
+                    v.path("persistentVolumeClaim"));
         }
         if (v.has("configMap")) {
             JsonNode src = v.path("configMap");

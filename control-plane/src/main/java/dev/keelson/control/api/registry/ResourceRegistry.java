@@ -44,6 +44,9 @@ public final class ResourceRegistry {
                         "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
                         "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"), false));
         t.add(core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), false, Set.of(), false));
+        t.add(core("persistentvolumes", "PersistentVolume", false, List.of("pv"), List.of(), true, Set.of(), false));
+        t.add(core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), true,
+                Set.of(), false));
         t.add(scaled("apps", "deployments", "Deployment", List.of("deploy"), Set.of()));
         t.add(scaled("apps", "replicasets", "ReplicaSet", List.of("rs"), Set.of("status.replicas")));
         t.add(type("apps", "v1", "daemonsets", "DaemonSet", true, List.of("ds"), List.of("all"), Set.of(), true,
@@ -56,6 +59,8 @@ public final class ResourceRegistry {
         t.add(type("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true,
                 List.of("hpa"), List.of("all"), Set.of(), true,
                 Subresource.status("autoscaling", "v2", "HorizontalPodAutoscaler")));
+        t.add(type("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, List.of("sc"), List.of(),
+                Set.of(), false));
         // served by the API server from the node agents (MetricsAggregator), never stored
         t.add(new ResourceType("metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, List.of(), List.of(),
                 List.of(), Set.of(), false));

@@ -25,6 +25,36 @@ public interface WriteHooks {
         public static final Pending NOTHING = new Pending(() -> {}, () -> {});
     }
 
+    /** Runs {@code first}, then {@code second}; if {@code second} throws, what {@code first} took is given back. */
+    static WriteHooks both(WriteHooks first, WriteHooks second) {
+        return new WriteHooks() {
+            @Override
+            public Pending beforeWrite(ResourceType type, ObjectNode old, ObjectNode next, boolean dryRun) {
+                Pending a = first.beforeWrite(type, old, next, dryRun);
+                Pending b;
+                try {
+                    b = second.beforeWrite(type, old, next, dryRun);
+                } catch (RuntimeException e) {
+                    a.abandoned().run();
+                    throw e;
+                }
+                return new Pending(() -> {
+                    a.committed().run();
+                    b.committed().run();
+                }, () -> {
+                    a.abandoned().run();
+                    b.abandoned().run();
+                });
+            }
+
+            @Override
+            public void afterDelete(ResourceType type, ObjectNode deleted) {
+                first.afterDelete(type, deleted);
+                second.afterDelete(type, deleted);
+            }
+        };
+    }
+
     /**
      * Called before {@code next} is stored; may fill in fields of {@code next} or throw an
      * {@link ApiException}. {@code old} is null on create.

@@ -38,6 +38,9 @@ final class KindColumns {
             case "/endpoints" -> List.of(name, Column.of("Endpoints", "string", "Endpoints of the service",
                     KindColumns::endpoints), age);
             case "/events" -> EventColumns.columns(clock);
+            case "/persistentvolumes" -> StorageColumns.volumes(clock);
+            case "/persistentvolumeclaims" -> StorageColumns.claims(clock);
+            case "storage.k8s.io/storageclasses" -> StorageColumns.classes(clock);
             case "apps/deployments" -> List.of(name,
                     Column.of("Ready", "string", "Number of ready replicas",
                             o -> number(o, "status.readyReplicas") + "/" + number(o, "spec.replicas")),
