@@ -15,7 +15,12 @@
  *
  * The two FIFOs are created (0600) if missing and opened read-write, which never blocks and keeps
  * their buffers alive while the shim lives; they become the runtime's (hence the container's)
- * stdout and stderr; stdin is /dev/null. When runc create has exited the shim prints one line on
+ * stdout and stderr. Stdin is /dev/null, unless KEELSON_SHIM_STDIN names a FIFO (made by the
+ * caller, who holds it open for writing, so this open does not wait): it is opened for reading
+ * and becomes the container's stdin. Without KEELSON_SHIM_STDIN_ONCE=1 the shim also keeps a
+ * writer of its own, so the container never sees end-of-file on stdin (the caller may come and
+ * go); with it, the container sees end-of-file once the caller's writers are closed (CRI
+ * stdin_once). Both variables are removed before the runtime starts. When runc create has exited the shim prints one line on
  * its stdout and closes it: "pid N" (N read from PID_FILE) or "failed STATUS" (the runtime's
  * shell-style exit status; the shim then exits 1). When the init has been reaped the shim writes
  * EXIT_FILE (via a temporary file and rename, so readers never see half of it):
@@ -95,17 +100,39 @@ int main(int argc, char **argv) {
     if (out < 0 || err < 0 || null < 0) {
         return 1;
     }
+    int in = null;
+    const char *stdin_fifo = getenv("KEELSON_SHIM_STDIN");
+    if (stdin_fifo != NULL && *stdin_fifo != '\0') {
+        const char *once = getenv("KEELSON_SHIM_STDIN_ONCE");
+        in = open(stdin_fifo, O_RDONLY | O_CLOEXEC);
+        if (in < 0) {
+            fprintf(stderr, "keelson-cri-shim: open %s: %s\n", stdin_fifo, strerror(errno));
+            return 1;
+        }
+        if (once == NULL || strcmp(once, "1") != 0) {
+            /* kept for the shim's whole life, never used: a writer, so no end-of-file */
+            if (open(stdin_fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0) {
+                fprintf(stderr, "keelson-cri-shim: open %s for writing: %s\n", stdin_fifo, strerror(errno));
+                return 1;
+            }
+        }
+    }
+    unsetenv("KEELSON_SHIM_STDIN");
+    unsetenv("KEELSON_SHIM_STDIN_ONCE");
     pid_t runtime = fork();
     if (runtime < 0) {
         fprintf(stderr, "keelson-cri-shim: fork: %s\n", strerror(errno));
         return 1;
     }
     if (runtime == 0) {
-        if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
             _exit(127);
         }
         execvp(argv[5], &argv[5]);
         _exit(127);
+    }
+    if (in != null) {
+        close(in);
     }
     int status;
     while (waitpid(runtime, &status, 0) < 0) {

@@ -46,6 +46,10 @@ public final class ContainerManager implements PodContainers {
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
     private final Map<String, CriLog> logFiles = new ConcurrentHashMap<>();
+    /** Live output for attached clients, per container whose log pumps run. */
+    private final Map<String, OutputTaps> taps = new ConcurrentHashMap<>();
+    /** This process's writer of each stdin FIFO (containers created with stdin), until the container exits. */
+    private final Map<String, java.nio.channels.FileChannel> stdins = new ConcurrentHashMap<>();
     /** Reserved container names: POD_NAME_ATTEMPT → id (a pod cannot hold two containers of one name and attempt). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
@@ -141,7 +145,20 @@ public final class ContainerManager implements PodContainers {
                 ContainerSpecs.container(root.path(), cfg, root.config(), sandboxes.namespaces(pod), pod.cgroup() + "/" + id,
                         sandboxes.dir(podId).resolve("etc")).write(dir);
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
-                OciRuntime.Created created = rt.create(id, dir);
+                OciRuntime.Created created;
+                if (cfg.getStdin()) {
+                    Path fifo = dir.resolve("stdin");
+                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
+                    // read and write: opening a FIFO so never waits for a reader, and this writer keeps
+                    // the container from seeing end-of-file until a stdin_once client is done
+                    java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
+                            java.nio.file.StandardOpenOption.WRITE);
+                    stdins.put(id, w);
+                    undo.onFailure("stdin of " + id, () -> closeStdin(id));
+                    created = rt.create(id, dir, fifo, cfg.getStdinOnce());
+                } else {
+                    created = rt.create(id, dir);
+                }
                 ContainerRecord rec = new ContainerRecord(id, podId, ContainerRecord.CREATED, System.currentTimeMillis() * 1_000_000L,
                         0, 0, 0, "", "", log == null ? "" : log.toString(), created.pid(), created.shim().pid(),
                         ContainerRecord.encode(cfg), root.imageRef());
@@ -343,11 +360,48 @@ public final class ContainerManager implements PodContainers {
         }
     }
 
+    /**
+     * CRI Attach: {@code out} and {@code err} (either may be null) get the running container's output
+     * from now on; the attachment writes its stdin when it was created with {@code stdin}.
+     *
+     * @throws NotFoundException no such container
+     * @throws IllegalStateException the container is not running
+     */
+    public Attachment attach(String id, java.io.OutputStream out, java.io.OutputStream err) {
+        ContainerRecord r = get(id);
+        OutputTaps tap = taps.get(id);
+        CompletableFuture<ExitStatus> exit = exits.get(id);
+        if (!r.state().equals(ContainerRecord.RUNNING) || tap == null || exit == null) {
+            throw new IllegalStateException("container " + id + " is " + r.state() + ", not RUNNING");
+        }
+        boolean once = r.containerConfig().getStdinOnce();
+        CompletableFuture<Void> drained = logs.getOrDefault(id, CompletableFuture.completedFuture(null));
+        CompletableFuture<Void> ended = exit.thenCompose(s -> drained.exceptionally(e -> null));
+        return new Attachment(tap, out, err, stdins.get(id), () -> {
+            if (once) {
+                closeStdin(id);
+            }
+        }, ended);
+    }
+
+    /** Closes this process's writer of {@code id}'s stdin FIFO, if it has one. */
+    private void closeStdin(String id) {
+        java.nio.channels.FileChannel w = stdins.remove(id);
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                // closing a FIFO writer fails only on a bad descriptor
+            }
+        }
+    }
+
     /** Waits for the shim and records the exit file it wrote; the future completes after the record is updated. */
     private void monitor(String id, ProcessHandle shim, Path dir) {
         CompletableFuture<ExitStatus> done = new CompletableFuture<>();
         exits.put(id, done);
         shim.onExit().whenComplete((h, e) -> {
+            closeStdin(id);
             ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir)).orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
             update(id, c -> c.exited(s));
             done.complete(s);
@@ -357,10 +411,13 @@ public final class ContainerManager implements PodContainers {
     private void pumpLogs(String id, Path dir, Path logFile) throws IOException {
         CriLog log = CriLog.open(logFile);
         logFiles.put(id, log);
-        CompletableFuture<Void> out = pump(log, "stdout", OciRuntimeFiles.stdout(dir));
-        CompletableFuture<Void> err = pump(log, "stderr", OciRuntimeFiles.stderr(dir));
+        OutputTaps tap = new OutputTaps();
+        taps.put(id, tap);
+        CompletableFuture<Void> out = pump(log, "stdout", OciRuntimeFiles.stdout(dir), tap);
+        CompletableFuture<Void> err = pump(log, "stderr", OciRuntimeFiles.stderr(dir), tap);
         logs.put(id, CompletableFuture.allOf(out, err).whenComplete((v, e) -> {
             logFiles.remove(id, log);
+            taps.remove(id, tap);
             try {
                 log.close();
             } catch (IOException ex) {
@@ -369,12 +426,12 @@ public final class ContainerManager implements PodContainers {
         }));
     }
 
-    private static CompletableFuture<Void> pump(CriLog log, String stream, Path fifo) {
+    private static CompletableFuture<Void> pump(CriLog log, String stream, Path fifo, OutputTaps tap) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         // A platform thread: the read blocks for the container's whole life, and a virtual thread
         // blocked in a FIFO read would hold one of the few carriers.
         Thread.ofPlatform().daemon().name("keelson-cri-log").start(() -> {
-            try (InputStream in = Files.newInputStream(fifo)) {
+            try (InputStream in = tap.tee(stream, Files.newInputStream(fifo))) {
                 log.pump(stream, in);
                 f.complete(null);
             } catch (IOException e) {

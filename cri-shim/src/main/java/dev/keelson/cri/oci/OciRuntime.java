@@ -75,7 +75,17 @@ public final class OciRuntime {
      * @throws OciRuntimeException the runtime refused; the message carries its error text
      */
     public Created create(String id, Path bundle) {
-        return underShim(id, bundle, "create");
+        return underShim(id, bundle, null, "create");
+    }
+
+    /**
+     * {@link #create(String, Path)} with the FIFO {@code stdin} as the container's stdin (the caller
+     * made it and holds it open for writing); with {@code once}, the container sees end-of-file when
+     * the caller's writers are closed, else never (the shim keeps a writer).
+     */
+    public Created create(String id, Path bundle, Path stdin, boolean once) {
+        return underShim(id, bundle, java.util.Map.of("KEELSON_SHIM_STDIN", stdin.toString(), "KEELSON_SHIM_STDIN_ONCE",
+                once ? "1" : "0"), "create");
     }
 
     /**
@@ -85,10 +95,10 @@ public final class OciRuntime {
      * @throws OciRuntimeException the runtime refused; the message carries its error text
      */
     public Created run(String id, Path bundle) {
-        return underShim(id, bundle, "run", "--detach");
+        return underShim(id, bundle, null, "run", "--detach");
     }
 
-    private Created underShim(String id, Path bundle, String... verb) {
+    private Created underShim(String id, Path bundle, java.util.Map<String, String> env, String... verb) {
         List<String> cmd = new ArrayList<>(List.of(shim.toString(), exitFile(bundle).toString(),
                 bundle.resolve("init.pid").toString(), stdioFifo(bundle, false).toString(),
                 stdioFifo(bundle, true).toString(), handler.binary().toString(), "--root", handler.root().toString(),
@@ -97,8 +107,12 @@ public final class OciRuntime {
         cmd.addAll(List.of("--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), id));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            if (env != null) {
+                pb.environment().putAll(env);
+            }
+            p = pb.start();
         } catch (IOException e) {
             throw new OciRuntimeException("cannot start " + shim + ": " + e.getMessage(), e);
         }

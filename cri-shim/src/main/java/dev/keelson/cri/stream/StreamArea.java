@@ -1,6 +1,8 @@
 package dev.keelson.cri.stream;
 
 import com.google.protobuf.Message;
+import dev.keelson.cri.api.v1.AttachRequest;
+import dev.keelson.cri.api.v1.AttachResponse;
 import dev.keelson.cri.api.v1.ExecRequest;
 import dev.keelson.cri.api.v1.ExecResponse;
 import dev.keelson.cri.api.v1.PortForwardRequest;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CRI Exec and PortForward with their streaming server. The RPC checks the request (container
+ * CRI Exec, Attach and PortForward with their streaming server. The RPC checks the request (container
  * running; a stream requested; not tty with stderr; sandbox ready), keeps it under a one-time
  * token and answers {@code http://ADDR:PORT/exec/TOKEN} (or {@code /portforward/TOKEN}); the
  * client then connects there with SPDY/3.1 or a WebSocket and the command runs, or connections
@@ -68,7 +70,7 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
 
     @Override
     public Set<String> rpcs() {
-        return Set.of("Exec", "PortForward");
+        return Set.of("Exec", "Attach", "PortForward");
     }
 
     @Override
@@ -90,6 +92,31 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
             }
             running(req.getContainerId());
             out.onNext(ExecResponse.newBuilder().setUrl(url("exec", req)).build());
+            out.onCompleted();
+        } catch (io.grpc.StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void attach(AttachRequest req, StreamObserver<AttachResponse> out) {
+        try {
+            if (!req.getStdin() && !req.getStdout() && !req.getStderr()) {
+                throw Status.INVALID_ARGUMENT.withDescription("one of stdin, stdout, or stderr must be set").asRuntimeException();
+            }
+            if (req.getTty() && req.getStderr()) {
+                throw Status.INVALID_ARGUMENT.withDescription("tty and stderr cannot both be true").asRuntimeException();
+            }
+            ContainerRecord r = running(req.getContainerId());
+            if (req.getTty() != r.containerConfig().getTty()) {
+                throw Status.INVALID_ARGUMENT.withDescription("tty " + req.getTty() + " does not match container "
+                        + r.id() + ", created with tty " + r.containerConfig().getTty()).asRuntimeException();
+            }
+            if (req.getTty()) {
+                throw Status.UNIMPLEMENTED.withDescription("attach to a container with a terminal is not supported by Keelson yet")
+                        .asRuntimeException();
+            }
+            out.onNext(AttachResponse.newBuilder().setUrl(url("attach", req)).build());
             out.onCompleted();
         } catch (io.grpc.StatusRuntimeException e) {
             out.onError(e);
@@ -143,45 +170,68 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
         String[] parts = head.path().split("/");
         Message req = parts.length == 3 && parts[0].isEmpty() ? tokens.take(parts[2]).orElse(null) : null;
         boolean exec = req instanceof ExecRequest && parts[1].equals("exec");
+        boolean attach = req instanceof AttachRequest && parts[1].equals("attach");
         boolean forward = req instanceof PortForwardRequest && parts[1].equals("portforward");
-        if (!exec && !forward) {
+        if (!exec && !attach && !forward) {
             StreamServer.reply(socket.getOutputStream(), 404, "Not Found", "streaming request not found or expired: " + head.path());
             return;
         }
         if (exec) {
             serveExec((ExecRequest) req, head, socket);
+        } else if (attach) {
+            serveAttach((AttachRequest) req, head, socket);
         } else {
             servePortForward((PortForwardRequest) req, head, socket);
         }
     }
 
     private void serveExec(ExecRequest req, HttpHead head, Socket socket) throws IOException {
-        Upgrades.Upgraded u = Upgrades.upgrade(head, socket, WebSocketCommandStreams.PROTOCOLS, SPDY_COMMAND);
-        if (u == null) {
+        CommandStreams s = commandStreams(head, socket, req.getStdin(), req.getStdout(), req.getStderr(), req.getTty());
+        if (s != null) {
+            String id = req.getContainerId();
+            ExecSession.run(s, containers.runtimeOf(id), id, req.getCmdList(), req.getTty());
+        }
+    }
+
+    private void serveAttach(AttachRequest req, HttpHead head, Socket socket) throws IOException {
+        CommandStreams s = commandStreams(head, socket, req.getStdin(), req.getStdout(), req.getStderr(), req.getTty());
+        if (s == null) {
             return;
         }
-        boolean stderr = req.getStderr() && !req.getTty();
-        CommandStreams s;
-        if (u.webSocket()) {
-            s = new WebSocketCommandStreams(socket, u.protocol(), req.getStdin(), req.getStdout(), stderr, req.getTty());
-        } else {
-            Set<String> expected = new HashSet<>(Set.of("error"));
-            if (req.getStdin()) {
-                expected.add("stdin");
-            }
-            if (req.getStdout()) {
-                expected.add("stdout");
-            }
-            if (stderr) {
-                expected.add("stderr");
-            }
-            if (req.getTty() && !u.protocol().equals("channel.k8s.io") && !u.protocol().startsWith("v2.")) {
-                expected.add("resize");
-            }
-            s = SpdyCommandStreams.open(socket, u.protocol().startsWith("v4."), expected);
-        }
         String id = req.getContainerId();
-        ExecSession.run(s, containers.runtimeOf(id), id, req.getCmdList(), req.getTty());
+        try {
+            AttachSession.run(s, (out, err) -> containers.attach(id, out, err));
+        } catch (NotFoundException | IllegalStateException e) {
+            s.status(StatusJson.failure("cannot attach to container " + id + ": " + e.getMessage()));
+            s.close();
+        }
+    }
+
+    /** The upgraded session's streams (the ones asked for), or null when the upgrade was refused (already answered). */
+    private static CommandStreams commandStreams(HttpHead head, Socket socket, boolean stdin, boolean stdout, boolean stderr,
+            boolean tty) throws IOException {
+        Upgrades.Upgraded u = Upgrades.upgrade(head, socket, WebSocketCommandStreams.PROTOCOLS, SPDY_COMMAND);
+        if (u == null) {
+            return null;
+        }
+        boolean withStderr = stderr && !tty;
+        if (u.webSocket()) {
+            return new WebSocketCommandStreams(socket, u.protocol(), stdin, stdout, withStderr, tty);
+        }
+        Set<String> expected = new HashSet<>(Set.of("error"));
+        if (stdin) {
+            expected.add("stdin");
+        }
+        if (stdout) {
+            expected.add("stdout");
+        }
+        if (withStderr) {
+            expected.add("stderr");
+        }
+        if (tty && !u.protocol().equals("channel.k8s.io") && !u.protocol().startsWith("v2.")) {
+            expected.add("resize");
+        }
+        return SpdyCommandStreams.open(socket, u.protocol().startsWith("v4."), expected);
     }
 
     private void servePortForward(PortForwardRequest req, HttpHead head, Socket socket) throws IOException {

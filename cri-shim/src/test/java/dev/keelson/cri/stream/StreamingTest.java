@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.cni.invoke.CniInvoker;
 import dev.keelson.cni.invoke.ConfDir;
 import dev.keelson.cni.invoke.PluginRunner;
+import dev.keelson.cri.api.v1.AttachRequest;
 import dev.keelson.cri.api.v1.ContainerConfig;
 import dev.keelson.cri.api.v1.ContainerMetadata;
+import dev.keelson.cri.api.v1.ContainerState;
+import dev.keelson.cri.api.v1.ContainerStatusRequest;
 import dev.keelson.cri.api.v1.CreateContainerRequest;
 import dev.keelson.cri.api.v1.ExecRequest;
 import dev.keelson.cri.api.v1.ImageSpec;
@@ -75,11 +78,13 @@ class StreamingTest {
     private CriClient client;
     private String pod;
     private String ctr;
+    private Path rootfs;
+    private PodSandboxConfig podConfig;
 
     @BeforeEach
     void setUp() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("state"));
-        Path rootfs = LocalBusyboxImage.writeRootfs(tmp.resolve("busybox"));
+        rootfs = LocalBusyboxImage.writeRootfs(tmp.resolve("busybox"));
         Files.createDirectories(rootfs.resolve("www"));
         Files.writeString(rootfs.resolve("www/index.html"), "hello from the pod\n");
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
@@ -102,6 +107,7 @@ class StreamingTest {
                 .setMetadata(PodSandboxMetadata.newBuilder().setName("s").setNamespace("default").setUid("uid-s"))
                 .setLogDirectory(tmp.resolve("logs").toString()).build();
         pod = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pc).build()).getPodSandboxId();
+        podConfig = pc;
         ContainerConfig cc = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
                 .setImage(ImageSpec.newBuilder().setImage(rootfs.toString()))
                 .addAllCommand(List.of("sh", "-c", "httpd -p 127.0.0.1:8080 -h /www; exec sleep 3600"))
@@ -152,6 +158,45 @@ class StreamingTest {
             JsonNode status = JSON.readTree(c.await(error));
             assertEquals("Success", status.path("status").asText(), status.toString());
         }
+    }
+
+    /**
+     * critest's attach case: a shell reading a stdin_once stdin; the client's command runs, the
+     * client closes stdin, the shell sees end-of-file and exits, and the session ends with success.
+     */
+    @Test
+    void attachOverSpdyWritesStdinReadsOutputAndEndsWithTheContainer() throws Exception {
+        ContainerConfig cc = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("shell"))
+                .setImage(ImageSpec.newBuilder().setImage(rootfs.toString())).addCommand("sh")
+                .setStdin(true).setStdinOnce(true).setLogPath("shell.log").build();
+        String shell = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
+                .setSandboxConfig(podConfig).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(shell).build());
+        Thread.sleep(300);
+        assertEquals(ContainerState.CONTAINER_RUNNING, state(shell), "sh waits on its stdin, which stays open until attach");
+        URI url = URI.create(client.runtime().attach(AttachRequest.newBuilder().setContainerId(shell).setStdin(true)
+                .setStdout(true).setStderr(true).build()).getUrl());
+        assertTrue(url.toString().startsWith(streaming.base() + "/attach/"), url.toString());
+        try (SpdyTestClient c = new SpdyTestClient(url, "v4.channel.k8s.io")) {
+            int error = c.open(type("error"));
+            int in = c.open(type("stdin"));
+            int out = c.open(type("stdout"));
+            int err = c.open(type("stderr"));
+            c.send(in, "echo hello; echo oops >&2\n", true);
+            assertEquals("hello\n", c.await(out));
+            assertEquals("oops\n", c.await(err));
+            assertEquals("Success", JSON.readTree(c.await(error)).path("status").asText());
+        }
+        assertEquals(ContainerState.CONTAINER_EXITED, state(shell), "stdin_once: end-of-file after the client's stdin ended");
+        assertTrue(Files.readString(tmp.resolve("logs/shell.log")).contains(" stdout F hello"), "attached output is logged too");
+
+        io.grpc.StatusRuntimeException stopped = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> client.runtime().attach(AttachRequest.newBuilder().setContainerId(shell).setStdout(true).build()));
+        assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode(), stopped.getMessage());
+    }
+
+    private ContainerState state(String id) {
+        return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus().getState();
     }
 
     @Test
