@@ -217,8 +217,7 @@ class StreamingTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("passes alone (8 s); in the full class run on a loaded machine the terminal's output "
-            + "never arrives though the pty was received: not yet understood")
+    @org.junit.jupiter.api.Timeout(120) // once seen hanging on a machine under load 13-15; fail rather than stall the suite
     void execWithTerminalOverSpdyGetsAPtyAndResizes() throws Exception {
         try (SpdyTestClient c = new SpdyTestClient(exec(true, true, false, true, "sh", "-c",
                 "tty; read x; stty size; exit 3"), "v4.channel.k8s.io")) {
