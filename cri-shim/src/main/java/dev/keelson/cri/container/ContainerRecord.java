@@ -1,6 +1,5 @@
 package dev.keelson.cri.container;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.keelson.cri.api.v1.ContainerConfig;
 import dev.keelson.cri.oci.ExitStatus;
 import java.util.Base64;
@@ -38,12 +37,11 @@ public record ContainerRecord(String id, String podId, String state, long create
     }
 
     private static ContainerConfig containerConfig(String id, String config) {
-        try {
-            return ContainerConfig.parseFrom(Base64.getDecoder().decode(config));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("container " + id + ": corrupt stored config: " + e.getMessage(), e);
-        }
+        return CONFIGS.get(id, config);
     }
+
+    private static final dev.keelson.cri.sandbox.DecodedConfigs<ContainerConfig> CONFIGS =
+            new dev.keelson.cri.sandbox.DecodedConfigs<>("container", ContainerConfig::parseFrom);
 
     public ContainerRecord started(long at) {
         return new ContainerRecord(id, podId, RUNNING, createdAt, at, finishedAt, exitCode, reason, message, logPath, pid,

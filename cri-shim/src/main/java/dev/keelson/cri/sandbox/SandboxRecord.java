@@ -1,6 +1,5 @@
 package dev.keelson.cri.sandbox;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.keelson.cri.api.v1.PodSandboxConfig;
 import java.util.Base64;
 import java.util.List;
@@ -35,12 +34,10 @@ public record SandboxRecord(String id, String handler, String state, long create
 
     /** The CRI config this sandbox was run with. */
     public PodSandboxConfig podConfig() {
-        try {
-            return PodSandboxConfig.parseFrom(Base64.getDecoder().decode(config));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("sandbox " + id + ": corrupt stored config: " + e.getMessage(), e);
-        }
+        return CONFIGS.get(id, config);
     }
+
+    private static final DecodedConfigs<PodSandboxConfig> CONFIGS = new DecodedConfigs<>("sandbox", PodSandboxConfig::parseFrom);
 
     /** The pod's cgroupfs path, {@code PARENT/ID}. */
     public String cgroup() {
