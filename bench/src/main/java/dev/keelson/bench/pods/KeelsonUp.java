@@ -1,5 +1,7 @@
 package dev.keelson.bench.pods;
 
+import dev.keelson.bench.runtime.ProcessTree;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.control.client.KubeClient;

@@ -1,5 +1,9 @@
 package dev.keelson.bench.pods;
 
+import dev.keelson.bench.runtime.Mounts;
+import dev.keelson.bench.runtime.PrivateContainerd;
+import dev.keelson.bench.runtime.ProcessTree;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.bench.Progress;

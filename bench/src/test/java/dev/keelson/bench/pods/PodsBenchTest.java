@@ -1,5 +1,8 @@
 package dev.keelson.bench.pods;
 
+import dev.keelson.bench.runtime.ImageArchives;
+import dev.keelson.bench.runtime.PrivateContainerd;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
