@@ -21,8 +21,12 @@ final class KeelsonCri implements AutoCloseable {
      * daemon whose RPCs wait on runc and the kernel, not on compiled Java, so one C1 compiler thread,
      * Serial GC and a small heap keep its footprint near a Go daemon's.
      */
-    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=24m", "-Xss512k", "-XX:MaxMetaspaceSize=64m");
+    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:MaxMetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000");
+
+    /** The environment {@code bin/keelson cri} sets: two glibc malloc arenas instead of eight per core. */
+    static final java.util.Map<String, String> ENV = java.util.Map.of("MALLOC_ARENA_MAX", "2");
 
     private final Process process;
     private final Path log;
@@ -58,13 +62,19 @@ final class KeelsonCri implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netns.path(), "--",
                 ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString())));
         cmd.addAll(JVM);
+        // for trying other options side by side: -Dkeelson.bench.cri.jvm="-Xmx32m ..." (later options win)
+        String extra = System.getProperty("keelson.bench.cri.jvm", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dkeelson.libexec=" + System.getProperty("keelson.libexec"), "-cp", System.getProperty("java.class.path"), MAIN,
                 "cri", "--socket", socket.toString(), "--root", dir.resolve("root").toString(), "--cni-conf-dir", netd.toString(),
                 "--insecure-registry", registry, "--cgroup-parent", cgroupParent));
         Files.createDirectories(dir);
-        KeelsonCri k = new KeelsonCri(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
-                log, socket);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(ENV);
+        KeelsonCri k = new KeelsonCri(pb.start(), log, socket);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!k.logText().contains("listening on")) {
             if (!k.process.isAlive() || System.nanoTime() > deadline) {
