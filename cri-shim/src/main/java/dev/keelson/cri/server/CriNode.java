@@ -89,7 +89,7 @@ public final class CriNode implements AutoCloseable {
         ContainerManager containers = new ContainerManager(sandboxes, rootfs);
         rootfs.removeLeftovers(containers.list().stream().map(ContainerRecord::id).toList());
         List<CriArea> areas = List.of(new RuntimeInfoArea(new CniNetworkCheck(conf, cni)),
-                new PodArea(sandboxes, containers), new ImageArea(images));
+                new PodArea(sandboxes, containers), new SandboxStatsArea(sandboxes, containers), new ImageArea(images));
         if (o.rpcLog() != null) {
             areas = areas.stream().map(a -> RpcLog.logged(a, o.rpcLog())).toList();
         }
