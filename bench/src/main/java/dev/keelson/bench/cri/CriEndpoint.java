@@ -83,7 +83,7 @@ final class CriEndpoint implements AutoCloseable {
         runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
     }
 
-    /** StopContainer with timeout 0: SIGKILL at once (sleep as PID 1 of its namespace ignores SIGTERM anyway). */
+    /** StopContainer with timeout 0: SIGKILL at once, no grace period, on both runtimes. */
     void stopContainer(String id) {
         runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
     }
