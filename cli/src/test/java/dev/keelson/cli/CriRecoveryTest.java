@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code keelson cri} killed with SIGKILL while two pods exist — one container running, one exited
- * with code 3 — and started again over the same root: every object is listed with its state, the
- * exit code survives, the running container's process was never touched, stop and remove still
+ * with code 3, one that exits with code 5 while the runtime is down — and started again over the
+ * same root: every object is listed with its state, the exit codes are right, the running container's process was never touched, stop and remove still
  * work, and removal leaves nothing behind (netns pins, veths, host-local IPs, mounts, cgroups).
  */
 @KernelTest
@@ -98,19 +98,22 @@ class CriRecoveryTest {
         String exitedPod;
         String sleeper;
         String quitter;
+        String lateQuitter;
         long sleeperPid;
         try (CriProcess first = new CriProcess(socket, log, args).awaitSocket()) {
             running = first.process;
             current = first;
             runningPod = runPod(first, "runs");
-            sleeper = startContainer(first, runningPod, "runs", "sleep 3600");
+            sleeper = startContainer(first, runningPod, "runs", "sleep 3600", "main");
             exitedPod = runPod(first, "quits");
-            quitter = startContainer(first, exitedPod, "quits", "exit 3");
+            quitter = startContainer(first, exitedPod, "quits", "exit 3", "main");
             awaitExited(first, quitter);
             sleeperPid = onlyPid(runningPod, sleeper);
+            lateQuitter = startContainer(first, exitedPod, "quits", "sleep 2; exit 5", "late");
         }
         running.destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertTrue(running.waitFor(10, TimeUnit.SECONDS));
+        Thread.sleep(3000); // "late" exits while no runtime watches it
         assertTrue(ProcessHandle.of(sleeperPid).map(ProcessHandle::isAlive).orElse(false), "the container outlives its runtime");
 
         try (CriProcess second = new CriProcess(socket, log, args).awaitListening(2)) {
@@ -119,12 +122,16 @@ class CriRecoveryTest {
             Map<String, PodSandboxState> pods = second.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
                     .getItemsList().stream().collect(java.util.stream.Collectors.toMap(PodSandbox::getId, PodSandbox::getState));
             assertEquals(Map.of(runningPod, PodSandboxState.SANDBOX_READY, exitedPod, PodSandboxState.SANDBOX_READY), pods);
-            assertEquals(2, second.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+            assertEquals(3, second.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
             ContainerStatus runs = status(second, sleeper);
             assertEquals(ContainerState.CONTAINER_RUNNING, runs.getState());
             ContainerStatus quits = status(second, quitter);
             assertEquals(ContainerState.CONTAINER_EXITED, quits.getState());
             assertEquals(3, quits.getExitCode());
+            ContainerStatus late = status(second, lateQuitter);
+            assertEquals(ContainerState.CONTAINER_EXITED, late.getState());
+            assertEquals(5, late.getExitCode(), "read from the exit file its shim wrote while the runtime was down");
+            assertEquals("Error", late.getReason());
             assertEquals(sleeperPid, onlyPid(runningPod, sleeper), "the same process, still in its cgroup");
 
             second.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(sleeper).setTimeout(1).build());
@@ -164,8 +171,8 @@ class CriRecoveryTest {
         return cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod(name)).build()).getPodSandboxId();
     }
 
-    private static String startContainer(CriProcess cri, String podId, String podName, String script) {
-        ContainerConfig c = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("main"))
+    private static String startContainer(CriProcess cri, String podId, String podName, String script, String name) {
+        ContainerConfig c = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
                 .setImage(ImageSpec.newBuilder().setImage(IMAGE)).addAllCommand(List.of("sh", "-c", script)).build();
         String id = cri.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(c)
                 .setSandboxConfig(pod(podName)).build()).getContainerId();
