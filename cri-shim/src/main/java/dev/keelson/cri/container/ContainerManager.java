@@ -59,6 +59,7 @@ public final class ContainerManager implements PodContainers {
         this.sandboxes = sandboxes;
         this.rootfs = rootfs;
         this.files = new RecordFiles<>(sandboxes.settings().root().resolve("containers"), ContainerRecord.class);
+        Tree.sweep(sandboxes.settings().root().resolve("containers"));
         for (ContainerRecord r : files.readAll()) {
             containers.put(r.id(), r);
             names.put(nameOf(r.podId(), r.containerConfig()), r.id());
@@ -215,7 +216,7 @@ public final class ContainerManager implements PodContainers {
             pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         rootfs.release(id);
-        Tree.delete(dir(id));
+        Tree.discard(dir(id));
         files.delete(id);
         containers.remove(id);
         exits.remove(id);

@@ -60,6 +60,7 @@ public final class SandboxManager {
     public SandboxManager(RuntimeSettings settings) {
         this.settings = settings;
         this.files = new RecordFiles<>(settings.root().resolve("sandboxes"), SandboxRecord.class);
+        Tree.sweep(settings.root().resolve("sandboxes"));
         for (SandboxRecord r : files.readAll()) {
             sandboxes.put(r.id(), r);
             names.put(nameOf(r.podConfig().getMetadata()), r.id());
@@ -259,7 +260,7 @@ public final class SandboxManager {
             if (!left.isEmpty()) {
                 throw new IllegalStateException("sandbox " + id + ": cgroups still busy: " + left);
             }
-            Tree.delete(dir(id));
+            Tree.discard(dir(id));
             files.delete(id);
             sandboxes.remove(id);
             names.remove(nameOf(r.podConfig().getMetadata()), id);
