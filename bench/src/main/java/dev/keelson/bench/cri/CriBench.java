@@ -80,6 +80,8 @@ public final class CriBench implements BenchArea {
             figures.add(new Figure(rpc + " p50", k.medianMillis(), c.medianMillis(), PEER, "ms"));
             figures.add(new Figure(rpc + " p90", k.percentileNanos(90) / 1e6, c.percentileNanos(90) / 1e6, PEER, "ms"));
         }
+        figures.add(new Figure("CreateContainer + StartContainer p50", r.keelsonCreateStart.medianMillis(),
+                r.containerdCreateStart.medianMillis(), PEER, "ms"));
         String n = plan.pods() + " running pods";
         Figure rss = new Figure("RSS with " + n + ": keelson cri JVM vs containerd daemon", r.keelsonMib, r.containerdMib,
                 PEER, "MiB");
@@ -107,6 +109,8 @@ public final class CriBench implements BenchArea {
                 + " bridge and host-local in-process, containerd execs the reference plugins from /usr/lib/cni");
         notes.add("keelson cri: a separate process with bin/keelson's JVM options (" + String.join(" ", KeelsonCri.JVM)
                 + "); containerd: private root/state/socket, overlayfs, runc, sandbox image = Keelson's static pause");
+        notes.add("CreateContainer + StartContainer: the sum per lifecycle — keelson cri runs the OCI runtime's create in"
+                + " CreateContainer, containerd creates its task (shim + runc create) in StartContainer");
         notes.add(String.format(Locale.ROOT, "memory: VmRSS 5 s after %d pods run on each; shims: %d keelson-cri-shim,"
                 + " %d containerd-shim-runc-v2 processes", plan.pods(), r.keelsonShims, r.containerdShims));
         return new BenchReport("cri", figures, targets, notes);

@@ -106,11 +106,15 @@ final class CriRun implements AutoCloseable {
             return null;
         });
         String podId = time(into, timed, "RunPodSandbox", () -> e.runPodSandbox(cfg));
+        long created = System.nanoTime();
         String ctr = time(into, timed, "CreateContainer", () -> e.createContainer(podId, cfg, IMAGE));
         time(into, timed, "StartContainer", () -> {
             e.startContainer(ctr);
             return null;
         });
+        if (timed) {
+            results.createStartOf(e.name).add(System.nanoTime() - created);
+        }
         time(into, timed, "StopContainer", () -> {
             e.stopContainer(ctr);
             return null;

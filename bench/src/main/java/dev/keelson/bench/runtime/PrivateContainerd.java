@@ -189,7 +189,7 @@ public final class PrivateContainerd implements AutoCloseable {
     }
 
     /** CRI registry mirrors: each of {@code hosts} reached over plain HTTP at itself. */
-    static String mirrorsToml(List<String> hosts) {
+    public static String mirrorsToml(List<String> hosts) {
         StringBuilder b = new StringBuilder();
         for (String h : hosts) {
             b.append("""
