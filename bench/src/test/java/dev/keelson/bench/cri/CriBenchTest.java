@@ -60,6 +60,15 @@ class CriBenchTest {
     }
 
     @Test
+    void binKeelsonGivesKeelsonCriTheJvmOptionsAndEnvironmentTheBenchMeasures() throws Exception {
+        String launcher = java.nio.file.Files.readString(Path.of("../bin/keelson"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\n\\s*cri\\) mem=\"([^\"]*)\"").matcher(launcher);
+        assertTrue(m.find(), "bin/keelson has a cri) case");
+        assertEquals(KeelsonCri.JVM, List.of(m.group(1).split(" ")));
+        KeelsonCri.ENV.forEach((k, v) -> assertTrue(launcher.contains("export " + k + "=" + v), k));
+    }
+
+    @Test
     void containerdReachesTheLoopbackRegistryOverPlainHttp() {
         String toml = PrivateContainerd.configToml(Path.of("/d"), Path.of("/d/net.d"))
                 + PrivateContainerd.mirrorsToml(List.of(LoopbackRegistry.host()));
