@@ -1,13 +1,12 @@
 package dev.keelson.bench.pods;
 
-import dev.keelson.bench.runtime.Mounts;
-import dev.keelson.bench.runtime.PrivateContainerd;
-import dev.keelson.bench.runtime.ProcessTree;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
+import dev.keelson.bench.runtime.Mounts;
+import dev.keelson.bench.runtime.PrivateContainerd;
+import dev.keelson.bench.runtime.ProcessTree;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
 import dev.keelson.netns.NetNamespace;

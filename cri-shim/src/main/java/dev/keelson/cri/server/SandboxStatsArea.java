@@ -1,12 +1,12 @@
 package dev.keelson.cri.server;
 
+import dev.keelson.cri.api.v1.LinuxPodSandboxStats;
 import dev.keelson.cri.api.v1.ListMetricDescriptorsRequest;
 import dev.keelson.cri.api.v1.ListMetricDescriptorsResponse;
 import dev.keelson.cri.api.v1.ListPodSandboxMetricsRequest;
 import dev.keelson.cri.api.v1.ListPodSandboxMetricsResponse;
 import dev.keelson.cri.api.v1.ListPodSandboxStatsRequest;
 import dev.keelson.cri.api.v1.ListPodSandboxStatsResponse;
-import dev.keelson.cri.api.v1.LinuxPodSandboxStats;
 import dev.keelson.cri.api.v1.NetworkInterfaceUsage;
 import dev.keelson.cri.api.v1.NetworkUsage;
 import dev.keelson.cri.api.v1.PodSandboxAttributes;
