@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class BenchAreas {
     private static final List<BenchArea> ALL = List.of(new NetnsBench(), new NetlinkBench(), new dev.keelson.bench.cni.CniBench(), new dev.keelson.bench.proxy.ProxyBench(), new dev.keelson.bench.store.StoreBench(),
             new dev.keelson.bench.api.ApiBench(),
-            new dev.keelson.bench.scheduler.SchedulerBench(), new dev.keelson.bench.pods.PodsBench());
+            new dev.keelson.bench.scheduler.SchedulerBench(), new dev.keelson.bench.pods.PodsBench(), new dev.keelson.bench.cri.CriBench());
 
     private BenchAreas() {
     }

@@ -4,18 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keelson.cri.api.v1.RuntimeServiceGrpc;
 import dev.keelson.cri.api.v1.VersionRequest;
 import dev.keelson.cri.api.v1.VersionResponse;
 import dev.keelson.testing.KernelTest;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,32 +27,15 @@ class CriCommandTest {
     void servesTheRuntimeApiOnItsSocketAndStopsOnSigterm() throws Exception {
         Path socket = tmp.resolve("run/keelson.sock");
         Path log = tmp.resolve("cri.log");
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-Dkeelson.libexec=" + System.getProperty("keelson.libexec"), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "cri", "--socket", socket.toString(), "--root", tmp.resolve("root").toString(),
-                "--cni-conf-dir", tmp.resolve("net.d").toString(), "--debug")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            long end = System.currentTimeMillis() + 30_000;
-            while (!Files.exists(socket) && p.isAlive() && System.currentTimeMillis() < end) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.exists(socket), "no socket (alive " + p.isAlive() + "); log:\n" + Files.readString(log));
+        CriProcess cri = new CriProcess(socket, log, "--root", tmp.resolve("root").toString(),
+                "--cni-conf-dir", tmp.resolve("net.d").toString(), "--debug");
+        Process p = cri.process;
+        try (cri) {
+            cri.awaitSocket();
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-            ManagedChannel ch = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                    .channelType(EpollDomainSocketChannel.class).withOption(ChannelOption.SO_KEEPALIVE, null)
-                    .eventLoopGroup(group).usePlaintext().build();
-            try {
-                VersionResponse v = RuntimeServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .version(VersionRequest.newBuilder().setVersion("v1").build());
-                assertEquals("keelson", v.getRuntimeName());
-                assertEquals("v1", v.getRuntimeApiVersion());
-            } finally {
-                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            }
+            VersionResponse v = cri.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+            assertEquals("keelson", v.getRuntimeName());
+            assertEquals("v1", v.getRuntimeApiVersion());
         } finally {
             p.destroy(); // SIGTERM
         }

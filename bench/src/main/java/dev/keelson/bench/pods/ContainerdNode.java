@@ -1,5 +1,6 @@
 package dev.keelson.bench.pods;
 
+import dev.keelson.bench.runtime.PrivateContainerd;
 import dev.keelson.node.NodeAgent;
 import dev.keelson.node.NodeAgentConfig;
 import java.io.IOException;

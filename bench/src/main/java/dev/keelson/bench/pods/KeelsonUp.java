@@ -2,6 +2,7 @@ package dev.keelson.bench.pods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.bench.runtime.ProcessTree;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Kubeconfig;
 import dev.keelson.control.client.Resource;

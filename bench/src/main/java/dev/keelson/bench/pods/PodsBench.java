@@ -1,5 +1,6 @@
 package dev.keelson.bench.pods;
 
+
 import dev.keelson.bench.BenchArea;
 import dev.keelson.bench.BenchOptions;
 import dev.keelson.bench.BenchReport;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.bench.BenchReport;
 import dev.keelson.bench.Figure;
+import dev.keelson.bench.runtime.ImageArchives;
+import dev.keelson.bench.runtime.PrivateContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

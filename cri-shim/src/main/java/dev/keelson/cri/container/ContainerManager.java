@@ -45,6 +45,12 @@ public final class ContainerManager implements PodContainers {
     private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
+    /**
+     * The runtime's {@code delete} of each container that has exited, started as soon as its exit is
+     * recorded (as containerd deletes the task on exit), so RemoveContainer/RemovePodSandbox do not
+     * wait for a runtime process.
+     */
+    private final Map<String, CompletableFuture<Void>> runtimeDeletes = new ConcurrentHashMap<>();
     private final Map<String, CriLog> logFiles = new ConcurrentHashMap<>();
     /** Live output for attached clients, per container whose log pumps run. */
     private final Map<String, OutputTaps> taps = new ConcurrentHashMap<>();
@@ -57,6 +63,7 @@ public final class ContainerManager implements PodContainers {
         this.sandboxes = sandboxes;
         this.rootfs = rootfs;
         this.files = new RecordFiles<>(sandboxes.settings().root().resolve("containers"), ContainerRecord.class);
+        Tree.sweep(sandboxes.settings().root().resolve("containers"));
         for (ContainerRecord r : files.readAll()) {
             containers.put(r.id(), r);
             names.put(nameOf(r.podId(), r.containerConfig()), r.id());
@@ -220,13 +227,13 @@ public final class ContainerManager implements PodContainers {
         if (!r.state().equals(ContainerRecord.EXITED)) {
             stop(id, Duration.ZERO);
         }
-        runtime(r).delete(id);
+        deleteFromRuntime(r);
         CompletableFuture<Void> pump = logs.remove(id);
         if (pump != null) {
             pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         rootfs.release(id);
-        Tree.delete(dir(id));
+        Tree.discard(dir(id));
         files.delete(id);
         containers.remove(id);
         exits.remove(id);
@@ -396,7 +403,10 @@ public final class ContainerManager implements PodContainers {
         }
     }
 
-    /** Waits for the shim and records the exit file it wrote; the future completes after the record is updated. */
+    /**
+     * Waits for the shim and records the exit file it wrote; the future completes after the record is
+     * updated and the runtime's delete of the container has been started in the background.
+     */
     private void monitor(String id, ProcessHandle shim, Path dir) {
         CompletableFuture<ExitStatus> done = new CompletableFuture<>();
         exits.put(id, done);
@@ -404,8 +414,26 @@ public final class ContainerManager implements PodContainers {
             closeStdin(id);
             ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir)).orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
             update(id, c -> c.exited(s));
+            ContainerRecord r = containers.get(id);
+            if (r != null) { // registered before the exit is announced, so a RemoveContainer that follows finds it
+                runtimeDeletes.put(id, CompletableFuture.runAsync(() -> runtime(r).delete(id), Thread.ofVirtual()::start));
+            }
             done.complete(s);
         });
+    }
+
+    /** Deletes {@code r} from its runtime, or waits for the delete started at its exit (and retries it if that failed). */
+    private void deleteFromRuntime(ContainerRecord r) {
+        CompletableFuture<Void> started = runtimeDeletes.remove(r.id());
+        if (started != null) {
+            try {
+                started.join();
+                return;
+            } catch (RuntimeException failed) {
+                // retried below, where a failure reaches the caller
+            }
+        }
+        runtime(r).delete(r.id());
     }
 
     private void pumpLogs(String id, Path dir, Path logFile) throws IOException {

@@ -106,7 +106,7 @@ public final class ImageRootfs implements RootfsProvider {
                 }
             }
         }
-        Tree.delete(dir.resolve(containerId));
+        Tree.discard(dir.resolve(containerId));
         images.releaseSnapshots(containerId);
     }
 

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,7 @@ public final class SandboxManager {
     public SandboxManager(RuntimeSettings settings) {
         this.settings = settings;
         this.files = new RecordFiles<>(settings.root().resolve("sandboxes"), SandboxRecord.class);
+        Tree.sweep(settings.root().resolve("sandboxes"));
         for (SandboxRecord r : files.readAll()) {
             sandboxes.put(r.id(), r);
             names.put(nameOf(r.podConfig().getMetadata()), r.id());
@@ -130,7 +132,7 @@ public final class SandboxManager {
                 Files.createDirectories(dir.resolve("pause"));
                 undo.onFailure("state directory " + dir, () -> Tree.delete(dir));
                 Path netns = null;
-                List<String> ips = List.of();
+                CompletableFuture<List<String>> network = CompletableFuture.completedFuture(List.of());
                 if (!hostNetwork) {
                     try (NetNamespace ns = settings.pool() != null ? settings.pool().take()
                             : settings.netns().create("keelson-" + id.substring(0, 16), true)) { // lo up, as containerd does
@@ -140,17 +142,25 @@ public final class SandboxManager {
                     undo.onFailure("netns " + pin, () -> unpin(pin));
                     NetworkList net = settings.cniConf().firstConfList();
                     RuntimeConf conf = cniConf(id, netns, cfg);
-                    undo.onFailure("CNI DEL of network \"" + net.name() + "\"", () -> settings.cni().del(net, conf));
-                    ips = addresses(settings.cni().add(net, conf));
+                    // CNI ADD runs while the runtime starts the pause container below: the pause
+                    // process needs the namespace, not its interfaces. The DEL waits for the ADD.
+                    network = CompletableFuture.supplyAsync(() -> addresses(settings.cni().add(net, conf)),
+                            Thread.ofVirtual().name("keelson-cni-add")::start);
+                    CompletableFuture<List<String>> added = network;
+                    undo.onFailure("CNI DEL of network \"" + net.name() + "\"", () -> {
+                        added.exceptionally(e -> null).join();
+                        settings.cni().del(net, conf);
+                    });
                 }
-                String hostname = cfg.getHostname().isEmpty() ? nodeHostname() : cfg.getHostname();
-                PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
                 String cgroup = parent + "/" + id;
                 undo.onFailure("cgroup " + cgroup, () -> Cgroups.remove(cgroup));
                 Path bundle = dir.resolve("pause");
                 ContainerSpecs.pause(pauseRootfs(), cfg, netns, cgroup + "/" + id).write(bundle);
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
                 OciRuntime.Created pause = rt.run(id, bundle);
+                List<String> ips = joined(network);
+                String hostname = cfg.getHostname().isEmpty() ? nodeHostname() : cfg.getHostname();
+                PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
                 SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
                         pause.pid(), pause.shim().pid(), SandboxRecord.encode(cfg), false);
@@ -164,6 +174,18 @@ public final class SandboxManager {
             } catch (RuntimeException e) {
                 throw undo.failed(e);
             }
+        }
+    }
+
+    /** The result of {@code f}, with the exception its task threw (a CNI error stays a CNI error). */
+    private static <T> T joined(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -258,7 +280,7 @@ public final class SandboxManager {
             if (!left.isEmpty()) {
                 throw new IllegalStateException("sandbox " + id + ": cgroups still busy: " + left);
             }
-            Tree.delete(dir(id));
+            Tree.discard(dir(id));
             files.delete(id);
             sandboxes.remove(id);
             names.remove(nameOf(r.podConfig().getMetadata()), id);

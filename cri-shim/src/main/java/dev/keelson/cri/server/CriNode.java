@@ -106,7 +106,7 @@ public final class CriNode implements AutoCloseable {
         rootfs.removeLeftovers(containers.list().stream().map(ContainerRecord::id).toList());
         StreamArea streaming = StreamArea.start(sandboxes, containers, o.stream(), StreamTokens.DEFAULT_TTL);
         List<CriArea> areas = List.of(new RuntimeInfoArea(new CniNetworkCheck(conf, cni)),
-                new PodArea(sandboxes, containers), new ImageArea(images), streaming);
+                new PodArea(sandboxes, containers), new SandboxStatsArea(sandboxes, containers), new ImageArea(images), streaming);
         if (o.rpcLog() != null) {
             areas = areas.stream().map(a -> RpcLog.logged(a, o.rpcLog())).toList();
         }

@@ -3,16 +3,12 @@ package dev.keelson.cri.server;
 import com.google.protobuf.ByteString;
 import dev.keelson.cni.spec.CniException;
 import dev.keelson.cri.api.v1.Container;
-import dev.keelson.cri.api.v1.ContainerAttributes;
 import dev.keelson.cri.api.v1.ContainerStats;
 import dev.keelson.cri.api.v1.ContainerStatsFilter;
 import dev.keelson.cri.api.v1.ContainerStatsRequest;
 import dev.keelson.cri.api.v1.ContainerStatsResponse;
-import dev.keelson.cri.api.v1.CpuUsage;
 import dev.keelson.cri.api.v1.ListContainerStatsRequest;
 import dev.keelson.cri.api.v1.ListContainerStatsResponse;
-import dev.keelson.cri.api.v1.MemoryUsage;
-import dev.keelson.cri.api.v1.UInt64Value;
 import dev.keelson.cri.api.v1.ContainerFilter;
 import dev.keelson.cri.api.v1.ContainerMetadata;
 import dev.keelson.cri.api.v1.ContainerResources;
@@ -272,25 +268,7 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
     }
 
     private ContainerStats stats(ContainerRecord r) {
-        var c = r.containerConfig();
-        ContainerStats.Builder b = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder().setId(r.id())
-                .setMetadata(c.getMetadata()).putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap()));
-        long now = System.currentTimeMillis() * 1_000_000L;
-        containers.stats(r.id()).ifPresent(s -> {
-            b.setCpu(CpuUsage.newBuilder().setTimestamp(now).setUsageCoreNanoSeconds(u64(s.cpuNanos())));
-            MemoryUsage.Builder m = MemoryUsage.newBuilder().setTimestamp(now).setWorkingSetBytes(u64(s.workingSetBytes()))
-                    .setUsageBytes(u64(s.usageBytes())).setRssBytes(u64(s.rssBytes())).setPageFaults(u64(s.pageFaults()))
-                    .setMajorPageFaults(u64(s.majorPageFaults()));
-            if (s.availableBytes() >= 0) {
-                m.setAvailableBytes(u64(s.availableBytes()));
-            }
-            b.setMemory(m);
-        });
-        return b.build();
-    }
-
-    private static UInt64Value u64(long v) {
-        return UInt64Value.newBuilder().setValue(v).build();
+        return StatsMessages.container(containers, r);
     }
 
     @Override
@@ -314,11 +292,11 @@ public final class PodArea implements CriArea, RuntimeServiceGrpc.AsyncService {
         };
     }
 
-    private static boolean matches(Map<String, String> labels, Map<String, String> selector) {
+    static boolean matches(Map<String, String> labels, Map<String, String> selector) {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+    static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
         T value;
         try {
             value = call.get();

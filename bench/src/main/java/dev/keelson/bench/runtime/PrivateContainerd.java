@@ -1,4 +1,4 @@
-package dev.keelson.bench.pods;
+package dev.keelson.bench.runtime;
 
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
@@ -20,25 +20,29 @@ import java.util.concurrent.TimeUnit;
  * <p>Settings that differ from a stock node and why: {@code restrict_oom_score_adj} (root here lacks
  * CAP_SYS_RESOURCE, so lowering a container's OOM score would fail), the cgroupfs driver (no systemd).
  */
-final class PrivateContainerd implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/containerd");
-    static final String PAUSE_IMAGE = "keelson.local/pause:1.0";
+public final class PrivateContainerd implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/containerd");
+    public static final String PAUSE_IMAGE = "keelson.local/pause:1.0";
     private static final Path CNI_BIN = Path.of("/usr/lib/cni");
 
     private final Path dir;
     private final NetnsDirectory pins;
+    /** Where containerd runs; when {@code pins} is null the caller owns it and closes it. */
     private NetNamespace netns;
+    /** Registry hosts reached through {@code http://HOST}, each its own mirror (a registry on loopback). */
+    private List<String> plainHttpRegistries = List.of();
     private Process process;
     /** containerd's default cgroup parent ({@code /k8s.io}) in each hierarchy where this run created it. */
     private List<Path> cgroupsMade = List.of();
 
-    private PrivateContainerd(Path dir, NetnsDirectory pins) {
+    private PrivateContainerd(Path dir, NetnsDirectory pins, NetNamespace netns) {
         this.dir = dir;
         this.pins = pins;
+        this.netns = netns;
     }
 
     /** Why containerd cannot run here, or null when it can. */
-    static String unavailable() {
+    public static String unavailable() {
         if (!Files.isExecutable(BINARY)) {
             return BINARY + " is missing (apt-get install containerd)";
         }
@@ -52,14 +56,36 @@ final class PrivateContainerd implements AutoCloseable {
      * Starts containerd in a new network namespace pinned in {@code pins}, with its pods on bridge
      * {@code bridge} over {@code subnet}, and imports the two images.
      */
-    static PrivateContainerd start(Path dir, NetnsDirectory pins, String bridge, String subnet, String gateway,
+    public static PrivateContainerd start(Path dir, NetnsDirectory pins, String bridge, String subnet, String gateway,
                                    Path pauseProgram, String busyboxReference) throws Exception {
-        PrivateContainerd c = new PrivateContainerd(Files.createDirectories(dir), pins);
+        return start(new PrivateContainerd(Files.createDirectories(dir), pins, null), bridge, subnet, gateway, pauseProgram,
+                busyboxReference);
+    }
+
+    /**
+     * Starts containerd in {@code netns}, which the caller made and keeps (other processes may share
+     * it), with plain-HTTP access to {@code registries} ({@code HOST:PORT}, e.g. a registry on the
+     * namespace's loopback); imports the pause image and, unless {@code busyboxReference} is null,
+     * the busybox image.
+     */
+    public static PrivateContainerd startIn(Path dir, NetNamespace netns, List<String> registries, String bridge,
+                                            String subnet, String gateway, Path pauseProgram, String busyboxReference)
+            throws Exception {
+        PrivateContainerd c = new PrivateContainerd(Files.createDirectories(dir), null, netns);
+        c.plainHttpRegistries = List.copyOf(registries);
+        return start(c, bridge, subnet, gateway, pauseProgram, busyboxReference);
+    }
+
+    private static PrivateContainerd start(PrivateContainerd c, String bridge, String subnet, String gateway,
+                                           Path pauseProgram, String busyboxReference) throws Exception {
+        Path dir = c.dir;
         try {
             c.startProcess(bridge, subnet, gateway);
             Path images = Files.createDirectories(dir.resolve("images"));
             c.ctr("images", "import", ImageArchives.pause(images, pauseProgram, PAUSE_IMAGE).toString());
-            c.ctr("images", "import", ImageArchives.busybox(images, busyboxReference).toString());
+            if (busyboxReference != null) {
+                c.ctr("images", "import", ImageArchives.busybox(images, busyboxReference).toString());
+            }
             return c;
         } catch (Exception | Error e) {
             try {
@@ -74,9 +100,11 @@ final class PrivateContainerd implements AutoCloseable {
     private void startProcess(String bridge, String subnet, String gateway) throws Exception {
         Path netd = Files.createDirectories(dir.resolve("net.d"));
         Files.writeString(netd.resolve("10-bench.conflist"), conflist(bridge, subnet, gateway, dir.resolve("ipam")));
-        Files.writeString(config(), configToml(dir, netd));
+        Files.writeString(config(), configToml(dir, netd) + mirrorsToml(plainHttpRegistries));
         cgroupsMade = cgroupParents().stream().filter(p -> !Files.exists(p)).toList();
-        netns = pins.create("ctrd", true);
+        if (pins != null) {
+            netns = pins.create("ctrd", true);
+        }
         process = new ProcessBuilder("nsenter", "--net=" + netns.path(), "--", BINARY.toString(), "--config", config().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -100,17 +128,17 @@ final class PrivateContainerd implements AutoCloseable {
     }
 
     /** The CRI socket. */
-    Path socket() {
+    public Path socket() {
         return dir.resolve("containerd.sock");
     }
 
     /** containerd's own process id. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The last lines of containerd's log, for error messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("containerd.log"));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
@@ -119,9 +147,9 @@ final class PrivateContainerd implements AutoCloseable {
         }
     }
 
-    /** Runs {@code ctr --address SOCKET -n k8s.io ARGS} and returns its output. */
-    String ctr(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket().toString(), "-n", "k8s.io"));
+    /** Runs {@code ctr --address SOCKET -n k8s.io ARGS} in containerd's namespace (so a registry on its loopback is reachable); returns its output. */
+    public String ctr(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netns.path(), "--", "ctr", "--address", socket().toString(), "-n", "k8s.io"));
         cmd.addAll(List.of(args));
         return ImageArchives.run(cmd, "ctr " + String.join(" ", args));
     }
@@ -130,7 +158,7 @@ final class PrivateContainerd implements AutoCloseable {
         return dir.resolve("config.toml");
     }
 
-    static String configToml(Path dir, Path netd) {
+    public static String configToml(Path dir, Path netd) {
         return """
                 version = 2
                 root = "%1$s/root"
@@ -160,8 +188,20 @@ final class PrivateContainerd implements AutoCloseable {
                 """.formatted(dir, PAUSE_IMAGE, CNI_BIN, netd);
     }
 
+    /** CRI registry mirrors: each of {@code hosts} reached over plain HTTP at itself. */
+    public static String mirrorsToml(List<String> hosts) {
+        StringBuilder b = new StringBuilder();
+        for (String h : hosts) {
+            b.append("""
+                    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%1$s"]
+                      endpoint = ["http://%1$s"]
+                    """.formatted(h));
+        }
+        return b.toString();
+    }
+
     /** The same network shape as {@code keelson up}'s node (bridge + host-local, gateway, ipMasq, hairpin), CNI 1.0.0. */
-    static String conflist(String bridge, String subnet, String gateway, Path ipamDir) {
+    public static String conflist(String bridge, String subnet, String gateway, Path ipamDir) {
         return """
                 {
                   "cniVersion": "1.0.0",
@@ -176,7 +216,7 @@ final class PrivateContainerd implements AutoCloseable {
     }
 
     /** The shim processes serving this containerd's containers (one per pod). */
-    List<Long> shimPids() {
+    public List<Long> shimPids() {
         String marker = socket().toString();
         return ProcessTree.all().filter(p -> p.commandLine().contains("containerd-shim") && p.commandLine().contains(marker))
                 .map(ProcessTree.Proc::pid).toList();
@@ -209,7 +249,7 @@ final class PrivateContainerd implements AutoCloseable {
     }
 
     /** How many containers (sandboxes included) containerd still has. */
-    int containerCount() throws IOException, InterruptedException {
+    public int containerCount() throws IOException, InterruptedException {
         return (int) ctr("containers", "ls", "-q").lines().filter(l -> !l.isBlank()).count();
     }
 
@@ -237,7 +277,7 @@ final class PrivateContainerd implements AutoCloseable {
         for (Path cg : cgroupsMade) {
             removeEmptyCgroup(cg);
         }
-        if (netns != null) {
+        if (netns != null && pins != null) {
             netns.close();
             pins.delete("ctrd");
         }

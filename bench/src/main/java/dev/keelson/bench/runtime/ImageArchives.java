@@ -1,4 +1,4 @@
-package dev.keelson.bench.pods;
+package dev.keelson.bench.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +19,7 @@ import java.util.List;
  * {@code keelson-pause} program. Each index entry carries the full reference in both annotations
  * containerd reads ({@code io.containerd.image.name} and {@code org.opencontainers.image.ref.name}).
  */
-final class ImageArchives {
+public final class ImageArchives {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     private static final String CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -29,7 +29,7 @@ final class ImageArchives {
     }
 
     /** Writes the busybox image as {@code reference} to {@code dir/busybox.tar}; returns the archive. */
-    static Path busybox(Path dir, String reference) throws IOException, InterruptedException {
+    public static Path busybox(Path dir, String reference) throws IOException, InterruptedException {
         Path layout = LocalBusyboxImage.writeLayout(Files.createDirectories(dir.resolve("busybox")), reference);
         // LocalBusyboxImage names the image in ref.name only; containerd prefers its own annotation
         ObjectNode index = (ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
@@ -39,7 +39,7 @@ final class ImageArchives {
     }
 
     /** Writes a sandbox image of {@code pauseProgram} (as {@code /pause}, its entrypoint) named {@code reference}. */
-    static Path pause(Path dir, Path pauseProgram, String reference) throws IOException, InterruptedException {
+    public static Path pause(Path dir, Path pauseProgram, String reference) throws IOException, InterruptedException {
         Path rootfs = Files.createDirectories(dir.resolve("pause/rootfs"));
         Files.copy(pauseProgram, rootfs.resolve("pause"));
         Path layerTar = dir.resolve("pause/layer.tar");
@@ -85,7 +85,7 @@ final class ImageArchives {
         }
     }
 
-    static String run(List<String> command, String what) throws IOException, InterruptedException {
+    public static String run(List<String> command, String what) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -1,4 +1,4 @@
-package dev.keelson.bench.pods;
+package dev.keelson.bench.runtime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * Processes as {@code /proc} shows them, for the memory figures: the resident set of a process and
  * of its descendants. A process that ends while being read is skipped.
  */
-final class ProcessTree {
+public final class ProcessTree {
     private ProcessTree() {
     }
 
@@ -26,16 +26,16 @@ final class ProcessTree {
      * @param commandLine its arguments joined by spaces
      * @param rssKib its resident set ({@code VmRSS}) in KiB; 0 for a kernel thread
      */
-    record Proc(long pid, long ppid, String commandLine, long rssKib) {
+    public record Proc(long pid, long ppid, String commandLine, long rssKib) {
         /** The program's file name (the first argument's last path element). */
-        String program() {
+        public String program() {
             String first = commandLine.isEmpty() ? "" : commandLine.split(" ", 2)[0];
             return first.substring(first.lastIndexOf('/') + 1);
         }
     }
 
     /** Every process that could be read. */
-    static Stream<Proc> all() {
+    public static Stream<Proc> all() {
         List<Proc> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
             for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -51,7 +51,7 @@ final class ProcessTree {
     }
 
     /** {@code root} and all its descendants that are alive now. */
-    static List<Proc> treeOf(long root) {
+    public static List<Proc> treeOf(long root) {
         List<Proc> procs = all().toList();
         Set<Long> inTree = new HashSet<>(Set.of(root));
         boolean grew = true;
@@ -68,7 +68,7 @@ final class ProcessTree {
     }
 
     /** The summed resident set of {@code procs}, in MiB. */
-    static double rssMib(List<Proc> procs) {
+    public static double rssMib(List<Proc> procs) {
         return procs.stream().mapToLong(Proc::rssKib).sum() / 1024.0;
     }
 

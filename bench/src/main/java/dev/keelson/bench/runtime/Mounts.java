@@ -1,4 +1,4 @@
-package dev.keelson.bench.pods;
+package dev.keelson.bench.runtime;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -11,12 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Cleaning up a runtime's scratch directory: mounts left under it, then the files. */
-final class Mounts {
+public final class Mounts {
     private Mounts() {
     }
 
     /** Lazily unmounts every mount point at or below {@code dir}, deepest first. */
-    static void unmountUnder(Path dir) throws IOException {
+    public static void unmountUnder(Path dir) throws IOException {
         String prefix = dir.toAbsolutePath().normalize().toString();
         List<String> points = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -39,7 +39,7 @@ final class Mounts {
     }
 
     /** Deletes {@code dir} and everything in it (symbolic links are removed, not followed). */
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
