@@ -349,7 +349,7 @@ class PodLifecycleTest {
         Assumptions.assumeFalse(crunCanCreate(), "crun can create here: no refusal to provoke");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("refused", "crun"));
         assertEquals(Status.Code.UNKNOWN, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("crun create") && e.getStatus().getDescription().contains("hybrid"),
+        assertTrue(e.getStatus().getDescription().contains("crun run") && e.getStatus().getDescription().contains("hybrid"),
                 e.getStatus().getDescription());
         assertEquals(0, client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
         assertNothingLeft();
