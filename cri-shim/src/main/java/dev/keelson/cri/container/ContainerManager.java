@@ -83,6 +83,9 @@ public final class ContainerManager implements PodContainers {
      * unknown: EXITED with code 255, reason "Unknown".
      */
     private void recover(ContainerRecord r) {
+        if (r.state().equals(ContainerRecord.CREATED) && r.shimPid() == 0) {
+            return; // never started: nothing runs, nothing to watch
+        }
         Path dir = dir(r.id());
         Optional<ExitStatus> ended = ExitStatus.read(OciRuntime.exitFile(dir));
         Optional<ProcessHandle> shim = ProcessHandle.of(r.shimPid())
@@ -151,28 +154,10 @@ public final class ContainerManager implements PodContainers {
                 undo.onFailure("state directory " + dir, () -> Tree.delete(dir));
                 ContainerSpecs.container(root.path(), cfg, root.config(), sandboxes.namespaces(pod), pod.cgroup() + "/" + id,
                         sandboxes.dir(podId).resolve("etc")).write(dir);
-                undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
-                OciRuntime.Created created;
-                if (cfg.getStdin()) {
-                    Path fifo = dir.resolve("stdin");
-                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
-                    // read and write: opening a FIFO so never waits for a reader, and this writer keeps
-                    // the container from seeing end-of-file until a stdin_once client is done
-                    java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
-                            java.nio.file.StandardOpenOption.WRITE);
-                    stdins.put(id, w);
-                    undo.onFailure("stdin of " + id, () -> closeStdin(id));
-                    created = rt.create(id, dir, fifo, cfg.getStdinOnce());
-                } else {
-                    created = rt.create(id, dir);
-                }
                 ContainerRecord rec = new ContainerRecord(id, podId, ContainerRecord.CREATED, System.currentTimeMillis() * 1_000_000L,
-                        0, 0, 0, "", "", log == null ? "" : log.toString(), created.pid(), created.shim().pid(),
-                        ContainerRecord.encode(cfg), root.imageRef());
+                        0, 0, 0, "", "", log == null ? "" : log.toString(), 0, 0, ContainerRecord.encode(cfg), root.imageRef());
                 files.write(id, rec);
                 containers.put(id, rec);
-                pumpLogs(id, dir, log);
-                monitor(id, created.shim(), dir);
                 undo.commit();
                 return id;
             } catch (IOException e) {
@@ -183,14 +168,73 @@ public final class ContainerManager implements PodContainers {
         }
     }
 
-    /** StartContainer: runs the user process of a CREATED container. */
-    public void start(String id) {
+    /**
+     * StartContainer: the runtime creates and starts the CREATED container in one step
+     * ({@code run --detach} under its shim), with the log pumps reading its FIFOs from before its
+     * first byte. A runtime failure leaves it CREATED, with nothing of the attempt left behind.
+     */
+    public synchronized void start(String id) {
         ContainerRecord r = get(id);
         if (!r.state().equals(ContainerRecord.CREATED)) {
             throw new IllegalStateException("container " + id + " is " + r.state() + ", not CREATED");
         }
-        runtime(r).start(id);
-        update(id, c -> c.state().equals(ContainerRecord.CREATED) ? c.started(System.currentTimeMillis() * 1_000_000L) : c);
+        ContainerConfig cfg = r.containerConfig();
+        OciRuntime rt = runtime(r);
+        Path dir = dir(id);
+        try (Cleanup undo = new Cleanup()) {
+            try {
+                undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
+                Path out = OciRuntimeFiles.stdout(dir);
+                Path err = OciRuntimeFiles.stderr(dir);
+                for (Path fifo : List.of(out, err)) {
+                    Files.deleteIfExists(fifo);
+                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
+                }
+                // the pumps open the FIFOs (waiting for the shim's writers) before the process can write
+                pumpLogs(id, dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
+                undo.onFailure("log pumps of " + id, () -> releasePumps(id, out, err));
+                OciRuntime.Created created;
+                if (cfg.getStdin()) {
+                    Path fifo = dir.resolve("stdin");
+                    Files.deleteIfExists(fifo);
+                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
+                    // read and write: opening a FIFO so never waits for a reader, and this writer keeps
+                    // the container from seeing end-of-file until a stdin_once client is done
+                    java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
+                            java.nio.file.StandardOpenOption.WRITE);
+                    stdins.put(id, w);
+                    undo.onFailure("stdin of " + id, () -> closeStdin(id));
+                    created = rt.run(id, dir, fifo, cfg.getStdinOnce());
+                } else {
+                    created = rt.run(id, dir);
+                }
+                update(id, c -> c.started(System.currentTimeMillis() * 1_000_000L, created.pid(), created.shim().pid()));
+                monitor(id, created.shim(), dir);
+                undo.commit();
+            } catch (IOException e) {
+                throw undo.failed(new UncheckedIOException("StartContainer " + id + ": " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                throw undo.failed(e);
+            }
+        }
+    }
+
+    /** After a failed start: the pumps, still waiting for writers that never came, are let go. */
+    private void releasePumps(String id, Path... fifos) {
+        for (Path fifo : fifos) {
+            // a writer meets a pump's pending open for reading, and closing it at once is end-of-file;
+            // without a reader (the pump already saw the shim's writers go) the open fails at once
+            try {
+                dev.keelson.linux.Libc.close(dev.keelson.linux.Libc.open(fifo.toString(),
+                        dev.keelson.linux.Flags.O_WRONLY | dev.keelson.linux.Flags.O_NONBLOCK | dev.keelson.linux.Flags.O_CLOEXEC, 0));
+            } catch (RuntimeException e) {
+                // ENXIO: no pump waits on it
+            }
+        }
+        CompletableFuture<Void> pump = logs.remove(id);
+        if (pump != null) {
+            pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
     }
 
     /** StopContainer: SIGTERM, SIGKILL after {@code timeout}; returns when the exit is recorded. Idempotent. */
@@ -251,9 +295,19 @@ public final class ContainerManager implements PodContainers {
         }
         Path file = dir(id).resolve("resources-update.json");
         try {
-            Files.write(file, JSON.writeValueAsBytes(OciSpec.limits(res.getCpuShares(), res.getCpuQuota(),
-                    res.getCpuPeriod(), res.getMemoryLimitInBytes())));
-            runtime(r).update(id, file);
+            com.fasterxml.jackson.databind.node.ObjectNode limits = OciSpec.limits(res.getCpuShares(), res.getCpuQuota(), res.getCpuPeriod(), res.getMemoryLimitInBytes());
+            if (r.state().equals(ContainerRecord.CREATED)) {
+                // not in the runtime yet: the limits go into the bundle it will start from
+                Path spec = dir(id).resolve("config.json");
+                com.fasterxml.jackson.databind.node.ObjectNode root =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(spec.toFile());
+                com.fasterxml.jackson.databind.node.ObjectNode resources = root.withObjectProperty("linux").withObjectProperty("resources");
+                limits.properties().forEach(e -> resources.set(e.getKey(), e.getValue()));
+                JSON.writeValue(spec.toFile(), root);
+            } else {
+                Files.write(file, JSON.writeValueAsBytes(limits));
+                runtime(r).update(id, file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("container " + id + ": cannot write " + file + ": " + e.getMessage(), e);
         }

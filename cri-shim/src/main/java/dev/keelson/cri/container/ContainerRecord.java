@@ -9,9 +9,11 @@ import java.util.Base64;
  *
  * <pre>
  *   CreateContainer ──▶ CREATED ──StartContainer──▶ RUNNING ──(init exits; StopContainer)──▶ EXITED
- *                          └──────────────── init dies before start ───────────────────────────┘
  *   RemoveContainer from any state (a running container is stopped first).
  * </pre>
+ * A CREATED container has its bundle (rootfs mounted, config.json written) but no process and no
+ * shim (pid 0, shimPid 0): the runtime creates and starts it in one step at StartContainer, as
+ * containerd creates its task only then.
  *
  * Times are Unix nanoseconds (0 = not yet). {@code exitCode} is CRI's: 128 + signal when signalled.
  *
@@ -46,6 +48,12 @@ public record ContainerRecord(String id, String podId, String state, long create
     public ContainerRecord started(long at) {
         return new ContainerRecord(id, podId, RUNNING, createdAt, at, finishedAt, exitCode, reason, message, logPath, pid,
                 shimPid, config, imageRef);
+    }
+
+    /** RUNNING since {@code at}, as process {@code pid} under shim {@code shim}. */
+    public ContainerRecord started(long at, int initPid, long shim) {
+        return new ContainerRecord(id, podId, RUNNING, createdAt, at, finishedAt, exitCode, reason, message, logPath, initPid,
+                shim, config, imageRef);
     }
 
     public ContainerRecord exited(ExitStatus s) {

@@ -79,16 +79,6 @@ public final class OciRuntime {
     }
 
     /**
-     * {@link #create(String, Path)} with the FIFO {@code stdin} as the container's stdin (the caller
-     * made it and holds it open for writing); with {@code once}, the container sees end-of-file when
-     * the caller's writers are closed, else never (the shim keeps a writer).
-     */
-    public Created create(String id, Path bundle, Path stdin, boolean once) {
-        return underShim(id, bundle, java.util.Map.of("KEELSON_SHIM_STDIN", stdin.toString(), "KEELSON_SHIM_STDIN_ONCE",
-                once ? "1" : "0"), "create");
-    }
-
-    /**
      * {@code RUNTIME run --detach} under a new shim: create and start in one runtime process (one Go
      * process start fewer than {@link #create} then {@link #start}). Returns once the user process runs.
      *
@@ -96,6 +86,19 @@ public final class OciRuntime {
      */
     public Created run(String id, Path bundle) {
         return underShim(id, bundle, null, "run", "--detach");
+    }
+
+    /**
+     * {@link #run(String, Path)} with the FIFO {@code stdin} as the container's stdin (the caller made
+     * it and holds it open for writing); with {@code once}, the container sees end-of-file when the
+     * caller's writers are closed, else never (the shim keeps a writer).
+     */
+    public Created run(String id, Path bundle, Path stdin, boolean once) {
+        return underShim(id, bundle, stdinEnv(stdin, once), "run", "--detach");
+    }
+
+    private static java.util.Map<String, String> stdinEnv(Path stdin, boolean once) {
+        return java.util.Map.of("KEELSON_SHIM_STDIN", stdin.toString(), "KEELSON_SHIM_STDIN_ONCE", once ? "1" : "0");
     }
 
     private Created underShim(String id, Path bundle, java.util.Map<String, String> env, String... verb) {

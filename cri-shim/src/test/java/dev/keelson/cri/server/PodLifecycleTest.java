@@ -329,14 +329,19 @@ class PodLifecycleTest {
         assertTrue(e.getStatus().getDescription().contains("no-such-rootfs"), e.getStatus().getDescription());
         assertEquals(0, client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
         assertEquals(List.of(), list(root.resolve("containers")));
-        // A rootfs without the command: the runtime refuses at create, and its error reaches the caller.
+        // A rootfs without the command: the runtime refuses at start (it creates the container only
+        // then, as containerd does), its error reaches the caller, and the container stays CREATED
+        // with no trace of the attempt in the runtime.
         Path empty = Files.createDirectories(tmp.resolve("empty-rootfs"));
-        StatusRuntimeException noSh = assertThrows(StatusRuntimeException.class,
-                () -> createContainer(podId, "y", empty.toString(), "true", "noimage"));
+        String noShell = createContainer(podId, "y", empty.toString(), "true", "noimage");
+        StatusRuntimeException noSh = assertThrows(StatusRuntimeException.class, () -> client.runtime().startContainer(
+                StartContainerRequest.newBuilder().setContainerId(noShell).build()));
         assertEquals(Status.Code.UNKNOWN, noSh.getStatus().getCode());
-        assertTrue(noSh.getStatus().getDescription().contains("runc create"), noSh.getStatus().getDescription());
-        assertEquals(List.of(), list(root.resolve("containers")));
+        assertTrue(noSh.getStatus().getDescription().contains("runc run"), noSh.getStatus().getDescription());
+        assertEquals(ContainerState.CONTAINER_CREATED, status(noShell).getState());
         assertEquals(List.of(podId), list(root.resolve("runc")), "only the pause container is known to runc");
+        client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(noShell).build());
+        assertEquals(List.of(), list(root.resolve("containers")));
         // The failed creates gave their names back.
         createContainer(podId, "x", rootfs.toString(), "true", "noimage");
         createContainer(podId, "y", rootfs.toString(), "true", "noimage");
