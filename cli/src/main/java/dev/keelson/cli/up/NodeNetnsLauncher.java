@@ -239,10 +239,11 @@ public final class NodeNetnsLauncher {
      * back, and C1 only. A node works in bursts through a large, varied code base (API server, store,
      * controllers, runtime, agent): measured over the first 30-pod Deployment, C2's compiler threads
      * took 37 % of the JVM's CPU, and C1 alone cut the JVM's CPU for it by a quarter to a third.
+     * Compact object headers shrink the heap; the native heap is trimmed every 5 s.
      */
     static final List<String> NODE_JVM_DEFAULTS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx384m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m",
-            "-Dio.netty.leakDetection.level=disabled");
+            "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=5000", "-Dio.netty.leakDetection.level=disabled");
 
     /** The command line that starts a JVM like this one: same java, flags, system properties and class path. */
     static List<String> javaCommand() {
