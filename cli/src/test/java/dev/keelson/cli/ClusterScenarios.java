@@ -160,6 +160,50 @@ final class ClusterScenarios {
         deleteNamespace(ns);
     }
 
+    /**
+     * Lifecycle handlers and graceful termination, seen in a hostPath file the handlers and the
+     * container append to: postStart runs after the start, preStop runs before SIGTERM (which the
+     * container traps), in that order; a failing postStart handler gets the container killed and
+     * restarted, with a FailedPostStartHook event.
+     */
+    void lifecycleHooks(java.nio.file.Path hostDir) throws Exception {
+        String ns = namespace("hooks");
+        c.kubectlWithInput(list("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hooked", "namespace": "%1$s"},
+                 "spec": {"terminationGracePeriodSeconds": 20,
+                  "volumes": [{"name": "h", "hostPath": {"path": "%2$s", "type": "DirectoryOrCreate"}}],
+                  "containers": [{"name": "main", "image": "%3$s", "imagePullPolicy": "Never",
+                   "volumeMounts": [{"name": "h", "mountPath": "/h"}],
+                   "command": ["sh", "-c", "trap 'echo term >> /h/log; exit 0' TERM; while true; do sleep 0.2; done"],
+                   "lifecycle": {"postStart": {"exec": {"command": ["sh", "-c", "echo poststart >> /h/log"]}},
+                                 "preStop": {"exec": {"command": ["sh", "-c", "echo prestop >> /h/log"]}}}}]}}
+                """.formatted(ns, hostDir, IMAGE), """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "badstart", "namespace": "%1$s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "main", "image": "%2$s", "imagePullPolicy": "Never", "command": ["sleep", "3600"],
+                   "lifecycle": {"postStart": {"exec": {"command": ["sh", "-c", "exit 7"]}}}}]}}
+                """.formatted(ns, IMAGE)), "apply", "-f", "-");
+        running(ns, "hooked");
+        java.nio.file.Path log = hostDir.resolve("log");
+        assertTrue(UpProcess.await(20_000, () -> read(log).equals("poststart\n")), "postStart ran once: " + read(log));
+        ok("delete", "pod", "hooked", "-n", ns, "--wait=true", "--timeout=60s");
+        assertEquals("poststart\nprestop\nterm\n", read(log), "preStop runs before SIGTERM");
+
+        assertTrue(UpProcess.await(60_000, () -> restarts(ns, "badstart") >= 1),
+                "a failed postStart kills the container: " + c.kubectl("describe", "pod", "badstart", "-n", ns));
+        String events = c.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=badstart");
+        assertTrue(events.contains("FailedPostStartHook"), events);
+        deleteNamespace(ns);
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String namespace(String name) throws Exception {

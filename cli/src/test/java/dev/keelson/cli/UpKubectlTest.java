@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A single-node {@code keelson up} driven with kubectl 1.33 through {@link ClusterScenarios}:
- * rollout and undo, probes, configMap/secret, logs and exec — one cluster for all of them, then
+ * rollout and undo, probes, configMap/secret, logs and exec, lifecycle hooks with graceful
+ * termination — one cluster for all of them, then
  * {@code keelson down} and nothing left.
  */
 @KernelTest
@@ -32,6 +33,7 @@ class UpKubectlTest {
                     c.log());
             ClusterScenarios s = new ClusterScenarios(c);
             s.logsAndExec();
+            s.lifecycleHooks(java.nio.file.Files.createDirectories(tmp.resolve("hooks")));
             s.configMapAndSecret();
             s.probes();
             s.rolloutAndUndo(3);

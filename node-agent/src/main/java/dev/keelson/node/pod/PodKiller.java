@@ -17,20 +17,22 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Stops a pod as the kubelet's {@code killPod} does: every live container gets
- * {@code StopContainer} with the grace period at once (the runtime sends SIGTERM, then SIGKILL when
- * it runs out), then each sandbox is stopped and, for a pod that is going away, removed (which
+ * Stops a pod as the kubelet's {@code killPod} does: every live container, at once, first runs its
+ * preStop handler within the grace period ({@link LifecycleHooks}), then gets {@code StopContainer}
+ * with the grace that is left (the runtime sends SIGTERM, then SIGKILL when it runs out), then each sandbox is stopped and, for a pod that is going away, removed (which
  * removes its containers). Every step is tried even when an earlier one failed; the first error is
  * rethrown at the end so that the caller retries.
  */
 final class PodKiller {
     private final CriConnection cri;
     private final EventRecorder events;
+    private final LifecycleHooks hooks;
     private final Consumer<String> log;
 
-    PodKiller(CriConnection cri, EventRecorder events, Consumer<String> log) {
+    PodKiller(CriConnection cri, EventRecorder events, LifecycleHooks hooks, Consumer<String> log) {
         this.cri = cri;
         this.events = events;
+        this.hooks = hooks;
         this.log = log;
     }
 
@@ -44,8 +46,10 @@ final class PodKiller {
                 events.normal(pod, "Killing", "Stopping container " + c.getMetadata().getName());
                 stops.add(Thread.ofVirtual().start(() -> {
                     try {
-                        cri.runtime(Duration.ofSeconds(graceSeconds + 30)).stopContainer(StopContainerRequest.newBuilder()
-                                .setContainerId(c.getId()).setTimeout(graceSeconds).build());
+                        long grace = c.getState() == ContainerState.CONTAINER_RUNNING
+                                ? hooks.preStop(pod, c.getMetadata().getName(), c.getId(), graceSeconds) : graceSeconds;
+                        cri.runtime(Duration.ofSeconds(grace + 30)).stopContainer(StopContainerRequest.newBuilder()
+                                .setContainerId(c.getId()).setTimeout(grace).build());
                     } catch (StatusRuntimeException e) {
                         synchronized (errors) {
                             errors.add(e);
@@ -83,11 +87,15 @@ final class PodKiller {
         }
     }
 
-    /** Stops one container with a grace period (a failed liveness or startup probe); errors are logged. */
-    void stopContainer(JsonNode pod, String containerId, long graceSeconds) {
+    /**
+     * Stops container {@code name} with a grace period, after its preStop handler (a failed
+     * liveness or startup probe, a failed postStart handler); errors are logged.
+     */
+    void stopContainer(JsonNode pod, String name, String containerId, long graceSeconds) {
         try {
-            cri.runtime(Duration.ofSeconds(graceSeconds + 30)).stopContainer(StopContainerRequest.newBuilder()
-                    .setContainerId(containerId).setTimeout(graceSeconds).build());
+            long grace = hooks.preStop(pod, name, containerId, graceSeconds);
+            cri.runtime(Duration.ofSeconds(grace + 30)).stopContainer(StopContainerRequest.newBuilder()
+                    .setContainerId(containerId).setTimeout(grace).build());
         } catch (StatusRuntimeException e) {
             log.accept("pod " + PodSyncer.key(pod) + ": stopping container " + containerId + ": " + PodSyncer.describe(e));
         }

@@ -64,6 +64,7 @@ public final class PodSyncer {
     private final EventRecorder events;
     private final StatusWriter statuses;
     private final PodKiller killer;
+    private final LifecycleHooks hooks;
     private final ImagePuller images;
     private final String runtimeName;
     private final String hostIp;
@@ -88,14 +89,16 @@ public final class PodSyncer {
         this.backoff = new Backoff(config.timings().backoffInitial(), config.timings().backoffMax());
         this.events = new EventRecorder(client, config.nodeName(), log);
         this.statuses = new StatusWriter(client);
-        this.killer = new PodKiller(cri, events, log);
+        Prober prober = new Prober(cri);
+        this.hooks = new LifecycleHooks(prober, events, log);
+        this.killer = new PodKiller(cri, events, hooks, log);
         this.images = new ImagePuller(cri, events);
         MachineInfo m = MachineInfo.read();
         var allocatable = new ResourceFields.Allocatable(m.cpus() * 1000L, m.memoryTotal(), m.rootfsTotal());
         ObjectSource objects = ObjectSource.of(client);
         this.volumes = new VolumeManager(config.rootDir(), objects, allocatable);
         this.envs = new EnvResolver(objects, allocatable);
-        this.probes = new ProbeManager(new Prober(cri), new ProbeEvents(), log);
+        this.probes = new ProbeManager(prober, new ProbeEvents(), log);
     }
 
     /** What the probes report to the pods: events, status rewrites, liveness kills. */
@@ -114,7 +117,7 @@ public final class PodSyncer {
         public void unhealthy(JsonNode pod, String container, String containerId, ProbeKind kind, String message) {
             events.normal(pod, "Killing", "Container " + container + " failed " + kind.title().toLowerCase()
                     + " probe, will be restarted");
-            killer.stopContainer(pod, containerId, probeGrace(pod, container, kind));
+            killer.stopContainer(pod, container, containerId, probeGrace(pod, container, kind));
             resyncLater.accept(pod.path("metadata").path("uid").asText(), Duration.ZERO);
         }
     }
@@ -360,8 +363,24 @@ public final class PodSyncer {
             fail(pod, n, name, "RunContainerError", describe(e));
             return;
         }
+        if (c.path("lifecycle").has("postStart") && !hooks.postStart(pod, c, id, sandboxIp(sandboxId))) {
+            // the kubelet kills a container whose postStart handler failed; it restarts per restartPolicy
+            killer.stopContainer(pod, name, id, graceSeconds(pod));
+            fail(pod, n, name, "PostStartHookError", "PostStartHook failed");
+            return;
+        }
         n.waiting.remove(name);
         events.normal(pod, "Started", "Started container " + name);
+    }
+
+    /** The pod IP the runtime reports for {@code sandboxId} (empty when it has none). */
+    private String sandboxIp(String sandboxId) {
+        try {
+            return cri.runtime().podSandboxStatus(dev.keelson.cri.api.v1.PodSandboxStatusRequest.newBuilder()
+                    .setPodSandboxId(sandboxId).build()).getStatus().getNetwork().getIp();
+        } catch (StatusRuntimeException e) {
+            return "";
+        }
     }
 
     private void fail(ObjectNode pod, PodNotes n, String name, String reason, String message) {
