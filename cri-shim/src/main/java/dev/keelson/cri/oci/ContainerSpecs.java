@@ -32,13 +32,18 @@ public final class ContainerSpecs {
      * The pause container: read-only rootfs holding only {@code /pause}; the pod's network
      * namespace joined by path (or the node's); new IPC and UTS namespaces (the node's for
      * host IPC / host network); a new PID namespace (the node's for host PID); the pod's
-     * hostname and sysctls; no capabilities beyond the defaults.
+     * hostname and sysctls; no capabilities beyond the defaults. Only /proc, /dev, /dev/pts and
+     * /dev/shm are mounted, and nothing is masked: {@code pause} is Keelson's own static program,
+     * which reads no file and only waits, so sysfs, the cgroup tree (a bind mount per v1
+     * hierarchy), mqueue and the masked and read-only paths (a mount each) would be runtime work
+     * on every RunPodSandbox for nothing.
      */
     public static OciSpec pause(Path rootfs, PodSandboxConfig pod, Path netns, String cgroupsPath) {
         NamespaceMode net = sandboxNs(pod).getNetwork();
         OciSpec s = new OciSpec(rootfs, true).args(List.of(PAUSE_BINARY)).env(List.of(DEFAULT_PATH))
                 .noNewPrivileges(true).cgroupsPath(cgroupsPath).oomScoreAdj(-998)
-                .resources(2, 0, 0, 0).sysctls(pod.getLinux().getSysctlsMap());
+                .resources(2, 0, 0, 0).sysctls(pod.getLinux().getSysctlsMap())
+                .withoutMounts("/sys", "/sys/fs/cgroup", "/dev/mqueue").maskedPaths(List.of()).readonlyPaths(List.of());
         if (net != NamespaceMode.NODE) {
             s.namespace("network", netns).namespace("uts", null);
             if (!pod.getHostname().isEmpty()) {

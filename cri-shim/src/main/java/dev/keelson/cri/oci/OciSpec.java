@@ -164,6 +164,17 @@ public final class OciSpec {
         return this;
     }
 
+    /** Drops the mounts at these destinations. */
+    public OciSpec withoutMounts(String... destinations) {
+        java.util.Set<String> gone = java.util.Set.of(destinations);
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (gone.contains(mounts.get(i).path("destination").asText())) {
+                mounts.remove(i);
+            }
+        }
+        return this;
+    }
+
     public OciSpec maskedPaths(List<String> paths) {
         paths("maskedPaths", paths);
         return this;
