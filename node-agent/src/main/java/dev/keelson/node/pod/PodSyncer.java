@@ -65,6 +65,7 @@ public final class PodSyncer {
     private final StatusWriter statuses;
     private final PodKiller killer;
     private final LifecycleHooks hooks;
+    private volatile boolean closed;
     private final ImagePuller images;
     private final String runtimeName;
     private final String hostIp;
@@ -153,6 +154,7 @@ public final class PodSyncer {
 
     /** Stops the probe timers. */
     public void close() {
+        closed = true;
         probes.close();
     }
 
@@ -188,6 +190,9 @@ public final class PodSyncer {
             }
             run(pod, uid);
         } catch (StatusRuntimeException | ApiException | java.io.UncheckedIOException | IllegalStateException e) {
+            if (closed) {
+                return false; // the agent is stopping: its channels close under the passes still running
+            }
             log.accept("pod " + key(pod) + ": " + e.getMessage() + "; retrying in " + config.timings().relist().toSeconds() + " s");
             resyncLater.accept(uid, Duration.ofSeconds(2));
         }
