@@ -160,6 +160,128 @@ final class ClusterScenarios {
         deleteNamespace(ns);
     }
 
+    /**
+     * Interactive streams through the API server, the node agent and the runtime's streaming server,
+     * with kubectl 1.33 (WebSocket first, SPDY as its fallback) and kubectl 1.20 (SPDY only):
+     * {@code exec -i … cat} with 30 KB piped in gives the same bytes back; exit statuses with and
+     * without stdin; {@code exec -it} under a pty ({@code script}) sees a terminal and reads a typed
+     * line; {@code attach} is refused with the runtime's reason; {@code port-forward} serves the
+     * pod's httpd page over two connections.
+     */
+    void interactiveExecAndPortForward() throws Exception {
+        String ns = namespace("streams");
+        c.kubectlWithInput("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "streamer", "namespace": "%s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "web", "image": "%s", "imagePullPolicy": "Never",
+                   "command": ["sh", "-c", "mkdir -p /www && echo page of streamer > /www/index.html && exec httpd -f -p 8080 -h /www"]}]}}
+                """.formatted(ns, IMAGE), "apply", "-f", "-");
+        running(ns, "streamer");
+        for (String kubectl : List.of(UpProcess.KUBECTL, UpProcess.KUBECTL_120)) {
+            String who = kubectl.contains("1.20") ? "kubectl 1.20" : "kubectl 1.33";
+            StringBuilder input = new StringBuilder();
+            for (int i = 0; i < 1500; i++) {
+                input.append("line ").append(i).append(" through ").append(who).append('\n');
+            }
+            UpProcess.Result cat = c.kubectlWith(kubectl, input.toString(), "exec", "-i", "streamer", "-n", ns, "--", "cat");
+            assertEquals(0, cat.rc(), who + " exec -i cat: " + cat.out().lines().limit(5).toList());
+            assertEquals(input.toString().strip(), cat.out(), who + ": exec -i cat gives its input back");
+
+            UpProcess.Result five = c.kubectlWith(kubectl, null, "exec", "streamer", "-n", ns, "--", "sh", "-c", "exit 5");
+            assertEquals(5, five.rc(), who + ": " + five);
+            UpProcess.Result seven = c.kubectlWith(kubectl, "abc\n", "exec", "-i", "streamer", "-n", ns, "--",
+                    "sh", "-c", "read a; echo got $a; exit 7");
+            assertEquals(new UpProcess.Result(7, "got abc"), seven, who + " exec -i with an exit status");
+
+            UpProcess.Result tty = terminal(kubectl, ns);
+            assertEquals(3, tty.rc(), who + " exec -it: " + tty);
+            assertTrue(tty.out().contains("/dev/pts/") && tty.out().contains("got:hi"), who + " exec -it: " + tty);
+
+            UpProcess.Result attach = c.kubectlWith(kubectl, null, "attach", "streamer", "-n", ns);
+            assertTrue(attach.rc() != 0 && attach.out().contains("Attach"), who + " attach is refused by name: " + attach);
+
+            portForward(kubectl, who, ns);
+        }
+        deleteNamespace(ns);
+    }
+
+    /** {@code kubectl exec -it} under {@code script}'s pty: the line is typed once the shell shows its terminal. */
+    private UpProcess.Result terminal(String kubectl, String ns) throws Exception {
+        String cmd = kubectl + " --kubeconfig " + c.kubeconfig + " exec -it streamer -n " + ns
+                + " -- sh -c 'tty; read a; echo got:$a; exit 3'";
+        Process p = new ProcessBuilder("script", "-qec", cmd, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    seen.append(new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        try (var typing = p.getOutputStream()) {
+            boolean shown = UpProcess.await(30_000, () -> seen.indexOf("/dev/pts/") >= 0);
+            if (shown) {
+                typing.write("hi\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                typing.flush();
+            }
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+        reader.join(5_000);
+        return new UpProcess.Result(p.exitValue(), seen.toString().strip());
+    }
+
+    /** {@code kubectl port-forward pod/streamer LOCAL:8080}, then two GETs of the page through it. */
+    private void portForward(String kubectl, String who, String ns) throws Exception {
+        int local;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            local = probe.getLocalPort();
+        }
+        Process pf = new ProcessBuilder(kubectl, "--kubeconfig", c.kubeconfig.toString(), "port-forward", "pod/streamer",
+                "-n", ns, "--address", "127.0.0.1", local + ":8080").redirectErrorStream(true).start();
+        StringBuffer said = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = pf.inputReader()) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    said.append(l).append('\n');
+                }
+            } catch (java.io.IOException e) {
+                // kubectl ended
+            }
+        });
+        try {
+            assertTrue(UpProcess.await(30_000, () -> said.indexOf("Forwarding from") >= 0 || !pf.isAlive()),
+                    who + " port-forward never listened: " + said);
+            assertTrue(pf.isAlive(), who + " port-forward ended: " + said);
+            for (int i = 0; i < 2; i++) {
+                String reply = httpGet(local);
+                assertTrue(reply.startsWith("HTTP/1.") && reply.contains("page of streamer"),
+                        who + " GET " + i + " through port-forward: " + reply + "\nkubectl: " + said);
+            }
+        } finally {
+            pf.destroy();
+            pf.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            pf.destroyForcibly();
+            reader.join(5_000);
+        }
+        assertTrue(!said.toString().contains("error") && !said.toString().contains("E1"), who + " port-forward: " + said);
+    }
+
+    private static String httpGet(int port) throws java.io.IOException {
+        try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /index.html HTTP/1.0\r\nHost: streamer\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String namespace(String name) throws Exception {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A single-node {@code keelson up} driven with kubectl 1.33 through {@link ClusterScenarios}:
- * rollout and undo, probes, configMap/secret, logs and exec — one cluster for all of them, then
+ * rollout and undo, probes, configMap/secret, logs and exec, interactive exec, attach and
+ * port-forward with kubectl 1.33 and 1.20 — one cluster for all of them, then
  * {@code keelson down} and nothing left.
  */
 @KernelTest
@@ -32,6 +33,7 @@ class UpKubectlTest {
                     c.log());
             ClusterScenarios s = new ClusterScenarios(c);
             s.logsAndExec();
+            s.interactiveExecAndPortForward();
             s.configMapAndSecret();
             s.probes();
             s.rolloutAndUndo(3);

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param method the request method
  * @param path the raw path, without the query
  * @param query parameters in order of appearance
- * @param headers header names lower-cased; a repeated header keeps its first value
+ * @param headers header names lower-cased; a repeated header's values joined with {@code ", "} (RFC 9110 5.3)
  */
 public record KubeletRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers) {
     /** The longest request head accepted (Go's http server allows 1 MB; our clients send a few hundred bytes). */
@@ -68,8 +68,8 @@ public record KubeletRequest(String method, String path, Map<String, List<String
             if (colon <= 0) {
                 throw new BadRequest("malformed header line: " + lines[i]);
             }
-            headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).strip());
+            headers.merge(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip(), (a, b) -> a + ", " + b);
         }
         String target = start[1];
         int q = target.indexOf('?');
