@@ -191,7 +191,8 @@ final class ClusterScenarios {
             assertEquals(5, five.rc(), who + ": " + five);
             UpProcess.Result seven = c.kubectlWith(kubectl, "abc\n", "exec", "-i", "streamer", "-n", ns, "--",
                     "sh", "-c", "read a; echo got $a; exit 7");
-            assertEquals(new UpProcess.Result(7, "got abc"), seven, who + " exec -i with an exit status");
+            assertEquals(7, seven.rc(), who + " exec -i with an exit status: " + seven);
+            assertEquals("got abc", seven.out().lines().findFirst().orElse(""), who + " exec -i with an exit status: " + seven);
 
             UpProcess.Result tty = terminal(kubectl, ns);
             assertEquals(3, tty.rc(), who + " exec -it: " + tty);
