@@ -139,8 +139,8 @@ public final class SandboxManager {
                         netns = ns.path();
                         // The runtime, not the CNI config, brings the pod's lo up (containerd does too):
                         // port-forward and in-pod clients dial 127.0.0.1.
-                        try (Rtnetlink rt = Rtnetlink.open(ns)) {
-                            new Links(rt).setUp("lo");
+                        try (Rtnetlink inPod = Rtnetlink.open(ns)) {
+                            new Links(inPod).setUp("lo");
                         }
                     }
                     Path pin = netns;
