@@ -1,6 +1,5 @@
 package dev.keelson.node.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,23 +120,13 @@ final class StreamRelay {
         }
     }
 
-    /** Reads a response head through its blank line, bytes as they came (at most 64 KiB). */
+    /** Reads the streaming server's response head, bytes as they came. */
     static byte[] readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(256);
-        int state = 0;
-        while (state < 4) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("the container runtime's streaming server closed the connection before answering");
-            }
-            b.write(c);
-            if (b.size() > KubeletRequest.MAX_HEAD) {
-                throw new IOException("the streaming server's response head is larger than " + KubeletRequest.MAX_HEAD + " bytes");
-            }
-            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1
-                    : c == '\r' ? 1 : 0;
+        byte[] head = KubeletRequest.readHead(in, "streaming server's response");
+        if (head == null) {
+            throw new IOException("the container runtime's streaming server closed the connection before answering");
         }
-        return b.toByteArray();
+        return head;
     }
 
     /** The status code of a response head, or -1 when its first line is not {@code HTTP/1.x NNN …}. */
