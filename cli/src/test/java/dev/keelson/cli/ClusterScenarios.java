@@ -166,7 +166,8 @@ final class ClusterScenarios {
      * {@code exec -i … cat} with 30 KB piped in gives the same bytes back; exit statuses with and
      * without stdin; {@code exec -it} under a pty ({@code script}) sees a terminal and reads a typed
      * line; {@code attach} is refused with the runtime's reason; {@code port-forward} serves the
-     * pod's httpd page over two connections.
+     * pod's httpd page over two connections (kubectl 1.33 through its SPDY-in-WebSocket tunnel, no
+     * fallback).
      */
     void interactiveExecAndPortForward() throws Exception {
         String ns = namespace("streams");
@@ -243,7 +244,8 @@ final class ClusterScenarios {
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             local = probe.getLocalPort();
         }
-        Process pf = new ProcessBuilder(kubectl, "--kubeconfig", c.kubeconfig.toString(), "port-forward", "pod/streamer",
+        // -v=6 shows whether kubectl 1.33 had to fall back from its WebSocket tunnel to SPDY
+        Process pf = new ProcessBuilder(kubectl, "--kubeconfig", c.kubeconfig.toString(), "-v=6", "port-forward", "pod/streamer",
                 "-n", ns, "--address", "127.0.0.1", local + ":8080").redirectErrorStream(true).start();
         StringBuffer said = new StringBuffer();
         Thread reader = Thread.ofVirtual().start(() -> {
@@ -270,7 +272,10 @@ final class ClusterScenarios {
             pf.destroyForcibly();
             reader.join(5_000);
         }
-        assertTrue(!said.toString().contains("error") && !said.toString().contains("E1"), who + " port-forward: " + said);
+        assertTrue(said.toString().lines().noneMatch(l -> l.startsWith("E1") || l.contains("error forwarding")),
+                who + " port-forward: " + said);
+        assertTrue(!said.toString().contains("fallback to secondary dialer"),
+                who + " port-forward used its first choice (1.33: SPDY tunnelled in a WebSocket): " + said);
     }
 
     private static String httpGet(int port) throws java.io.IOException {

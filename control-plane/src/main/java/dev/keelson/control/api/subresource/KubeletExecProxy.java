@@ -34,7 +34,9 @@ import javax.net.ssl.SSLSocket;
  * passed on; the SPDY protocol version is the one the runtime chose) and the two connections are
  * joined byte for byte, so the framing runs end to end between kubectl and the container runtime.
  * A node that answers otherwise becomes a Status with its text, before any upgrade, so kubectl
- * reports it (and, for a failed WebSocket upgrade, falls back to SPDY).
+ * reports it (and, for a failed WebSocket upgrade, falls back to SPDY). A WebSocket port-forward
+ * asking for {@code SPDY/3.1+portforward.k8s.io} (kubectl 1.31+) is the one translation: the node
+ * gets a plain SPDY upgrade and {@link WebSocketTunnel} carries the SPDY bytes in WebSocket messages.
  */
 public final class KubeletExecProxy implements Subresources.ExecProxy {
     private static final List<String> FORWARDED = List.of("sec-websocket-key", "sec-websocket-version",
@@ -88,20 +90,10 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
                 throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" at " + ip + ":" + port
                         + " for " + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
+            // kubectl 1.31+ port-forward: SPDY inside WebSocket messages, spoken to the node as plain SPDY.
+            List<String> tunnelled = tunnelledProtocols(kind, upgrade, request);
             OutputStream o = s.getOutputStream();
-            StringBuilder head = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ")
-                    .append(ip.contains(":") ? "[" + ip + "]" : ip).append(':').append(port)
-                    .append("\r\nUpgrade: ").append(upgrade).append("\r\nConnection: Upgrade\r\n");
-            for (String h : FORWARDED) {
-                if (request.header(h) != null) {
-                    head.append(h).append(": ").append(request.header(h)).append("\r\n");
-                }
-            }
-            // One line per offered version: Go servers read each line as one protocol name.
-            for (String v : versions(request.header("x-stream-protocol-version"))) {
-                head.append("X-Stream-Protocol-Version: ").append(v).append("\r\n");
-            }
-            o.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            o.write(nodeHead(target, ip, port, upgrade, request, tunnelled).getBytes(StandardCharsets.ISO_8859_1));
             o.flush();
             InputStream in = new BufferedInputStream(s.getInputStream());
             Map<String, String> headers = new LinkedHashMap<>();
@@ -110,24 +102,70 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
                 String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
                 throw failed(code, "node \"" + nodeName + "\" answered " + code + " for " + what + ": " + text);
             }
-            Map<String, String> reply = new LinkedHashMap<>();
-            reply.put("Upgrade", headers.getOrDefault("upgrade", upgrade));
-            reply.put("Connection", "Upgrade");
-            for (String h : ANSWERED) {
-                String v = headers.get(h.toLowerCase(Locale.ROOT));
-                if (v != null) {
-                    reply.put(h, v);
-                }
-            }
             byte[] buffered = new byte[in.available()];
-            int got = in.read(buffered, 0, buffered.length);
-            out.upgrade(reply, new Tunnel(s, got <= 0 ? new byte[0] : java.util.Arrays.copyOf(buffered, got)));
+            int got = Math.max(0, in.read(buffered, 0, buffered.length));
+            byte[] early = java.util.Arrays.copyOf(buffered, got);
+            if (tunnelled.isEmpty()) {
+                out.upgrade(clientReply(headers, upgrade), new Tunnel(s, early));
+            } else {
+                Map<String, String> reply = new LinkedHashMap<>();
+                reply.put("Upgrade", "websocket");
+                reply.put("Connection", "Upgrade");
+                reply.put("Sec-WebSocket-Accept", WebSocketTunnel.accept(request.header("sec-websocket-key")));
+                reply.put("Sec-WebSocket-Protocol", WebSocketTunnel.PREFIX
+                        + headers.getOrDefault("x-stream-protocol-version", tunnelled.getFirst()));
+                out.upgrade(reply, new Tunnel(new WebSocketTunnel(s, early), new byte[0]));
+            }
             handedOver = true;
         } finally {
             if (!handedOver) {
                 s.close();
             }
         }
+    }
+
+    /**
+     * The SPDY protocols a WebSocket port-forward asks to tunnel ({@code SPDY/3.1+portforward.k8s.io}
+     * gives {@code portforward.k8s.io}), or none for every other request.
+     */
+    static List<String> tunnelledProtocols(Subresources.Stream kind, String upgrade, ApiRequest request) {
+        if (kind != Subresources.Stream.PORT_FORWARD || !upgrade.equalsIgnoreCase("websocket")
+                || request.header("sec-websocket-key") == null) {
+            return List.of();
+        }
+        return versions(request.header("sec-websocket-protocol")).stream().filter(p -> p.startsWith(WebSocketTunnel.PREFIX))
+                .map(p -> p.substring(WebSocketTunnel.PREFIX.length())).toList();
+    }
+
+    /** The upgrade request sent to the node: the client's own, or plain SPDY for a tunnelled port-forward. */
+    static String nodeHead(String target, String ip, int port, String upgrade, ApiRequest request, List<String> tunnelled) {
+        StringBuilder head = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ")
+                .append(ip.contains(":") ? "[" + ip + "]" : ip).append(':').append(port)
+                .append("\r\nUpgrade: ").append(tunnelled.isEmpty() ? upgrade : "SPDY/3.1").append("\r\nConnection: Upgrade\r\n");
+        for (String h : tunnelled.isEmpty() ? FORWARDED : List.<String>of()) {
+            if (request.header(h) != null) {
+                head.append(h).append(": ").append(request.header(h)).append("\r\n");
+            }
+        }
+        // One line per offered version: Go servers read each line as one protocol name.
+        for (String v : tunnelled.isEmpty() ? versions(request.header("x-stream-protocol-version")) : tunnelled) {
+            head.append("X-Stream-Protocol-Version: ").append(v).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** The client's 101: the node's upgrade and protocol headers, passed on. */
+    private static Map<String, String> clientReply(Map<String, String> nodeHeaders, String upgrade) {
+        Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("Upgrade", nodeHeaders.getOrDefault("upgrade", upgrade));
+        reply.put("Connection", "Upgrade");
+        for (String h : ANSWERED) {
+            String v = nodeHeaders.get(h.toLowerCase(Locale.ROOT));
+            if (v != null) {
+                reply.put(h, v);
+            }
+        }
+        return reply;
     }
 
     /** The node's answer as a Status: its code kept where kubectl tells the cases apart. */
