@@ -108,8 +108,9 @@ class StreamingTest {
                 .setLogPath("app.log").build();
         ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
                 .setSandboxConfig(pc).build()).getContainerId();
-        // containerd brings the pod's loopback up itself; Keelson's RunPodSandbox does not yet
-        Command.ok("ip", "-n", "keelson-" + pod.substring(0, 16), "link", "set", "lo", "up");
+        // RunPodSandbox brings the pod's loopback up, as containerd does: port-forward dials 127.0.0.1 in the pod
+        String lo = Command.ok("ip", "-n", "keelson-" + pod.substring(0, 16), "link", "show", "lo");
+        org.junit.jupiter.api.Assertions.assertTrue(lo.contains(",UP"), "the pod's lo is up: " + lo);
         client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
     }
 
@@ -170,9 +171,9 @@ class StreamingTest {
         }
     }
 
+    // Was disabled after a "no terminal" failure seen only in loaded full-class runs; re-enabled after
+    // 4 of 4 full-class runs passed (2 of them beside two busy loops). The cause was not identified.
     @Test
-    @org.junit.jupiter.api.Disabled("passes alone (8 s); in the full class run on a loaded machine the terminal's output "
-            + "never arrives though the pty was received: not yet understood")
     void execWithTerminalOverSpdyGetsAPtyAndResizes() throws Exception {
         try (SpdyTestClient c = new SpdyTestClient(exec(true, true, false, true, "sh", "-c",
                 "tty; read x; stty size; exit 3"), "v4.channel.k8s.io")) {
