@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a user does with kubectl against a running {@code keelson up}, each step asserted on what
@@ -217,19 +223,19 @@ final class ClusterScenarios {
             try (var in = p.getInputStream()) {
                 byte[] b = new byte[4096];
                 for (int n; (n = in.read(b)) > 0; ) {
-                    seen.append(new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the process ended
             }
         });
         try (var typing = p.getOutputStream()) {
             boolean shown = UpProcess.await(30_000, () -> seen.indexOf("/dev/pts/") >= 0);
             if (shown) {
-                typing.write("hi\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                typing.write("hi\r".getBytes(StandardCharsets.UTF_8));
                 typing.flush();
             }
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor();
             }
@@ -241,7 +247,7 @@ final class ClusterScenarios {
     /** {@code kubectl port-forward pod/streamer LOCAL:8080}, then two GETs of the page through it. */
     private void portForward(String kubectl, String who, String ns) throws Exception {
         int local;
-        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             local = probe.getLocalPort();
         }
         // -v=6 shows whether kubectl 1.33 had to fall back from its WebSocket tunnel to SPDY
@@ -253,7 +259,7 @@ final class ClusterScenarios {
                 for (String l; (l = in.readLine()) != null; ) {
                     said.append(l).append('\n');
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // kubectl ended
             }
         });
@@ -268,7 +274,7 @@ final class ClusterScenarios {
             }
         } finally {
             pf.destroy();
-            pf.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            pf.waitFor(10, TimeUnit.SECONDS);
             pf.destroyForcibly();
             reader.join(5_000);
         }
@@ -278,13 +284,13 @@ final class ClusterScenarios {
                 who + " port-forward used its first choice (1.33: SPDY tunnelled in a WebSocket): " + said);
     }
 
-    private static String httpGet(int port) throws java.io.IOException {
-        try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+    private static String httpGet(int port) throws IOException {
+        try (var s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(20_000);
             s.getOutputStream().write("GET /index.html HTTP/1.0\r\nHost: streamer\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    .getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

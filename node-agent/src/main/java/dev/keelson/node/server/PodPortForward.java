@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ final class PodPortForward {
             HttpReplies.text(out, 404, "pod \"" + pod + "\" in namespace \"" + ns + "\" has no ready sandbox on this node");
             return;
         }
-        PodSandbox newest = sandboxes.stream().max(java.util.Comparator.comparingLong(PodSandbox::getCreatedAt)).orElseThrow();
+        PodSandbox newest = sandboxes.stream().max(Comparator.comparingLong(PodSandbox::getCreatedAt)).orElseThrow();
         String url = cri.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(newest.getId())
                 .addAllPort(ports).build()).getUrl();
         StreamRelay.relay(url, query.toString(), request, client, in, out);

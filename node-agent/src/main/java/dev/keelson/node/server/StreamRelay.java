@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -111,7 +112,7 @@ final class StreamRelay {
         if (header == null) {
             return List.of();
         }
-        return java.util.Arrays.stream(header.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(header.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static void line(StringBuilder h, String name, String value) {

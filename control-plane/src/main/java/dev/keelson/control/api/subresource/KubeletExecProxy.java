@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +105,7 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
             }
             byte[] buffered = new byte[in.available()];
             int got = Math.max(0, in.read(buffered, 0, buffered.length));
-            byte[] early = java.util.Arrays.copyOf(buffered, got);
+            byte[] early = Arrays.copyOf(buffered, got);
             if (tunnelled.isEmpty()) {
                 out.upgrade(clientReply(headers, upgrade), new Tunnel(s, early));
             } else {
@@ -206,7 +207,7 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
         if (value == null) {
             return List.of();
         }
-        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** kubectl's option names mapped to the kubelet's ({@code stdin} is {@code input}, and so on). */
