@@ -81,7 +81,7 @@ class WebSocketTunnelTest {
             byte[] head = toClient.readNBytes(4);
             assertArrayEquals(new byte[] {(byte) 0x82, 126, 0, (byte) 200}, head, "a 16-bit length");
             assertEquals(200, toClient.readNBytes(200).length);
-            node.close();
+            node.shutdownOutput();
             assertEquals(-1, toClient.read(), "the node's end ends the client's stream");
         }
     }
