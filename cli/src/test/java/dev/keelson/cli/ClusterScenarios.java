@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a user does with kubectl against a running {@code keelson up}, each step asserted on what
@@ -201,6 +207,146 @@ final class ClusterScenarios {
             return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
         } catch (java.io.IOException e) {
             return "";
+        }
+    }
+
+    /**
+     * Interactive streams through the API server, the node agent and the runtime's streaming server,
+     * with kubectl 1.33 (WebSocket first, SPDY as its fallback) and kubectl 1.20 (SPDY only):
+     * {@code exec -i … cat} with 30 KB piped in gives the same bytes back; exit statuses with and
+     * without stdin; {@code exec -it} under a pty ({@code script}) sees a terminal and reads a typed
+     * line; {@code attach -i} to a {@code stdin_once} shell runs the piped command, and the shell
+     * ends with its input; {@code port-forward} serves the
+     * pod's httpd page over two connections (kubectl 1.33 through its SPDY-in-WebSocket tunnel, no
+     * fallback).
+     */
+    void interactiveExecAndPortForward() throws Exception {
+        String ns = namespace("streams");
+        c.kubectlWithInput("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "streamer", "namespace": "%s"},
+                 "spec": {"terminationGracePeriodSeconds": 1,
+                  "containers": [{"name": "web", "image": "%s", "imagePullPolicy": "Never",
+                   "command": ["sh", "-c", "mkdir -p /www && echo page of streamer > /www/index.html && exec httpd -f -p 8080 -h /www"]}]}}
+                """.formatted(ns, IMAGE), "apply", "-f", "-");
+        running(ns, "streamer");
+        for (String kubectl : List.of(UpProcess.KUBECTL, UpProcess.KUBECTL_120)) {
+            String who = kubectl.contains("1.20") ? "kubectl 1.20" : "kubectl 1.33";
+            StringBuilder input = new StringBuilder();
+            for (int i = 0; i < 1500; i++) {
+                input.append("line ").append(i).append(" through ").append(who).append('\n');
+            }
+            UpProcess.Result cat = c.kubectlWith(kubectl, input.toString(), "exec", "-i", "streamer", "-n", ns, "--", "cat");
+            assertEquals(0, cat.rc(), who + " exec -i cat: " + cat.out().lines().limit(5).toList());
+            assertEquals(input.toString().strip(), cat.out(), who + ": exec -i cat gives its input back");
+
+            UpProcess.Result five = c.kubectlWith(kubectl, null, "exec", "streamer", "-n", ns, "--", "sh", "-c", "exit 5");
+            assertEquals(5, five.rc(), who + ": " + five);
+            UpProcess.Result seven = c.kubectlWith(kubectl, "abc\n", "exec", "-i", "streamer", "-n", ns, "--",
+                    "sh", "-c", "read a; echo got $a; exit 7");
+            assertEquals(7, seven.rc(), who + " exec -i with an exit status: " + seven);
+            assertEquals("got abc", seven.out().lines().findFirst().orElse(""), who + " exec -i with an exit status: " + seven);
+
+            UpProcess.Result tty = terminal(kubectl, ns);
+            assertEquals(3, tty.rc(), who + " exec -it: " + tty);
+            assertTrue(tty.out().contains("/dev/pts/") && tty.out().contains("got:hi"), who + " exec -it: " + tty);
+
+            String shell = "shell-" + (kubectl.contains("1.20") ? "120" : "133");
+            c.kubectlWithInput("""
+                    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s", "namespace": "%s"},
+                     "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": 1,
+                      "containers": [{"name": "sh", "image": "%s", "imagePullPolicy": "Never", "command": ["sh"],
+                       "stdin": true, "stdinOnce": true}]}}
+                    """.formatted(shell, ns, IMAGE), "apply", "-f", "-");
+            running(ns, shell);
+            UpProcess.Result attach = c.kubectlWith(kubectl, "echo hello from attach\n", "attach", "-i", shell, "-n", ns);
+            assertEquals(0, attach.rc(), who + " attach -i: " + attach);
+            assertTrue(attach.out().contains("hello from attach"), who + " attach -i runs the input in the container: " + attach);
+            assertTrue(c.awaitText("Succeeded", "get", "pod", shell, "-n", ns, "-o", "jsonpath={.status.phase}"),
+                    who + ": stdin_once ends the shell after attach's input: " + c.kubectl("describe", "pod", shell, "-n", ns));
+
+            portForward(kubectl, who, ns);
+        }
+        deleteNamespace(ns);
+    }
+
+    /** {@code kubectl exec -it} under {@code script}'s pty: the line is typed once the shell shows its terminal. */
+    private UpProcess.Result terminal(String kubectl, String ns) throws Exception {
+        String cmd = kubectl + " --kubeconfig " + c.kubeconfig + " exec -it streamer -n " + ns
+                + " -- sh -c 'tty; read a; echo got:$a; exit 3'";
+        Process p = new ProcessBuilder("script", "-qec", cmd, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        try (var typing = p.getOutputStream()) {
+            boolean shown = UpProcess.await(30_000, () -> seen.indexOf("/dev/pts/") >= 0);
+            if (shown) {
+                typing.write("hi\r".getBytes(StandardCharsets.UTF_8));
+                typing.flush();
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+        reader.join(5_000);
+        return new UpProcess.Result(p.exitValue(), seen.toString().strip());
+    }
+
+    /** {@code kubectl port-forward pod/streamer LOCAL:8080}, then two GETs of the page through it. */
+    private void portForward(String kubectl, String who, String ns) throws Exception {
+        int local;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            local = probe.getLocalPort();
+        }
+        // -v=6 shows whether kubectl 1.33 had to fall back from its WebSocket tunnel to SPDY
+        Process pf = new ProcessBuilder(kubectl, "--kubeconfig", c.kubeconfig.toString(), "-v=6", "port-forward", "pod/streamer",
+                "-n", ns, "--address", "127.0.0.1", local + ":8080").redirectErrorStream(true).start();
+        StringBuffer said = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = pf.inputReader()) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    said.append(l).append('\n');
+                }
+            } catch (IOException e) {
+                // kubectl ended
+            }
+        });
+        try {
+            assertTrue(UpProcess.await(30_000, () -> said.indexOf("Forwarding from") >= 0 || !pf.isAlive()),
+                    who + " port-forward never listened: " + said);
+            assertTrue(pf.isAlive(), who + " port-forward ended: " + said);
+            for (int i = 0; i < 2; i++) {
+                String reply = httpGet(local);
+                assertTrue(reply.startsWith("HTTP/1.") && reply.contains("page of streamer"),
+                        who + " GET " + i + " through port-forward: " + reply + "\nkubectl: " + said);
+            }
+        } finally {
+            pf.destroy();
+            pf.waitFor(10, TimeUnit.SECONDS);
+            pf.destroyForcibly();
+            reader.join(5_000);
+        }
+        assertTrue(said.toString().lines().noneMatch(l -> l.startsWith("E1") || l.contains("error forwarding")),
+                who + " port-forward: " + said);
+        assertTrue(!said.toString().contains("fallback to secondary dialer"),
+                who + " port-forward used its first choice (1.33: SPDY tunnelled in a WebSocket): " + said);
+    }
+
+    private static String httpGet(int port) throws IOException {
+        try (var s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /index.html HTTP/1.0\r\nHost: streamer\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

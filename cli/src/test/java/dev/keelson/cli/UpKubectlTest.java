@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A single-node {@code keelson up} driven with kubectl 1.33 through {@link ClusterScenarios}:
  * rollout and undo, probes, configMap/secret, logs and exec, lifecycle hooks with graceful
- * termination — one cluster for all of them, then
+ * termination, interactive exec, attach and port-forward with kubectl 1.33 and 1.20 — one cluster
+ * for all of them, then
  * {@code keelson down} and nothing left.
  */
 @KernelTest
@@ -34,6 +35,7 @@ class UpKubectlTest {
             ClusterScenarios s = new ClusterScenarios(c);
             s.logsAndExec();
             s.lifecycleHooks(java.nio.file.Files.createDirectories(tmp.resolve("hooks")));
+            s.interactiveExecAndPortForward();
             s.configMapAndSecret();
             s.probes();
             s.rolloutAndUndo(3);

@@ -16,6 +16,9 @@ import java.util.stream.Stream;
 /** One {@code keelson up} process of a test, with kubectl 1.33 against it, and what the "host" looks like. */
 final class UpProcess {
     static final String KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+    /** kubectl 1.20 (SPDY only for exec and port-forward), unpacked by bin/test's setup. */
+    static final String KUBECTL_120 = System.getenv().getOrDefault("KEELSON_KUBECTL_120",
+            "/var/cache/keelson/kubectl-1.20/kubectl");
 
     final String name;
     final Path data;
@@ -77,15 +80,32 @@ final class UpProcess {
 
     /** kubectl with {@code input} (or nothing) on its stdin, with its exit status. */
     Result kubectlResult(String input, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(KUBECTL, "--kubeconfig", kubeconfig.toString()));
+        return kubectlWith(KUBECTL, input, args);
+    }
+
+    /** The same with another kubectl binary. */
+    Result kubectlWith(String binary, String input, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
         argv.addAll(List.of(args));
+        return run(argv, input);
+    }
+
+    /** Any command with {@code input} (or nothing) on its stdin; stdout and stderr together, stripped. */
+    static Result run(List<String> argv, String input) throws Exception {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        if (input != null) {
-            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
+        // Written from another thread: a command that echoes a large input would otherwise block on a full pipe.
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (var in = p.getOutputStream()) {
+                if (input != null) {
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the command exited without reading all of it; its output tells
+            }
+        });
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        writer.join();
         return new Result(p.exitValue(), text.strip());
     }
 

@@ -18,6 +18,8 @@ import dev.keelson.cri.oci.OciRuntime;
 import dev.keelson.cri.oci.PodNamespaces;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.Rtnetlink;
+import dev.keelson.netns.link.Links;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -137,6 +139,11 @@ public final class SandboxManager {
                     try (NetNamespace ns = settings.pool() != null ? settings.pool().take()
                             : settings.netns().create("keelson-" + id.substring(0, 16), true)) { // lo up, as containerd does
                         netns = ns.path();
+                        // The runtime, not the CNI config, brings the pod's lo up (containerd does too):
+                        // port-forward and in-pod clients dial 127.0.0.1.
+                        try (Rtnetlink inPod = Rtnetlink.open(ns)) {
+                            new Links(inPod).setUp("lo");
+                        }
                     }
                     Path pin = netns;
                     undo.onFailure("netns " + pin, () -> unpin(pin));

@@ -216,6 +216,8 @@ class StreamingTest {
         }
     }
 
+    // Was disabled after a "no terminal" failure seen only in loaded full-class runs; re-enabled after
+    // 4 of 4 full-class runs passed (2 of them beside two busy loops). The cause was not identified.
     @Test
     @org.junit.jupiter.api.Timeout(120) // once seen hanging on a machine under load 13-15; fail rather than stall the suite
     void execWithTerminalOverSpdyGetsAPtyAndResizes() throws Exception {

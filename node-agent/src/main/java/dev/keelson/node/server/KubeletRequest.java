@@ -19,7 +19,7 @@ import java.util.Map;
  * @param method the request method
  * @param path the raw path, without the query
  * @param query parameters in order of appearance
- * @param headers header names lower-cased; a repeated header keeps its first value
+ * @param headers header names lower-cased; a repeated header's values joined with {@code ", "} (RFC 9110 5.3)
  */
 public record KubeletRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers) {
     /** The longest request head accepted (Go's http server allows 1 MB; our clients send a few hundred bytes). */
@@ -40,24 +40,11 @@ public record KubeletRequest(String method, String path, Map<String, List<String
      * @return the request, or null when the peer closed the connection before sending anything
      */
     public static KubeletRequest read(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-        int state = 0;
-        while (state < 4) {
-            int b = in.read();
-            if (b < 0) {
-                if (head.size() == 0) {
-                    return null;
-                }
-                throw new BadRequest("the connection closed inside the request head");
-            }
-            head.write(b);
-            if (head.size() > MAX_HEAD) {
-                throw new BadRequest("request head larger than " + MAX_HEAD + " bytes");
-            }
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
-                    : b == '\r' ? 1 : 0;
+        byte[] head = readHead(in, "request");
+        if (head == null) {
+            return null;
         }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
         String[] start = lines[0].split(" ");
         if (start.length != 3 || !start[2].startsWith("HTTP/1.")) {
             throw new BadRequest("malformed request line: " + lines[0]);
@@ -68,13 +55,41 @@ public record KubeletRequest(String method, String path, Map<String, List<String
             if (colon <= 0) {
                 throw new BadRequest("malformed header line: " + lines[i]);
             }
-            headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).strip());
+            headers.merge(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip(), (a, b) -> a + ", " + b);
         }
         String target = start[1];
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         return new KubeletRequest(start[0], path, q < 0 ? Map.of() : parseQuery(target.substring(q + 1)), headers);
+    }
+
+    /**
+     * Reads an HTTP/1.x head (a request's or a response's) through its blank line, bytes as they came.
+     *
+     * @param what "request" or "response", for the messages
+     * @return the head, or null when the stream ended before its first byte
+     * @throws BadRequest for a head cut short or larger than {@link #MAX_HEAD}
+     */
+    static byte[] readHead(InputStream in, String what) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                if (head.size() == 0) {
+                    return null;
+                }
+                throw new BadRequest("the connection closed inside the " + what + " head");
+            }
+            head.write(b);
+            if (head.size() > MAX_HEAD) {
+                throw new BadRequest(what + " head larger than " + MAX_HEAD + " bytes");
+            }
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+                    : b == '\r' ? 1 : 0;
+        }
+        return head.toByteArray();
     }
 
     static Map<String, List<String>> parseQuery(String raw) {

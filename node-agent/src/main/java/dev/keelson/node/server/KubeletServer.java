@@ -24,7 +24,9 @@ import javax.net.ssl.SSLSocket;
  * <pre>
  *   GET /healthz                                         ok
  *   GET /containerLogs/&lt;ns&gt;/&lt;pod&gt;/&lt;container&gt;?follow&amp;tailLines&amp;…   {@link ContainerLogs}
- *   GET /exec/&lt;ns&gt;/&lt;pod&gt;/&lt;container&gt;?command=…  (WebSocket)   {@link ContainerExec}
+ *   GET /exec/&lt;ns&gt;/&lt;pod&gt;/&lt;container&gt;?command=…&amp;input&amp;tty  (SPDY or WebSocket)  {@link ContainerExec}
+ *   GET /attach/&lt;ns&gt;/&lt;pod&gt;/&lt;container&gt;?input&amp;output&amp;tty     (SPDY or WebSocket)  {@link ContainerExec}
+ *   GET /portForward/&lt;ns&gt;/&lt;pod&gt;[?port=…]                  (SPDY or WebSocket)  {@link PodPortForward}
  *   GET /stats/summary                                   {@link StatsSummary}
  *   GET /apis/metrics.k8s.io/v1beta1/pods                this node's PodMetricsList
  * </pre>
@@ -39,6 +41,7 @@ public final class KubeletServer implements AutoCloseable {
     private final SSLServerSocket socket;
     private final ContainerLogs logs;
     private final ContainerExec exec;
+    private final PodPortForward portForward;
     private final StatsSummary stats;
     private final Consumer<String> log;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubelet-api-", 0).factory());
@@ -49,6 +52,7 @@ public final class KubeletServer implements AutoCloseable {
         PodContainers containers = new PodContainers(cri);
         this.logs = new ContainerLogs(containers);
         this.exec = new ContainerExec(cri, containers);
+        this.portForward = new PodPortForward(cri);
         this.stats = stats;
         this.log = log;
         this.acceptor = Thread.ofPlatform().daemon().name("kubelet-api-accept").start(this::acceptLoop);
@@ -112,7 +116,7 @@ public final class KubeletServer implements AutoCloseable {
             if (r == null) {
                 return;
             }
-            route(r, in, out);
+            route(r, c, in, out);
             out.flush();
         } catch (SocketException | javax.net.ssl.SSLException e) {
             // a client that went away or failed the handshake (no or a foreign certificate)
@@ -121,9 +125,10 @@ public final class KubeletServer implements AutoCloseable {
         }
     }
 
-    private void route(KubeletRequest r, InputStream in, OutputStream out) throws IOException {
+    private void route(KubeletRequest r, Socket c, InputStream in, OutputStream out) throws IOException {
         List<String> path = r.segments();
-        if (!r.method().equals("GET")) {
+        // Upgrades may come as POST (kubectl's SPDY exec and port-forward), as the kubelet allows.
+        if (!r.method().equals("GET") && !(r.method().equals("POST") && r.header("upgrade") != null)) {
             HttpReplies.text(out, 405, "method " + r.method() + " is not allowed on " + r.path());
             return;
         }
@@ -132,7 +137,9 @@ public final class KubeletServer implements AutoCloseable {
             switch (first) {
                 case "healthz" -> HttpReplies.send(out, 200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
                 case "containerLogs" -> logs.serve(r, path, out);
-                case "exec" -> exec.serve(r, path, in, out);
+                case "exec" -> exec.serve(r, path, false, c, in, out);
+                case "attach" -> exec.serve(r, path, true, c, in, out);
+                case "portForward" -> portForward.serve(r, path, c, in, out);
                 case "stats" -> {
                     if (path.size() == 2 && path.get(1).equals("summary")) {
                         HttpReplies.send(out, 200, "application/json", stats.summaryJson());
@@ -150,6 +157,10 @@ public final class KubeletServer implements AutoCloseable {
                 default -> HttpReplies.text(out, 404, "not found: " + r.path());
             }
         } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+                HttpReplies.text(out, 501, "the container runtime does not implement this: " + e.getStatus().getDescription());
+                return;
+            }
             HttpReplies.text(out, 503, "the container runtime failed: " + e.getStatus().getCode() + ": "
                     + e.getStatus().getDescription());
         }

@@ -9,7 +9,7 @@ import java.util.Map;
  * query parameters, the headers it needs, the body and the authenticated user.
  *
  * @param query every value of each parameter, in order
- * @param headers lower-case header names to their (first) values
+ * @param headers lower-case header names to their values (a repeated header's joined with ", ")
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
                          byte[] body, String user) {

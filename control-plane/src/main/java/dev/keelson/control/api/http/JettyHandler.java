@@ -114,7 +114,8 @@ final class JettyHandler extends Handler.Abstract {
     private static Map<String, String> headers(Request request) {
         Map<String, String> out = new HashMap<>();
         for (HttpField f : request.getHeaders()) {
-            out.putIfAbsent(f.getName().toLowerCase(Locale.ROOT), f.getValue());
+            // A repeated header (kubectl's X-Stream-Protocol-Version) keeps all its values, joined (RFC 9110 5.3).
+            out.merge(f.getName().toLowerCase(Locale.ROOT), f.getValue(), (a, b) -> a + ", " + b);
         }
         return out;
     }

@@ -33,7 +33,9 @@ public final class ResourceRegistry {
                 new Subresource("binding", "", "v1", "Binding", List.of("create")),
                 new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")),
                 new Subresource("log", "", "v1", "Pod", List.of("get")),
-                new Subresource("exec", "", "v1", "PodExecOptions", List.of("create", "get"))));
+                new Subresource("exec", "", "v1", "PodExecOptions", List.of("create", "get")),
+                new Subresource("attach", "", "v1", "PodAttachOptions", List.of("create", "get")),
+                new Subresource("portforward", "", "v1", "PodPortForwardOptions", List.of("create", "get"))));
         t.add(core("services", "Service", true, List.of("svc"), List.of("all"), true, Set.of(), false));
         t.add(core("endpoints", "Endpoints", true, List.of("ep"), List.of(), false, Set.of(), false));
         t.add(core("nodes", "Node", false, List.of("no"), List.of(), true, Set.of("spec.unschedulable"), false));

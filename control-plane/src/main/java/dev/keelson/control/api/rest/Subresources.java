@@ -12,7 +12,7 @@ import dev.keelson.control.api.table.TableConverter;
 import dev.keelson.control.schema.Schemas;
 import java.io.IOException;
 
-/** The subresources: status, finalize (namespaces), scale, and the pod ones (binding, eviction, log). */
+/** The subresources: status, finalize (namespaces), scale, and the pod ones (binding, eviction, log, exec, attach, portforward). */
 public final class Subresources {
     /** Streams a pod's container log from the node that runs it. */
     public interface LogProxy {
@@ -26,9 +26,20 @@ public final class Subresources {
     private final DeleteHandler deleter;
     private final PatchHandler patcher;
     private final Replies replies;
-    /** Runs a command in a pod's container on its node, over the client's upgraded connection. */
+    /** The streaming subresources of a pod, each served over the client's upgraded connection. */
+    public enum Stream {
+        /** {@code pods/exec}: a command in a container. */
+        EXEC,
+        /** {@code pods/attach}: the container's own process. */
+        ATTACH,
+        /** {@code pods/portforward}: TCP connections to the pod's ports. */
+        PORT_FORWARD
+    }
+
+    /** Joins a client's upgraded connection to a pod's node for exec, attach or port-forward. */
     public interface ExecProxy {
-        void exec(ApiRequest request, Responder out, ObjectNode pod, ObjectNode node, String container)
+        /** @param container the container (null for port-forward) */
+        void stream(Stream kind, ApiRequest request, Responder out, ObjectNode pod, ObjectNode node, String container)
                 throws IOException;
     }
 
@@ -74,7 +85,9 @@ public final class Subresources {
             case "binding" -> bind(request, out, type, ns, name);
             case "eviction" -> evict(request, out, type, ns, name);
             case "log" -> log(request, out, type, ns, name);
-            case "exec" -> exec(request, out, type, ns, name);
+            case "exec" -> exec(request, out, type, ns, name, Stream.EXEC);
+            case "attach" -> exec(request, out, type, ns, name, Stream.ATTACH);
+            case "portforward" -> exec(request, out, type, ns, name, Stream.PORT_FORWARD);
             default -> throw ApiException.notFoundPath();
         }
     }
@@ -201,20 +214,27 @@ public final class Subresources {
         logs.stream(request, out, pod, nodeOf(pod, name, "the logs of"), container);
     }
 
-    private void exec(ApiRequest request, Responder out, ResourceType pods, String ns, String name) throws IOException {
+    private void exec(ApiRequest request, Responder out, ResourceType pods, String ns, String name, Stream kind)
+            throws IOException {
         if (!request.method().equals("GET") && !request.method().equals("POST")) {
             throw notAllowed();
         }
         ObjectNode pod = get(pods, ns, name).object();
-        String container = container(request, pod, name, false);
-        if (request.params("command").isEmpty()) {
+        String container = kind == Stream.PORT_FORWARD ? null : container(request, pod, name, false);
+        if (kind == Stream.EXEC && request.params("command").isEmpty()) {
             throw ApiException.badRequest("you must specify at least one command for the container");
         }
         String phase = pod.path("status").path("phase").asText("");
         if (phase.equals("Succeeded") || phase.equals("Failed")) {
-            throw ApiException.badRequest("cannot exec into a container in a completed pod; current phase is " + phase);
+            String verb = switch (kind) {
+                case EXEC -> "exec into a container";
+                case ATTACH -> "attach to a container";
+                case PORT_FORWARD -> "port-forward to a pod";
+            };
+            throw ApiException.badRequest("cannot " + verb + " in a completed pod; current phase is " + phase);
         }
-        exec.exec(request, out, pod, nodeOf(pod, name, "exec in"), container);
+        exec.stream(kind, request, out, pod, nodeOf(pod, name, kind == Stream.PORT_FORWARD ? "port-forward to" : "exec in"),
+                container);
     }
 
     /** The {@code container} parameter, or the only container; init containers count for logs only. */

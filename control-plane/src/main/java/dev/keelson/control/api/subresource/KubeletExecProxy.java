@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,17 +25,26 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * {@code pods/exec}: kubectl's WebSocket upgrade ({@code v5.channel.k8s.io}, kubectl 1.30+) is
- * forwarded to the node agent's {@code /exec/<ns>/<pod>/<container>} with the kubelet's parameter
- * names ({@code command}, {@code input}, {@code output}, {@code error}, {@code tty}) and the
- * client's WebSocket key and subprotocols. When the node answers 101 the client gets the same
- * 101 (its {@code Sec-WebSocket-Accept} matches the client's key, since the key was passed on) and
- * the two connections are joined byte for byte. A node that answers otherwise becomes a Status
- * with its text, before any upgrade, so kubectl reports it. SPDY upgrades are refused with 400.
+ * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward}: kubectl's upgrade request,
+ * SPDY/3.1 ({@code X-Stream-Protocol-Version}, kubectl before 1.30 and the fallback of later ones) or
+ * WebSocket ({@code v5.channel.k8s.io}, kubectl 1.30+), is forwarded as it is to the node agent's
+ * {@code /exec/<ns>/<pod>/<container>}, {@code /attach/…} or {@code /portForward/<ns>/<pod>} with the
+ * kubelet's parameter names ({@code command}, {@code input}, {@code output}, {@code error},
+ * {@code tty}, {@code port}) and the client's upgrade headers. When the node answers 101 the client
+ * gets the same 101 (its {@code Sec-WebSocket-Accept} matches the client's key, since the key was
+ * passed on; the SPDY protocol version is the one the runtime chose) and the two connections are
+ * joined byte for byte, so the framing runs end to end between kubectl and the container runtime.
+ * A node that answers otherwise becomes a Status with its text, before any upgrade, so kubectl
+ * reports it (and, for a failed WebSocket upgrade, falls back to SPDY). A WebSocket port-forward
+ * asking for {@code SPDY/3.1+portforward.k8s.io} (kubectl 1.31+) is the one translation: the node
+ * gets a plain SPDY upgrade and {@link WebSocketTunnel} carries the SPDY bytes in WebSocket messages.
  */
 public final class KubeletExecProxy implements Subresources.ExecProxy {
     private static final List<String> FORWARDED = List.of("sec-websocket-key", "sec-websocket-version",
             "sec-websocket-protocol");
+    /** Headers of the node's 101 passed back to the client, in their usual spelling. */
+    private static final List<String> ANSWERED = List.of("Sec-WebSocket-Accept", "Sec-WebSocket-Protocol",
+            "X-Stream-Protocol-Version");
     private final SSLContext tls;
 
     /** @param tls trust for the node agents' serving certificates, and the API server's client certificate */
@@ -43,13 +53,18 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
     }
 
     @Override
-    public void exec(ApiRequest request, Responder out, ObjectNode pod, ObjectNode node, String container)
-            throws IOException {
+    public void stream(Subresources.Stream kind, ApiRequest request, Responder out, ObjectNode pod, ObjectNode node,
+                       String container) throws IOException {
         String upgrade = request.header("upgrade");
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+        if (upgrade == null || !(upgrade.equalsIgnoreCase("websocket") || upgrade.equalsIgnoreCase("SPDY/3.1"))) {
             throw ApiException.badRequest(upgrade == null ? "Upgrade request required"
-                    : "unsupported upgrade \"" + upgrade + "\": Keelson serves exec over WebSocket (v5.channel.k8s.io) only");
+                    : "unsupported upgrade \"" + upgrade + "\": Keelson streams over SPDY/3.1 or WebSocket");
         }
+        String what = switch (kind) {
+            case EXEC -> "exec";
+            case ATTACH -> "attach";
+            case PORT_FORWARD -> "port-forward";
+        };
         String nodeName = node.path("metadata").path("name").asText();
         int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
         String ip = null;
@@ -59,11 +74,10 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
             }
         }
         if (port == 0 || ip == null) {
-            throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" for exec: the node reports no "
+            throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" for " + what + ": the node reports no "
                     + "kubelet endpoint (status.addresses InternalIP and daemonEndpoints.kubeletEndpoint.Port)");
         }
-        String target = "/exec/" + enc(pod.path("metadata").path("namespace").asText()) + "/"
-                + enc(pod.path("metadata").path("name").asText()) + "/" + enc(container) + "?" + query(request);
+        String target = target(kind, pod, container, request);
         SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
         boolean handedOver = false;
         try {
@@ -75,40 +89,34 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
                 s.startHandshake();
             } catch (IOException e) {
                 throw ApiException.unavailable("unable to reach node \"" + nodeName + "\" at " + ip + ":" + port
-                        + " for exec: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        + " for " + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
+            // kubectl 1.31+ port-forward: SPDY inside WebSocket messages, spoken to the node as plain SPDY.
+            List<String> tunnelled = tunnelledProtocols(kind, upgrade, request);
             OutputStream o = s.getOutputStream();
-            StringBuilder head = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ")
-                    .append(ip.contains(":") ? "[" + ip + "]" : ip).append(':').append(port)
-                    .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
-            for (String h : FORWARDED) {
-                if (request.header(h) != null) {
-                    head.append(h).append(": ").append(request.header(h)).append("\r\n");
-                }
-            }
-            o.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            o.write(nodeHead(target, ip, port, upgrade, request, tunnelled).getBytes(StandardCharsets.ISO_8859_1));
             o.flush();
             InputStream in = new BufferedInputStream(s.getInputStream());
             Map<String, String> headers = new LinkedHashMap<>();
             int code = readHead(in, headers);
             if (code != 101) {
                 String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
-                throw new ApiException(code == 404 ? 404 : code == 400 ? 400 : 502,
-                        code == 404 ? "NotFound" : code == 400 ? "BadRequest" : "InternalError",
-                        "node \"" + nodeName + "\" answered " + code + " for exec: " + text, null);
-            }
-            Map<String, String> reply = new LinkedHashMap<>();
-            reply.put("Upgrade", "websocket");
-            reply.put("Connection", "Upgrade");
-            for (String h : List.of("sec-websocket-accept", "sec-websocket-protocol")) {
-                if (headers.containsKey(h)) {
-                    reply.put(h.equals("sec-websocket-accept") ? "Sec-WebSocket-Accept" : "Sec-WebSocket-Protocol",
-                            headers.get(h));
-                }
+                throw failed(code, "node \"" + nodeName + "\" answered " + code + " for " + what + ": " + text);
             }
             byte[] buffered = new byte[in.available()];
-            int got = in.read(buffered, 0, buffered.length);
-            out.upgrade(reply, new Tunnel(s, got <= 0 ? new byte[0] : java.util.Arrays.copyOf(buffered, got)));
+            int got = Math.max(0, in.read(buffered, 0, buffered.length));
+            byte[] early = Arrays.copyOf(buffered, got);
+            if (tunnelled.isEmpty()) {
+                out.upgrade(clientReply(headers, upgrade), new Tunnel(s, early));
+            } else {
+                Map<String, String> reply = new LinkedHashMap<>();
+                reply.put("Upgrade", "websocket");
+                reply.put("Connection", "Upgrade");
+                reply.put("Sec-WebSocket-Accept", WebSocketTunnel.accept(request.header("sec-websocket-key")));
+                reply.put("Sec-WebSocket-Protocol", WebSocketTunnel.PREFIX
+                        + headers.getOrDefault("x-stream-protocol-version", tunnelled.getFirst()));
+                out.upgrade(reply, new Tunnel(new WebSocketTunnel(s, early), new byte[0]));
+            }
             handedOver = true;
         } finally {
             if (!handedOver) {
@@ -117,10 +125,95 @@ public final class KubeletExecProxy implements Subresources.ExecProxy {
         }
     }
 
-    /** kubectl's option names mapped to the kubelet's ({@code stdin} is {@code input}, and so on). */
-    private static String query(ApiRequest request) {
+    /**
+     * The SPDY protocols a WebSocket port-forward asks to tunnel ({@code SPDY/3.1+portforward.k8s.io}
+     * gives {@code portforward.k8s.io}), or none for every other request.
+     */
+    static List<String> tunnelledProtocols(Subresources.Stream kind, String upgrade, ApiRequest request) {
+        if (kind != Subresources.Stream.PORT_FORWARD || !upgrade.equalsIgnoreCase("websocket")
+                || request.header("sec-websocket-key") == null) {
+            return List.of();
+        }
+        return versions(request.header("sec-websocket-protocol")).stream().filter(p -> p.startsWith(WebSocketTunnel.PREFIX))
+                .map(p -> p.substring(WebSocketTunnel.PREFIX.length())).toList();
+    }
+
+    /** The upgrade request sent to the node: the client's own, or plain SPDY for a tunnelled port-forward. */
+    static String nodeHead(String target, String ip, int port, String upgrade, ApiRequest request, List<String> tunnelled) {
+        StringBuilder head = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ")
+                .append(ip.contains(":") ? "[" + ip + "]" : ip).append(':').append(port)
+                .append("\r\nUpgrade: ").append(tunnelled.isEmpty() ? upgrade : "SPDY/3.1").append("\r\nConnection: Upgrade\r\n");
+        for (String h : tunnelled.isEmpty() ? FORWARDED : List.<String>of()) {
+            if (request.header(h) != null) {
+                head.append(h).append(": ").append(request.header(h)).append("\r\n");
+            }
+        }
+        // One line per offered version: Go servers read each line as one protocol name.
+        for (String v : tunnelled.isEmpty() ? versions(request.header("x-stream-protocol-version")) : tunnelled) {
+            head.append("X-Stream-Protocol-Version: ").append(v).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** The client's 101: the node's upgrade and protocol headers, passed on. */
+    private static Map<String, String> clientReply(Map<String, String> nodeHeaders, String upgrade) {
+        Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("Upgrade", nodeHeaders.getOrDefault("upgrade", upgrade));
+        reply.put("Connection", "Upgrade");
+        for (String h : ANSWERED) {
+            String v = nodeHeaders.get(h.toLowerCase(Locale.ROOT));
+            if (v != null) {
+                reply.put(h, v);
+            }
+        }
+        return reply;
+    }
+
+    /** The node's answer as a Status: its code kept where kubectl tells the cases apart. */
+    static ApiException failed(int code, String message) {
+        return switch (code) {
+            case 400 -> new ApiException(400, "BadRequest", message, null);
+            case 403 -> new ApiException(403, "Forbidden", message, null);
+            case 404 -> new ApiException(404, "NotFound", message, null);
+            case 501 -> new ApiException(501, "NotImplemented", message, null);
+            default -> new ApiException(502, "InternalError", message, null);
+        };
+    }
+
+    /** The kubelet API path and query for a stream. */
+    static String target(Subresources.Stream kind, ObjectNode pod, String container, ApiRequest request) {
+        String podPath = enc(pod.path("metadata").path("namespace").asText()) + "/"
+                + enc(pod.path("metadata").path("name").asText());
+        return switch (kind) {
+            case EXEC -> "/exec/" + podPath + "/" + enc(container) + "?" + query(request, true);
+            case ATTACH -> "/attach/" + podPath + "/" + enc(container) + "?" + query(request, false);
+            case PORT_FORWARD -> "/portForward/" + podPath + ports(request);
+        };
+    }
+
+    /** PodPortForwardOptions {@code ports} (repeated or comma-separated) as the kubelet's {@code port} parameters. */
+    private static String ports(ApiRequest request) {
         StringBuilder q = new StringBuilder();
-        for (String c : request.params("command")) {
+        for (String list : request.params("ports")) {
+            for (String p : versions(list)) {
+                q.append(q.isEmpty() ? "?" : "&").append("port=").append(enc(p));
+            }
+        }
+        return q.toString();
+    }
+
+    /** The items of a comma-separated header or parameter value. */
+    static List<String> versions(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** kubectl's option names mapped to the kubelet's ({@code stdin} is {@code input}, and so on). */
+    private static String query(ApiRequest request, boolean withCommand) {
+        StringBuilder q = new StringBuilder();
+        for (String c : withCommand ? request.params("command") : List.<String>of()) {
             q.append(q.isEmpty() ? "" : "&").append("command=").append(enc(c));
         }
         String[][] map = {{"stdin", "input"}, {"stdout", "output"}, {"stderr", "error"}, {"tty", "tty"}};
