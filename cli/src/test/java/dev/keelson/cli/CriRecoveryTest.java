@@ -75,6 +75,11 @@ class CriRecoveryTest {
             running.waitFor(20, TimeUnit.SECONDS);
         }
         Cgroups.remove(cgroupParent);
+        // the CNI bridge outlives its pods (as the reference plugin's does); this JVM's namespace is
+        // the "host" of the up/down tests that follow, which must find only lo there
+        try (Rtnetlink rtnl = Rtnetlink.open()) {
+            new Links(rtnl).deleteIfExists("kr0");
+        }
     }
 
     @Test
