@@ -11,6 +11,7 @@ import dev.keelson.cli.up.NodeNetnsLauncher;
 import dev.keelson.control.controller.NodeLifecycleController;
 import dev.keelson.netns.NetNamespace;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,15 +122,23 @@ final class UpCommand implements Callable<Integer> {
      * loopback, runs the control plane and node 1, starts the other nodes, and on SIGTERM/SIGINT stops
      * them, then itself, then removes what the cluster made.
      */
+    @SuppressWarnings("try") // the relays and the cluster are held open for the block's duration
     private int runNodeOne(PrintWriter out, ClusterLayout layout, String storeSpec) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         NodeProcess.onSignal(stop, done);
         NodeNetnsLauncher nodes = NodeNetnsLauncher.adopt(layout, out);
         String prefix = layout.multiNode() ? "[node1] " : "";
+        List<LoopbackRelay> etcdRelays = new ArrayList<>();
         try (NetNamespace caller = NetNamespace.open(Path.of("/proc/self/fd/" + hostNetnsFd));
                 LoopbackRelay relay = LoopbackRelay.start(caller, layout.port());
-                LocalCluster running = LocalCluster.start(layout, storeSpec, Libexec.program("keelson-pause").getParent(),
+                AutoCloseable relays = () -> {
+                    for (LoopbackRelay r : etcdRelays) {
+                        r.close();
+                    }
+                };
+                LocalCluster running = LocalCluster.start(layout, etcdThrough(caller, storeSpec, etcdRelays),
+                        Libexec.program("keelson-pause").getParent(),
                         NodeAddons.forCluster(layout), new NodeLifecycleController.Options(Duration.ofSeconds(gracePeriod),
                                 NodeLifecycleController.Options.DEFAULTS.defaultToleration()), line -> log(out, prefix + line))) {
             nodes.startOthers(k -> nodeArgs(k, storeSpec));
@@ -145,6 +154,29 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The store spec as the node namespace can use it: etcd at {@code http://HOST:PORT} is in the
+     * caller's network, which the node namespace has no route to, so each endpoint is reached through
+     * a relay on this namespace's loopback ({@link LoopbackRelay#toCaller}). "sqlite" stays as it is.
+     */
+    private static String etcdThrough(NetNamespace caller, String storeSpec, List<LoopbackRelay> relays) throws java.io.IOException {
+        if (storeSpec.equals("sqlite")) {
+            return storeSpec;
+        }
+        List<String> local = new ArrayList<>();
+        for (String endpoint : storeSpec.split(",")) {
+            java.net.URI u = java.net.URI.create(endpoint.strip());
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                throw new Main.UsageError("--etcd must be http://HOST:PORT (or a comma-separated list), not \"" + endpoint + "\"");
+            }
+            int port = u.getPort() >= 0 ? u.getPort() : 2379;
+            LoopbackRelay r = LoopbackRelay.toCaller(caller, new InetSocketAddress(u.getHost(), port));
+            relays.add(r);
+            local.add(u.getScheme() + "://127.0.0.1:" + r.port());
+        }
+        return String.join(",", local);
     }
 
     /** The arguments of node K's process. */

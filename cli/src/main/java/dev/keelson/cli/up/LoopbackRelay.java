@@ -11,23 +11,62 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes the API server, which listens on 127.0.0.1 inside the node's network namespace (where this
- * process runs), reachable on 127.0.0.1 of the caller's namespace at the same port, so kubectl on
- * the host uses the same kubeconfig. The listening socket is created on a thread inside the
- * caller's namespace (a socket belongs to the namespace it was created in, whichever thread uses it
- * later); only that socket is made there — no link, address, route or rule. Bytes are copied as
- * they are (TLS ends at the API server; its certificate names 127.0.0.1).
+ * Copies TCP connections between the node's network namespace (where this process runs) and the
+ * caller's, in either direction, with sockets only (no link, address, route or rule anywhere). A
+ * socket belongs to the namespace it was created in, whichever thread uses it later, so the
+ * caller's side is created on a thread inside the caller's namespace. Bytes are copied as they are.
+ * <ul>
+ * <li>{@link #start}: the API server, on 127.0.0.1 here, is reachable on 127.0.0.1 of the caller's
+ *     namespace at the same port, so kubectl on the host uses the same kubeconfig (TLS ends at the
+ *     API server; its certificate names 127.0.0.1).</li>
+ * <li>{@link #toCaller}: a service of the caller's namespace (etcd for {@code keelson up --etcd
+ *     URL}), which this namespace has no route to, is reachable on a local port here.</li>
+ * </ul>
  */
 public final class LoopbackRelay implements AutoCloseable {
+    /** Opens the upstream socket of one relayed connection, already connected. */
+    @FunctionalInterface
+    private interface Upstream {
+        SocketChannel connect() throws IOException;
+    }
+
     private final ServerSocketChannel listener;
-    private final int port;
+    private final Upstream dialer;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
-    private LoopbackRelay(ServerSocketChannel listener, int port) {
+    private LoopbackRelay(ServerSocketChannel listener, Upstream dialer) {
         this.listener = listener;
-        this.port = port;
+        this.dialer = dialer;
         this.acceptor = Thread.ofVirtual().name("keelson-relay-accept").start(this::acceptLoop);
+    }
+
+    /**
+     * Listens on 127.0.0.1 here (a free port: {@link #port()}) and forwards to {@code target} from
+     * the caller's namespace.
+     */
+    public static LoopbackRelay toCaller(NetNamespace caller, InetSocketAddress target) throws IOException {
+        ServerSocketChannel l = ServerSocketChannel.open();
+        l.bind(new InetSocketAddress("127.0.0.1", 0));
+        return new LoopbackRelay(l, () -> {
+            SocketChannel c = caller.run(SocketChannel::open);
+            try {
+                c.connect(target);
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        });
+    }
+
+    /** The port this relay listens on. */
+    public int port() {
+        try {
+            return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Listens on 127.0.0.1:{@code port} in {@code caller} and forwards to 127.0.0.1:{@code port} here. */
@@ -40,7 +79,7 @@ public final class LoopbackRelay implements AutoCloseable {
             throw new IOException("cannot listen on 127.0.0.1:" + port + " for kubectl: " + e.getMessage()
                     + " (pick another --port)", e);
         }
-        return new LoopbackRelay(l, port);
+        return new LoopbackRelay(l, () -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
     }
 
     private void acceptLoop() {
@@ -62,15 +101,14 @@ public final class LoopbackRelay implements AutoCloseable {
     private void serve(SocketChannel client) {
         SocketChannel upstream = null;
         try {
-            upstream = SocketChannel.open();
+            upstream = dialer.connect();
             open.add(upstream);
-            upstream.connect(new InetSocketAddress("127.0.0.1", port));
             SocketChannel up = upstream;
             Thread back = Thread.ofVirtual().start(() -> copy(up, client));
             copy(client, upstream);
             back.join();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            // the API server is not up yet, or went away: the client sees its connection closed
+            // the far side is not up yet, or went away: the client sees its connection closed
         } finally {
             quietClose(client);
             quietClose(upstream);
