@@ -19,15 +19,25 @@ import java.time.Duration;
 public final class LocalRegistry implements AutoCloseable {
     private final Process process;
     public final URI base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final RegistryPush push;
 
     public LocalRegistry(Path dir, String extraConfig) throws Exception {
+        this(dir, "", extraConfig, null);
+    }
+
+    /**
+     * A registry with {@code httpExtra} under its {@code http:} key (indented two spaces, e.g. a
+     * {@code tls:} block) and {@code extraConfig} at the top level (e.g. {@code auth:}); over HTTPS,
+     * trusting {@code tls}, when that is not null.
+     */
+    public LocalRegistry(Path dir, String httpExtra, String extraConfig, javax.net.ssl.SSLContext tls) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        base = URI.create("http://127.0.0.1:" + port);
+        base = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
+        http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
         push = new RegistryPush(base);
         Path cfg = dir.resolve("config.yml");
         Files.writeString(cfg, """
@@ -41,7 +51,7 @@ public final class LocalRegistry implements AutoCloseable {
                     enabled: true
                 http:
                   addr: 127.0.0.1:%d
-                %s""".formatted(dir.resolve("data"), port, extraConfig));
+                %s%s""".formatted(dir.resolve("data"), port, httpExtra, extraConfig));
         process = new ProcessBuilder("/usr/bin/docker-registry", "serve", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -9,17 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.keelson.cri.image.registry.RegistryHosts;
 import dev.keelson.cri.image.store.ImageRecord;
-import dev.keelson.linux.Libc;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +25,6 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -49,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (openssl, SAN 127.0.0.1) and trusts tokens signed by its key. The token server runs in this JVM
  * (the JDK's HTTP server): it checks Basic credentials and returns RS256 JWTs whose {@code x5c}
  * header carries that certificate. The registry verifies each token itself, checking the chain,
- * the signature, the issuer, the audience, the expiry and the access list. The image is pushed
- * first through a plain-HTTP registry over the same storage.
+ * the signature, the issuer, the audience, the expiry and the access list; it answers the
+ * start-up probe's unauthenticated {@code /v2/} with 401. The image is pushed first through a
+ * plain-HTTP registry over the same storage.
  */
 @KernelTest
 class RegistryAuthTest {
@@ -63,7 +58,7 @@ class RegistryAuthTest {
     @TempDir
     static Path tmp;
     static ImageFixture image;
-    static Process registry;
+    static LocalRegistry registry;
     static HttpServer tokenServer;
     static String authority;
     static SSLContext trust;
@@ -121,56 +116,25 @@ class RegistryAuthTest {
         });
         tokenServer.start();
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        authority = "127.0.0.1:" + port;
-        Path cfg = dir.resolve("secure.yml");
-        Files.writeString(cfg, """
-                version: 0.1
-                log:
-                  level: error
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: %s
+        registry = new LocalRegistry(dir, """
                   tls:
                     certificate: %s
                     key: %s
+                """.formatted(dir.resolve("cert.pem"), dir.resolve("key.pem")), """
                 auth:
                   token:
                     realm: http://127.0.0.1:%d/token
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(dir.resolve("data"), authority, dir.resolve("cert.pem"), dir.resolve("key.pem"),
-                tokenServer.getAddress().getPort(), SERVICE, ISSUER, dir.resolve("cert.pem")));
-        registry = new ProcessBuilder("/usr/bin/docker-registry", "serve", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("secure.log").toFile()).start();
-        HttpClient probe = HttpClient.newBuilder().sslContext(trust).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try {
-                int code = probe.send(HttpRequest.newBuilder(URI.create("https://" + authority + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                assertEquals(401, code, "the registry asks for a token");
-                break;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !registry.isAlive()) {
-                    throw new IllegalStateException("registry did not start: " + Files.readString(dir.resolve("secure.log")), e);
-                }
-                Thread.sleep(50);
-            }
-        }
+                """.formatted(tokenServer.getAddress().getPort(), SERVICE, ISSUER, dir.resolve("cert.pem")), trust);
+        authority = registry.authority();
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         if (registry != null) {
-            Libc.kill((int) registry.pid(), 15);
-            registry.waitFor();
+            registry.close();
         }
         if (tokenServer != null) {
             tokenServer.stop(0);
