@@ -4,7 +4,6 @@ import dev.keelson.cli.up.ClusterLayout;
 import dev.keelson.cli.up.ClusterNode;
 import dev.keelson.cli.up.LocalCluster;
 import dev.keelson.cli.up.LoopbackRelay;
-import dev.keelson.cli.up.NodeAddon;
 import dev.keelson.cli.up.NodeAddons;
 import dev.keelson.cli.up.NodeJoin;
 import dev.keelson.cli.up.NodeNetnsLauncher;
@@ -93,24 +92,20 @@ final class UpCommand implements Callable<Integer> {
         if (hostNetnsFd >= 0) {
             return runNodeOne(out, layout, storeSpec);
         }
+        if (layout.node() == 1) {
+            throw new Main.UsageError("node 1's process is started by keelson up itself (" + NodeNetnsLauncher.HOST_NETNS_FD_OPTION
+                    + " missing)");
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         NodeProcess.onSignal(stop, done);
-        Path libexec = Libexec.program("keelson-pause").getParent();
-        List<NodeAddon> addons = NodeAddons.forCluster(layout);
-        String prefix = layout.multiNode() ? "[node" + layout.node() + "] " : "";
-        try (AutoCloseable running = layout.node() == 1
-                ? LocalCluster.start(layout, storeSpec, libexec, addons, new NodeLifecycleController.Options(
-                        Duration.ofSeconds(gracePeriod), NodeLifecycleController.Options.DEFAULTS.defaultToleration()), line -> log(out, prefix + line))
-                : ClusterNode.start(layout, NodeJoin.await(layout, Duration.ofSeconds(180)), libexec, addons,
-                        line -> log(out, prefix + line))) {
-            if (running instanceof LocalCluster) {
-                printUsage(out, layout);
-            } else {
-                log(out, prefix + "node " + layout.nodeName() + " up (" + layout.nodeIp() + ", pods " + layout.podCidr() + ")");
-            }
+        String prefix = "[node" + layout.node() + "] ";
+        try (ClusterNode running = ClusterNode.start(layout, NodeJoin.await(layout, Duration.ofSeconds(180)),
+                Libexec.program("keelson-pause").getParent(), NodeAddons.forCluster(layout), line -> log(out, prefix + line))) {
+            ClusterLayout node = running.layout();
+            log(out, prefix + "node " + node.nodeName() + " up (" + node.nodeIp() + ", pods " + node.podCidr() + ")");
             stop.await();
-            log(out, prefix + "stopping: removing pods, then the node" + (layout.node() == 1 ? " and the control plane" : ""));
+            log(out, prefix + "stopping: removing pods, then the node");
         } finally {
             done.countDown();
         }

@@ -84,9 +84,13 @@ final class CriProcess implements AutoCloseable {
 
     /** Closes the client; the process is left to the caller (SIGTERM, SIGKILL). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            try {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }

@@ -7,6 +7,7 @@ import dev.keelson.bench.Figure;
 import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
 import dev.keelson.bench.Target;
+import dev.keelson.bench.runtime.GuardedRun;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,29 +48,8 @@ public final class CriBench implements BenchArea {
         }
         CriPlan plan = CriPlan.of(options.quick());
         CriRun run = new CriRun(plan, Progress.on(progress));
-        Thread hook = new Thread(() -> closeQuietly(run, progress), "bench-cri-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            run.measure();
-        } finally {
-            closeQuietly(run, progress);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-        }
+        GuardedRun.measure("cri", run, run::measure, progress);
         return report(run.results, plan);
-    }
-
-    private static void closeQuietly(CriRun run, PrintStream progress) {
-        synchronized (run) {
-            try {
-                run.close();
-            } catch (Exception e) {
-                progress.println("bench cri: cleanup: " + e.getMessage());
-            }
-        }
     }
 
     static BenchReport report(CriResults r, CriPlan plan) {

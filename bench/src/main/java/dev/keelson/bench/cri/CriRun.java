@@ -2,6 +2,7 @@ package dev.keelson.bench.cri;
 
 import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
+import dev.keelson.bench.runtime.GuardedRun;
 import dev.keelson.bench.runtime.ImageArchives;
 import dev.keelson.bench.runtime.Mounts;
 import dev.keelson.bench.runtime.PrivateContainerd;
@@ -212,15 +213,7 @@ final class CriRun implements AutoCloseable {
             }
             e.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {keelsonCri, containerd, registry}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ex) {
-                    failures.add(ex);
-                }
-            }
-        }
+        GuardedRun.closeAll(failures, keelsonCri, containerd, registry);
         try {
             Mounts.unmountUnder(dir);
             if (netns != null) {

@@ -1,6 +1,5 @@
 package dev.keelson.bench.pods;
 
-
 import dev.keelson.bench.BenchArea;
 import dev.keelson.bench.BenchOptions;
 import dev.keelson.bench.BenchReport;
@@ -8,6 +7,7 @@ import dev.keelson.bench.Figure;
 import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
 import dev.keelson.bench.Target;
+import dev.keelson.bench.runtime.GuardedRun;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,29 +44,8 @@ public final class PodsBench implements BenchArea {
         }
         PodsPlan plan = PodsPlan.of(options.quick());
         PodsRun run = new PodsRun(plan, Progress.on(progress));
-        Thread hook = new Thread(() -> closeQuietly(run, progress), "bench-pods-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            run.measure();
-        } finally {
-            closeQuietly(run, progress);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-        }
+        GuardedRun.measure("pods", run, run::measure, progress);
         return report(run.results, plan);
-    }
-
-    private static void closeQuietly(PodsRun run, PrintStream progress) {
-        synchronized (run) {
-            try {
-                run.close();
-            } catch (Exception e) {
-                progress.println("bench pods: cleanup: " + e.getMessage());
-            }
-        }
     }
 
     static BenchReport report(PodsResults r, PodsPlan plan) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.bench.Progress;
 import dev.keelson.bench.Samples;
+import dev.keelson.bench.runtime.GuardedRun;
 import dev.keelson.bench.runtime.Mounts;
 import dev.keelson.bench.runtime.PrivateContainerd;
 import dev.keelson.bench.runtime.ProcessTree;
@@ -198,15 +199,7 @@ final class PodsRun implements AutoCloseable {
     @Override
     public void close() throws IOException {
         List<Exception> failures = new ArrayList<>();
-        for (AutoCloseable c : new AutoCloseable[] {containerdNode, containerd, up}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    failures.add(e);
-                }
-            }
-        }
+        GuardedRun.closeAll(failures, containerdNode, containerd, up);
         try {
             pins.destroy();
             Mounts.deleteTree(dir);

@@ -186,18 +186,14 @@ public final class ContainerManager implements PodContainers {
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
                 Path out = OciRuntimeFiles.stdout(dir);
                 Path err = OciRuntimeFiles.stderr(dir);
-                for (Path fifo : List.of(out, err)) {
-                    Files.deleteIfExists(fifo);
-                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
-                }
+                freshFifo(out);
+                freshFifo(err);
                 // the pumps open the FIFOs (waiting for the shim's writers) before the process can write
                 pumpLogs(id, dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
                 undo.onFailure("log pumps of " + id, () -> releasePumps(id, out, err));
                 OciRuntime.Created created;
                 if (cfg.getStdin()) {
-                    Path fifo = dir.resolve("stdin");
-                    Files.deleteIfExists(fifo);
-                    dev.keelson.linux.FileCalls.mknod(fifo.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
+                    Path fifo = freshFifo(dir.resolve("stdin"));
                     // read and write: opening a FIFO so never waits for a reader, and this writer keeps
                     // the container from seeing end-of-file until a stdin_once client is done
                     java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
@@ -217,6 +213,13 @@ public final class ContainerManager implements PodContainers {
                 throw undo.failed(e);
             }
         }
+    }
+
+    /** A new FIFO (0600) at {@code path}, replacing one left by an earlier start attempt. */
+    private static Path freshFifo(Path path) throws IOException {
+        Files.deleteIfExists(path);
+        dev.keelson.linux.FileCalls.mknod(path.toString(), dev.keelson.linux.FileCalls.S_IFIFO | 0600, 0, 0);
+        return path;
     }
 
     /** After a failed start: the pumps, still waiting for writers that never came, are let go. */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Drives one OCI runtime (runc or crun) through its command line.
  *
- * <p>{@link #create} starts {@code keelson-cri-shim}, which runs {@code RUNTIME create} and then
+ * <p>{@link #run} starts {@code keelson-cri-shim}, which runs {@code RUNTIME run --detach} and then
  * stays as the subreaper of the container's init (see {@code native/c/keelson-cri-shim.c}): the
  * JVM is never the init's parent because the runtime daemonizes it. The files of one container
  * live in its bundle directory:
@@ -69,18 +69,8 @@ public final class OciRuntime {
     }
 
     /**
-     * {@code RUNTIME create} under a new shim. Returns once the init exists (stopped before the
-     * user process, waiting for {@link #start}).
-     *
-     * @throws OciRuntimeException the runtime refused; the message carries its error text
-     */
-    public Created create(String id, Path bundle) {
-        return underShim(id, bundle, null, "create");
-    }
-
-    /**
      * {@code RUNTIME run --detach} under a new shim: create and start in one runtime process (one Go
-     * process start fewer than {@link #create} then {@link #start}). Returns once the user process runs.
+     * process start fewer than {@code create} then {@code start}). Returns once the user process runs.
      *
      * @throws OciRuntimeException the runtime refused; the message carries its error text
      */
@@ -132,11 +122,6 @@ public final class OciRuntime {
         waitQuietly(p);
         throw new OciRuntimeException(verb(verb[0], id) + " failed (" + (line == null ? "shim ended" : line) + "): "
                 + runtimeError(bundle.resolve("runtime.log")));
-    }
-
-    /** {@code RUNTIME start ID}: runs the user process of a created container. */
-    public void start(String id) {
-        run(id, "start", id);
     }
 
     /** {@code RUNTIME kill ID SIGNAL}; also with {@code --all} for every process of the container. */
@@ -202,7 +187,7 @@ public final class OciRuntime {
      * Starts {@code RUNTIME exec --detach --tty --console-socket SOCKET ID CMD...} under a new
      * shim, for a streaming session with a terminal. runc accepts a console socket only with
      * {@code --detach}, so the command outlives the runtime's client; the shim, its subreaper,
-     * reaps it and writes {@code dir/exit} (see {@link #create}). Returns the shim, which ends
+     * reaps it and writes {@code dir/exit} (see {@link #run}). Returns the shim, which ends
      * after the command; {@code dir/runtime.log} holds the runtime's messages.
      */
     public Process startTerminalExec(String id, List<String> cmd, Path consoleSocket, Path dir) throws IOException {

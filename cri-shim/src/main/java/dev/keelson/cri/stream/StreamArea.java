@@ -84,12 +84,7 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
             if (req.getCmdCount() == 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("cmd must not be empty").asRuntimeException();
             }
-            if (!req.getStdin() && !req.getStdout() && !req.getStderr()) {
-                throw Status.INVALID_ARGUMENT.withDescription("one of stdin, stdout, or stderr must be set").asRuntimeException();
-            }
-            if (req.getTty() && req.getStderr()) {
-                throw Status.INVALID_ARGUMENT.withDescription("tty and stderr cannot both be true").asRuntimeException();
-            }
+            checkStreams(req.getStdin(), req.getStdout(), req.getStderr(), req.getTty());
             running(req.getContainerId());
             out.onNext(ExecResponse.newBuilder().setUrl(url("exec", req)).build());
             out.onCompleted();
@@ -101,12 +96,7 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
     @Override
     public void attach(AttachRequest req, StreamObserver<AttachResponse> out) {
         try {
-            if (!req.getStdin() && !req.getStdout() && !req.getStderr()) {
-                throw Status.INVALID_ARGUMENT.withDescription("one of stdin, stdout, or stderr must be set").asRuntimeException();
-            }
-            if (req.getTty() && req.getStderr()) {
-                throw Status.INVALID_ARGUMENT.withDescription("tty and stderr cannot both be true").asRuntimeException();
-            }
+            checkStreams(req.getStdin(), req.getStdout(), req.getStderr(), req.getTty());
             ContainerRecord r = running(req.getContainerId());
             if (req.getTty() != r.containerConfig().getTty()) {
                 throw Status.INVALID_ARGUMENT.withDescription("tty " + req.getTty() + " does not match container "
@@ -144,6 +134,16 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
             out.onCompleted();
         } catch (io.grpc.StatusRuntimeException e) {
             out.onError(e);
+        }
+    }
+
+    /** The stream choices of an Exec or Attach: at least one stream, and no stderr beside a terminal. */
+    private static void checkStreams(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+        if (!stdin && !stdout && !stderr) {
+            throw Status.INVALID_ARGUMENT.withDescription("one of stdin, stdout, or stderr must be set").asRuntimeException();
+        }
+        if (tty && stderr) {
+            throw Status.INVALID_ARGUMENT.withDescription("tty and stderr cannot both be true").asRuntimeException();
         }
     }
 

@@ -37,7 +37,7 @@ final class LifecycleHooks {
      * returns the grace left for SIGTERM.
      */
     long preStop(JsonNode pod, String name, String containerId, long graceSeconds) {
-        JsonNode spec = containerSpec(pod, name);
+        JsonNode spec = dev.keelson.node.PodSpecs.container(pod, name);
         JsonNode handler = spec.path("lifecycle").path("preStop");
         if (handler.isMissingNode() || handler.isNull() || handler.isEmpty()) {
             return graceSeconds;
@@ -86,16 +86,5 @@ final class LifecycleHooks {
         } catch (IllegalArgumentException e) {
             return new ProbeResult(false, e.getMessage());
         }
-    }
-
-    private static JsonNode containerSpec(JsonNode pod, String name) {
-        for (String list : new String[] {"containers", "initContainers"}) {
-            for (JsonNode c : pod.path("spec").path(list)) {
-                if (c.path("name").asText().equals(name)) {
-                    return c;
-                }
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 }

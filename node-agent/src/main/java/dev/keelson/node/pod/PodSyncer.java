@@ -368,7 +368,7 @@ public final class PodSyncer {
             fail(pod, n, name, "RunContainerError", describe(e));
             return;
         }
-        if (c.path("lifecycle").has("postStart") && !hooks.postStart(pod, c, id, sandboxIp(sandboxId))) {
+        if (c.path("lifecycle").has("postStart") && !hooks.postStart(pod, c, id, facts.fields().podIp())) {
             // the kubelet kills a container whose postStart handler failed; it restarts per restartPolicy
             killer.stopContainer(pod, name, id, graceSeconds(pod));
             fail(pod, n, name, "PostStartHookError", "PostStartHook failed");
@@ -376,16 +376,6 @@ public final class PodSyncer {
         }
         n.waiting.remove(name);
         events.normal(pod, "Started", "Started container " + name);
-    }
-
-    /** The pod IP the runtime reports for {@code sandboxId} (empty when it has none). */
-    private String sandboxIp(String sandboxId) {
-        try {
-            return cri.runtime().podSandboxStatus(dev.keelson.cri.api.v1.PodSandboxStatusRequest.newBuilder()
-                    .setPodSandboxId(sandboxId).build()).getStatus().getNetwork().getIp();
-        } catch (StatusRuntimeException e) {
-            return "";
-        }
     }
 
     private void fail(ObjectNode pod, PodNotes n, String name, String reason, String message) {

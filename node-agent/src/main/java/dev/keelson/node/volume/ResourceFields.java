@@ -23,15 +23,8 @@ public final class ResourceFields {
      * @throws IllegalArgumentException for an unknown resource or a container not in the pod
      */
     public static String value(JsonNode pod, String containerName, String resource, String divisor, Allocatable node) {
-        JsonNode container = null;
-        for (String list : new String[] {"containers", "initContainers"}) {
-            for (JsonNode c : pod.path("spec").path(list)) {
-                if (c.path("name").asText().equals(containerName)) {
-                    container = c;
-                }
-            }
-        }
-        if (container == null) {
+        JsonNode container = dev.keelson.node.PodSpecs.container(pod, containerName);
+        if (container.isMissingNode()) {
             throw new IllegalArgumentException("resourceFieldRef: container \"" + containerName + "\" is not in the pod");
         }
         int dot = resource.indexOf('.');
