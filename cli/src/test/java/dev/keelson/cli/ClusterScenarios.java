@@ -247,8 +247,9 @@ final class ClusterScenarios {
             assertEquals("got abc", seven.out().lines().findFirst().orElse(""), who + " exec -i with an exit status: " + seven);
 
             UpProcess.Result tty = terminal(kubectl, ns);
-            assertEquals(3, tty.rc(), who + " exec -it: " + tty);
-            assertTrue(tty.out().contains("/dev/pts/") && tty.out().contains("got:hi"), who + " exec -it: " + tty);
+            String runtimeSaid = c.log().lines().filter(l -> l.contains("keelson cri:")).collect(java.util.stream.Collectors.joining("\n"));
+            assertEquals(3, tty.rc(), who + " exec -it: " + tty + "\n" + runtimeSaid);
+            assertTrue(tty.out().contains("/dev/pts/") && tty.out().contains("got:hi"), who + " exec -it: " + tty + "\n" + runtimeSaid);
 
             String shell = "shell-" + (kubectl.contains("1.20") ? "120" : "133");
             c.kubectlWithInput("""

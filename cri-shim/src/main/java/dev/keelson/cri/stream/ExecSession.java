@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.cri.oci.ExitStatus;
 import dev.keelson.cri.oci.OciRuntime;
 import dev.keelson.cri.sandbox.Tree;
+import dev.keelson.linux.Fd;
 import dev.keelson.linux.tty.ConsoleSocket;
 import dev.keelson.linux.tty.Pty;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one streaming exec: {@code runc exec} with pipes, or with a terminal whose master arrives
@@ -25,6 +28,7 @@ final class ExecSession {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TERMINAL_WAIT = Duration.ofSeconds(10);
     private static final long DRAIN_MILLIS = 5000;
+    private static final long RETRY_MILLIS = 10;
 
     private ExecSession() {
     }
@@ -75,15 +79,22 @@ final class ExecSession {
                 shim.destroyForcibly();
                 throw new IOException(e.getMessage() + ": " + OciRuntime.runtimeMessages(dir.resolve("runtime.log")), e);
             }
+            // Holding the slave keeps the master readable until the process has ended and we let go.
+            Optional<Fd> peer = pty.openPeer();
             try (pty) {
-                Thread reader = Thread.ofPlatform().daemon().name("exec-pty").start(() -> readTerminal(pty, s.stdout()));
+                Thread reader = Thread.ofPlatform().daemon().name("exec-pty")
+                        .start(() -> readTerminal(pty, s.stdout(), shim::isAlive, id));
                 if (s.stdin() != null) {
                     Thread.ofVirtual().name("exec-pty-in").start(() -> writeTerminal(s.stdin(), pty));
                 }
                 if (s.resize() != null) {
                     Thread.ofVirtual().name("exec-resize").start(() -> resizes(s.resize(), pty));
                 }
-                waitFor(shim);
+                try {
+                    waitFor(shim);
+                } finally {
+                    peer.ifPresent(Fd::close);
+                }
                 Pumps.join(reader, DRAIN_MILLIS);
                 Pumps.join(shimOut, DRAIN_MILLIS);
                 return ExitStatus.read(OciRuntime.exitFile(dir)).map(ExitStatus::criExitCode).orElseThrow(() ->
@@ -94,16 +105,43 @@ final class ExecSession {
         }
     }
 
-    private static void readTerminal(Pty pty, OutputStream out) {
+    /**
+     * Copies the terminal's output to the client until the terminal hangs up after the process
+     * ended. A read that fails while the process still runs is reported and retried, never taken
+     * for the end: that would lose the rest of the output and leave the process writing to nobody.
+     */
+    private static void readTerminal(Pty pty, OutputStream out, BooleanSupplier running, String id) {
         byte[] buf = new byte[32 * 1024];
-        try {
-            for (int n; (n = pty.read(buf)) > 0; ) {
-                if (out != null) {
+        boolean reported = false;
+        while (true) {
+            int n;
+            try {
+                n = pty.read(buf);
+            } catch (RuntimeException e) {
+                if (!running.getAsBoolean()) {
+                    return;
+                }
+                if (!reported) {
+                    System.err.println("keelson cri: exec terminal in container " + id + ": read failed while the command runs,"
+                            + " retrying: " + e.getMessage());
+                    reported = true;
+                }
+                n = 0;
+            }
+            if (n < 0 && !running.getAsBoolean()) {
+                return;
+            }
+            if (n <= 0) {
+                Pumps.sleep(RETRY_MILLIS);
+                continue;
+            }
+            if (out != null) {
+                try {
                     out.write(buf, 0, n);
+                } catch (IOException e) {
+                    out = null; // the client left: keep draining so the process is never blocked on its output
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // the client left or the terminal closed
         }
     }
 

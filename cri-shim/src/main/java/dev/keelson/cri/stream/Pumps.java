@@ -42,6 +42,14 @@ final class Pumps {
         }
     }
 
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void closeQuietly(AutoCloseable c) {
         try {
             c.close();

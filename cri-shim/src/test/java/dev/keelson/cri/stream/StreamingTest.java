@@ -242,6 +242,53 @@ class StreamingTest {
         }
     }
 
+    /**
+     * The output written right before the command exits reaches the client, every time: 20 terminal
+     * sessions that each print, read a typed line, echo it and exit at once.
+     */
+    @Test
+    void execWithTerminalDeliversTheLastOutputBeforeTheExit() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (SpdyTestClient c = new SpdyTestClient(exec(true, true, false, true, "sh", "-c",
+                    "tty; read x; echo got:$x; exit 3"), "v4.channel.k8s.io")) {
+                int error = c.open(type("error"));
+                int in = c.open(type("stdin"));
+                int out = c.open(type("stdout"));
+                c.open(type("resize"));
+                awaitText(c, out, "/dev/pts/");
+                c.send(in, "hi" + i + "\r", false);
+                String screen = c.await(out);
+                assertTrue(screen.contains("got:hi" + i), "session " + i + ": " + screen);
+                assertEquals("3", JSON.readTree(c.await(error)).path("details").path("causes").get(0).path("message").asText());
+            }
+        }
+    }
+
+    /**
+     * A command that closes every descriptor of its terminal and later opens it again by name still
+     * has its output delivered: the master is not given up when the terminal has no opener for a while.
+     */
+    @Test
+    void execWithTerminalKeepsReadingWhileTheCommandHasTheTerminalClosed() throws Exception {
+        try (SpdyTestClient c = new SpdyTestClient(exec(false, true, false, true, "sh", "-c",
+                "t=$(tty); echo one; exec </dev/null >/dev/null 2>&1; sleep 0.5; echo two >$t; exit 4"), "v4.channel.k8s.io")) {
+            int error = c.open(type("error"));
+            int out = c.open(type("stdout"));
+            c.open(type("resize"));
+            String screen = c.await(out);
+            assertTrue(screen.contains("one") && screen.contains("two"), screen);
+            assertEquals("4", JSON.readTree(c.await(error)).path("details").path("causes").get(0).path("message").asText());
+        }
+    }
+
+    private static void awaitText(SpdyTestClient c, int stream, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!c.text(stream).contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(c.text(stream).contains(text), "never shown: " + text + " in " + c.text(stream));
+    }
+
     @Test
     void execOverWebSocketV5ClosesStdinAndReportsTheExitCode() throws Exception {
         URI url = exec(true, true, true, false, "sh", "-c", "read x; echo got $x; cat; exit 4");

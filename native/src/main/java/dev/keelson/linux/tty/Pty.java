@@ -5,10 +5,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.keelson.linux.Errno;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.Fd;
+import dev.keelson.linux.Flags;
 import dev.keelson.linux.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Optional;
 
 /**
  * The master side of a pseudo-terminal (pty(7)): what the process on the slave side writes is
@@ -19,6 +21,10 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Pty implements AutoCloseable {
     private static final long TIOCSWINSZ = 0x5414;
+    /** {@code _IO('T', 0x41)}: opens the slave of this master by the master itself (Linux 4.13). */
+    private static final long TIOCGPTPEER = 0x5441;
+    private static final int O_RDWR = 02;
+    private static final int O_NOCTTY = 0400;
     private static final int BUFFER = 32 * 1024;
 
     private final Fd master;
@@ -65,6 +71,22 @@ public final class Pty implements AutoCloseable {
             }
             off += chunk;
             len -= chunk;
+        }
+    }
+
+    /**
+     * Opens this terminal's slave through the master ({@code TIOCGPTPEER}), without making it
+     * anyone's controlling terminal. While the caller holds it, reads of the master never end with
+     * {@code EIO}: however the process on the terminal opens and closes its descriptors, the
+     * output stays readable until the caller closes the peer after the process ended. Empty when
+     * the kernel or the terminal's devpts instance does not allow it.
+     */
+    public Optional<Fd> openPeer() {
+        try {
+            return Optional.of(Fd.adopt(Libc.ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | Flags.O_CLOEXEC,
+                    "pty master fd " + master.get())));
+        } catch (ErrnoException e) {
+            return Optional.empty();
         }
     }
 
