@@ -79,7 +79,7 @@ final class ExecSession {
                 shim.destroyForcibly();
                 throw new IOException(e.getMessage() + ": " + OciRuntime.runtimeMessages(dir.resolve("runtime.log")), e);
             }
-            // Holding the slave keeps the master readable until the process has ended and we let go.
+            // Holding the slave too, a command's or anyone's passing open and close of it does not hang the master up.
             Optional<Fd> peer = pty.openPeer();
             try (pty) {
                 Thread reader = Thread.ofPlatform().daemon().name("exec-pty")
@@ -107,31 +107,31 @@ final class ExecSession {
 
     /**
      * Copies the terminal's output to the client until the terminal hangs up after the process
-     * ended. A read that fails while the process still runs is reported and retried, never taken
-     * for the end: that would lose the rest of the output and leave the process writing to nobody.
+     * ended. A read that fails while the process still runs (EIO once the last other opener of the
+     * slave closed it, though the command may open it again; any other error is reported once) is retried every
+     * {@value #RETRY_MILLIS} ms, never taken for the end: that would lose the rest of the output.
      */
     private static void readTerminal(Pty pty, OutputStream out, BooleanSupplier running, String id) {
         byte[] buf = new byte[32 * 1024];
         boolean reported = false;
         while (true) {
             int n;
+            String failure = null;
             try {
                 n = pty.read(buf);
             } catch (RuntimeException e) {
+                n = -1;
+                failure = e.getMessage();
+            }
+            if (n < 0) {
                 if (!running.getAsBoolean()) {
                     return;
                 }
-                if (!reported) {
-                    System.err.println("keelson cri: exec terminal in container " + id + ": read failed while the command runs,"
-                            + " retrying: " + e.getMessage());
+                if (failure != null && !reported) {
+                    System.err.println("keelson cri: exec terminal in container " + id + ": " + failure
+                            + " while the command runs; reading on");
                     reported = true;
                 }
-                n = 0;
-            }
-            if (n < 0 && !running.getAsBoolean()) {
-                return;
-            }
-            if (n <= 0) {
                 Pumps.sleep(RETRY_MILLIS);
                 continue;
             }

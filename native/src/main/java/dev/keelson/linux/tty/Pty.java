@@ -76,10 +76,10 @@ public final class Pty implements AutoCloseable {
 
     /**
      * Opens this terminal's slave through the master ({@code TIOCGPTPEER}), without making it
-     * anyone's controlling terminal. While the caller holds it, reads of the master never end with
-     * {@code EIO}: however the process on the terminal opens and closes its descriptors, the
-     * output stays readable until the caller closes the peer after the process ended. Empty when
-     * the kernel or the terminal's devpts instance does not allow it.
+     * anyone's controlling terminal. The kernel makes master reads fail with {@code EIO} when a
+     * slave descriptor is closed and at most one other opener is left; holding this one, a passing
+     * open and close of the slave by the process on it (or by anyone) leaves the master readable.
+     * Empty when the kernel or the terminal's devpts instance does not allow it.
      */
     public Optional<Fd> openPeer() {
         try {
