@@ -20,8 +20,16 @@
  * and becomes the container's stdin. Without KEELSON_SHIM_STDIN_ONCE=1 the shim also keeps a
  * writer of its own, so the container never sees end-of-file on stdin (the caller may come and
  * go); with it, the container sees end-of-file once the caller's writers are closed (CRI
- * stdin_once). Both variables are removed before the runtime starts. When runc create has exited the shim prints one line on
- * its stdout and closes it: "pid N" (N read from PID_FILE) or "failed STATUS" (the runtime's
+ * stdin_once). Both variables are removed before the runtime starts.
+ *
+ * With KEELSON_SHIM_DAEMON=1 the shim forks first and the process the caller started exits
+ * once the monitor has written its line (a JVM closes a child's stdout when the child ends,
+ * losing what was not written yet): the monitor is no child of the caller, which then needs
+ * no thread of its own waiting for it (a JVM keeps one "process reaper" thread per live child)
+ * and watches the monitor's pid with a pidfd instead. The monitor's own pid is on its line (below).
+ *
+ * When runc create has exited the shim prints one line on
+ * its stdout and closes it: "pid N M" (N read from PID_FILE, M the shim's pid) or "failed STATUS" (the runtime's
  * shell-style exit status; the shim then exits 1). When the init has been reaped the shim writes
  * EXIT_FILE (via a temporary file and rename, so readers never see half of it):
  *   "EXITCODE SIGNAL FINISHED_UNIX_NANOS\n"  (SIGNAL 0 for a normal exit, EXITCODE 0 when signalled)
@@ -88,6 +96,31 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *exit_file = argv[1], *pid_file = argv[2];
+    const char *daemon = getenv("KEELSON_SHIM_DAEMON");
+    int reported = -1; /* closed by the monitor once its line is out: the caller's child may end then */
+    if (daemon != NULL && strcmp(daemon, "1") == 0) {
+        int sync[2];
+        if (pipe2(sync, O_CLOEXEC) < 0) {
+            fprintf(stderr, "keelson-cri-shim: pipe: %s\n", strerror(errno));
+            return 1;
+        }
+        pid_t monitor = fork();
+        if (monitor < 0) {
+            fprintf(stderr, "keelson-cri-shim: fork: %s\n", strerror(errno));
+            return 1;
+        }
+        if (monitor > 0) {
+            /* A JVM closes a child's stdout pipe when the child ends: wait until the line is written. */
+            close(sync[1]);
+            char c;
+            while (read(sync[0], &c, 1) < 0 && errno == EINTR) {
+            }
+            _exit(0);
+        }
+        close(sync[0]);
+        reported = sync[1];
+    }
+    unsetenv("KEELSON_SHIM_DAEMON");
     setsid();
     signal(SIGPIPE, SIG_IGN);
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
@@ -147,9 +180,12 @@ int main(int argc, char **argv) {
         printf("failed %d\n", shell == 0 ? 255 : shell);
         return 1;
     }
-    printf("pid %d\n", init);
+    printf("pid %d %d\n", init, (int) getpid());
     fflush(stdout);
     dup2(null, 1);
+    if (reported >= 0) {
+        close(reported);
+    }
     for (;;) {
         pid_t p = waitpid(-1, &status, 0);
         if (p < 0 && errno == EINTR) {

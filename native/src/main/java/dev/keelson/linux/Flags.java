@@ -24,6 +24,8 @@ public final class Flags {
     // asm-generic/fcntl.h
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_NOCTTY = 0400;
     public static final int O_NONBLOCK = 04000;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;

@@ -11,6 +11,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -74,6 +75,9 @@ public final class Libc {
     private static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle IF_NAMETOINDEX = fn("if_nametoindex", JAVA_INT, ADDRESS);
     private static final MethodHandle PIDFD_OPEN = fn("pidfd_open", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = fn("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = fn("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT = fn("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle PRCTL =
             variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle SETHOSTNAME = fn("sethostname", JAVA_INT, ADDRESS, JAVA_LONG);
@@ -311,6 +315,58 @@ public final class Libc {
             throw fatal(t);
         }
         return check(r, st, "pidfd_open", "pid " + pid);
+    }
+
+    /** epoll_create1(2). */
+    public static int epollCreate1(int flags) {
+        MemorySegment st = state();
+        int r;
+        try {
+            r = (int) EPOLL_CREATE1.invokeExact(st, flags);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        return check(r, st, "epoll_create1", "flags " + flags);
+    }
+
+    /**
+     * epoll_ctl(2): {@code op} (1 add, 2 delete, 3 modify) of {@code fd} with {@code events}; the
+     * event's data is {@code data} (what {@link #epollWait} reports for it).
+     */
+    public static void epollCtl(int epfd, int op, int fd, int events, long data) {
+        MemorySegment st = state();
+        MemorySegment ev = frame().alloc(EPOLL_EVENT_BYTES);
+        ev.set(ValueLayout.JAVA_INT_UNALIGNED, 0, events);
+        ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, data);
+        int r;
+        try {
+            r = (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, ev);
+        } catch (Throwable t) {
+            throw fatal(t);
+        }
+        check(r, st, "epoll_ctl", "fd " + fd);
+    }
+
+    /** Size of {@code struct epoll_event} on x86-64 (packed: u32 events, u64 data). */
+    public static final int EPOLL_EVENT_BYTES = 12;
+
+    /**
+     * epoll_wait(2) into {@code events} (room for {@code events.byteSize() / 12} packed
+     * {@code struct epoll_event}s); returns how many are ready, 0 on timeout. EINTR is retried.
+     */
+    public static int epollWait(int epfd, MemorySegment events, int timeoutMillis) {
+        MemorySegment st = state();
+        while (true) {
+            int r;
+            try {
+                r = (int) EPOLL_WAIT.invokeExact(st, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_BYTES), timeoutMillis);
+            } catch (Throwable t) {
+                throw fatal(t);
+            }
+            if (r >= 0 || errno(st) != Errno.EINTR) {
+                return check(r, st, "epoll_wait", "epoll fd " + epfd);
+            }
+        }
     }
 
     /** kill(2). */

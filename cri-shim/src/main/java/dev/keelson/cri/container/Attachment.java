@@ -27,8 +27,9 @@ public final class Attachment implements AutoCloseable {
         this.err = err;
         this.stdin = stdin;
         this.closeStdin = closeStdin;
-        this.ended = ended;
         taps.add(out, err);
+        // the taps write on threads of their own: ended once they wrote what the container said last
+        this.ended = ended.thenCompose(v -> taps.flushed(out, err));
     }
 
     /** Whether the container reads a stdin this client can write (its config asked for stdin, and it is still open). */

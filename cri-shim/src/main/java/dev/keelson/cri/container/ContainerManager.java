@@ -14,8 +14,8 @@ import dev.keelson.cri.sandbox.RecordFiles;
 import dev.keelson.cri.sandbox.SandboxManager;
 import dev.keelson.cri.sandbox.SandboxRecord;
 import dev.keelson.cri.sandbox.Tree;
+import dev.keelson.linux.EventLoop;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +52,8 @@ public final class ContainerManager implements PodContainers {
      */
     private final Map<String, CompletableFuture<Void>> runtimeDeletes = new ConcurrentHashMap<>();
     private final Map<String, CriLog> logFiles = new ConcurrentHashMap<>();
+    /** The log pump of each container whose shim runs; finished when the shim exits. */
+    private final Map<String, LogPump> pumps = new ConcurrentHashMap<>();
     /** Live output for attached clients, per container whose log pumps run. */
     private final Map<String, OutputTaps> taps = new ConcurrentHashMap<>();
     /** This process's writer of each stdin FIFO (containers created with stdin), until the container exits. */
@@ -89,7 +91,7 @@ public final class ContainerManager implements PodContainers {
         Path dir = dir(r.id());
         Optional<ExitStatus> ended = ExitStatus.read(OciRuntime.exitFile(dir));
         Optional<ProcessHandle> shim = ProcessHandle.of(r.shimPid())
-                .filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false));
+                .filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false)); // a lookup, no thread
         if (ended.isPresent() || shim.isEmpty()) {
             ExitStatus s = ended.orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
             update(r.id(), c -> {
@@ -106,7 +108,7 @@ public final class ContainerManager implements PodContainers {
         } catch (IOException e) {
             throw new UncheckedIOException("container " + r.id() + ": cannot reopen its log " + r.logPath() + ": " + e.getMessage(), e);
         }
-        monitor(r.id(), shim.get(), dir);
+        monitor(r.id(), r.shimPid(), dir);
     }
 
     private static String nameOf(String podId, ContainerConfig c) {
@@ -188,9 +190,9 @@ public final class ContainerManager implements PodContainers {
                 Path err = OciRuntimeFiles.stderr(dir);
                 freshFifo(out);
                 freshFifo(err);
-                // the pumps open the FIFOs (waiting for the shim's writers) before the process can write
+                // the pump has the FIFOs open before the process can write
                 pumpLogs(id, dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
-                undo.onFailure("log pumps of " + id, () -> releasePumps(id, out, err));
+                undo.onFailure("log pumps of " + id, () -> finishPumps(id));
                 OciRuntime.Created created;
                 if (cfg.getStdin()) {
                     Path fifo = freshFifo(dir.resolve("stdin"));
@@ -204,8 +206,8 @@ public final class ContainerManager implements PodContainers {
                 } else {
                     created = rt.run(id, dir);
                 }
-                update(id, c -> c.started(System.currentTimeMillis() * 1_000_000L, created.pid(), created.shim().pid()));
-                monitor(id, created.shim(), dir);
+                update(id, c -> c.started(System.currentTimeMillis() * 1_000_000L, created.pid(), created.shimPid()));
+                monitor(id, created.shimPid(), dir);
                 undo.commit();
             } catch (IOException e) {
                 throw undo.failed(new UncheckedIOException("StartContainer " + id + ": " + e.getMessage(), e));
@@ -222,21 +224,26 @@ public final class ContainerManager implements PodContainers {
         return path;
     }
 
-    /** After a failed start: the pumps, still waiting for writers that never came, are let go. */
-    private void releasePumps(String id, Path... fifos) {
-        for (Path fifo : fifos) {
-            // a writer meets a pump's pending open for reading, and closing it at once is end-of-file;
-            // without a reader (the pump already saw the shim's writers go) the open fails at once
-            try {
-                dev.keelson.linux.Libc.close(dev.keelson.linux.Libc.open(fifo.toString(),
-                        dev.keelson.linux.Flags.O_WRONLY | dev.keelson.linux.Flags.O_NONBLOCK | dev.keelson.linux.Flags.O_CLOEXEC, 0));
-            } catch (RuntimeException e) {
-                // ENXIO: no pump waits on it
-            }
+    /**
+     * Ends {@code id}'s log pump (after its shim exited, or a failed start): what is left in the
+     * FIFOs is logged, the log closed, and the {@link #logs} future completed. Idempotent.
+     */
+    private void finishPumps(String id) {
+        LogPump pump = pumps.remove(id);
+        if (pump == null) {
+            return;
         }
-        CompletableFuture<Void> pump = logs.remove(id);
-        if (pump != null) {
-            pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        try {
+            pump.finish();
+        } catch (IOException e) {
+            System.err.println("keelson cri: container " + id + ": the end of its output could not be logged: " + e.getMessage());
+        } finally {
+            logFiles.remove(id);
+            taps.remove(id);
+            CompletableFuture<Void> done = logs.get(id);
+            if (done != null) {
+                done.complete(null);
+            }
         }
     }
 
@@ -464,18 +471,25 @@ public final class ContainerManager implements PodContainers {
      * Waits for the shim and records the exit file it wrote; the future completes after the record is
      * updated and the runtime's delete of the container has been started in the background.
      */
-    private void monitor(String id, ProcessHandle shim, Path dir) {
+    private void monitor(String id, long shimPid, Path dir) {
         CompletableFuture<ExitStatus> done = new CompletableFuture<>();
         exits.put(id, done);
-        shim.onExit().whenComplete((h, e) -> {
-            closeStdin(id);
-            ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir)).orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
-            update(id, c -> c.exited(s));
-            ContainerRecord r = containers.get(id);
-            if (r != null) { // registered before the exit is announced, so a RemoveContainer that follows finds it
-                runtimeDeletes.put(id, CompletableFuture.runAsync(() -> runtime(r).delete(id), Thread.ofVirtual()::start));
+        EventLoop.shared().onExit((int) shimPid).whenComplete((v, e) -> {
+            try {
+                closeStdin(id);
+                finishPumps(id);
+                ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir))
+                        .orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));
+                update(id, c -> c.exited(s));
+                ContainerRecord r = containers.get(id);
+                if (r != null) { // registered before the exit is announced, so a RemoveContainer that follows finds it
+                    runtimeDeletes.put(id, CompletableFuture.runAsync(() -> runtime(r).delete(id), Thread.ofVirtual()::start));
+                }
+                done.complete(s);
+            } catch (RuntimeException | Error failed) {
+                System.err.println("keelson cri: container " + id + ": recording its exit failed: " + failed);
+                done.completeExceptionally(failed);
             }
-            done.complete(s);
         });
     }
 
@@ -495,35 +509,18 @@ public final class ContainerManager implements PodContainers {
 
     private void pumpLogs(String id, Path dir, Path logFile) throws IOException {
         CriLog log = CriLog.open(logFile);
-        logFiles.put(id, log);
         OutputTaps tap = new OutputTaps();
+        LogPump pump;
+        try {
+            pump = LogPump.start(log, tap, OciRuntimeFiles.stdout(dir), OciRuntimeFiles.stderr(dir));
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        logs.put(id, new CompletableFuture<>());
+        logFiles.put(id, log);
         taps.put(id, tap);
-        CompletableFuture<Void> out = pump(log, "stdout", OciRuntimeFiles.stdout(dir), tap);
-        CompletableFuture<Void> err = pump(log, "stderr", OciRuntimeFiles.stderr(dir), tap);
-        logs.put(id, CompletableFuture.allOf(out, err).whenComplete((v, e) -> {
-            logFiles.remove(id, log);
-            taps.remove(id, tap);
-            try {
-                log.close();
-            } catch (IOException ex) {
-                // the file is complete as far as it was written
-            }
-        }));
-    }
-
-    private static CompletableFuture<Void> pump(CriLog log, String stream, Path fifo, OutputTaps tap) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        // A platform thread: the read blocks for the container's whole life, and a virtual thread
-        // blocked in a FIFO read would hold one of the few carriers.
-        Thread.ofPlatform().daemon().name("keelson-cri-log").start(() -> {
-            try (InputStream in = tap.tee(stream, Files.newInputStream(fifo))) {
-                log.pump(stream, in);
-                f.complete(null);
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        pumps.put(id, pump);
     }
 
     private synchronized void update(String id, java.util.function.UnaryOperator<ContainerRecord> change) {

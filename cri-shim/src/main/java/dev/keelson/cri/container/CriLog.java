@@ -71,12 +71,32 @@ public final class CriLog implements AutoCloseable {
      * unterminated piece as {@code F}.
      */
     public void pump(String stream, InputStream in) throws IOException {
-        byte[] line = new byte[MAX_LINE];
-        int len = 0;
+        Lines lines = lines(stream);
         byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            for (int i = 0; i < n; i++) {
+        for (int n; (n = in.read(chunk)) > 0; ) {
+            lines.accept(chunk, 0, n);
+        }
+        lines.end();
+    }
+
+    /** A splitter of {@code stream}'s output into this log's entries, fed chunk by chunk. */
+    public Lines lines(String stream) {
+        return new Lines(stream);
+    }
+
+    /** Output of one stream cut into entries as it comes; not thread-safe (one feeder at a time). */
+    public final class Lines {
+        private final String stream;
+        private final byte[] line = new byte[MAX_LINE];
+        private int len;
+
+        private Lines(String stream) {
+            this.stream = stream;
+        }
+
+        /** One {@code F} entry per completed line, a {@code P} entry per full {@link #MAX_LINE} piece. */
+        public void accept(byte[] chunk, int off, int n) throws IOException {
+            for (int i = off; i < off + n; i++) {
                 if (chunk[i] == '\n') {
                     entry(stream, false, line, 0, len);
                     len = 0;
@@ -89,8 +109,13 @@ public final class CriLog implements AutoCloseable {
                 }
             }
         }
-        if (len > 0) {
-            entry(stream, false, line, 0, len);
+
+        /** The stream ended: an unterminated last piece becomes an {@code F} entry. */
+        public void end() throws IOException {
+            if (len > 0) {
+                entry(stream, false, line, 0, len);
+                len = 0;
+            }
         }
     }
 

@@ -54,8 +54,11 @@ public final class OciRuntime {
         return handler;
     }
 
-    /** A created container: the init's pid and the shim watching it. */
-    public record Created(int pid, ProcessHandle shim) {
+    /**
+     * A created container: the init's pid and the pid of the shim watching it (no child of this
+     * process: watch it with {@link dev.keelson.linux.EventLoop#onExit}).
+     */
+    public record Created(int pid, int shimPid) {
     }
 
     /** The exit file the shim writes in {@code bundle}. */
@@ -102,6 +105,7 @@ public final class OciRuntime {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("KEELSON_SHIM_DAEMON", "1");
             if (env != null) {
                 pb.environment().putAll(env);
             }
@@ -116,8 +120,10 @@ public final class OciRuntime {
             p.destroyForcibly();
             throw new OciRuntimeException(verb(verb[0], id) + " failed: lost the shim: " + e.getMessage(), e);
         }
-        if (line != null && line.startsWith("pid ")) {
-            return new Created(Integer.parseInt(line.substring(4).trim()), p.toHandle());
+        String[] words = line == null ? new String[0] : line.strip().split(" ");
+        if (words.length == 3 && words[0].equals("pid")) {
+            waitQuietly(p); // the monitor's parent, which exits at once
+            return new Created(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
         }
         waitQuietly(p);
         throw new OciRuntimeException(verb(verb[0], id) + " failed (" + (line == null ? "shim ended" : line) + "): "

@@ -17,6 +17,7 @@ import dev.keelson.cri.oci.ContainerSpecs;
 import dev.keelson.cri.oci.OciRuntime;
 import dev.keelson.cri.oci.PodNamespaces;
 import dev.keelson.netns.NetNamespace;
+import dev.keelson.linux.EventLoop;
 import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.link.Links;
@@ -71,7 +72,7 @@ public final class SandboxManager {
         for (SandboxRecord r : list()) {
             if (r.state().equals(SandboxRecord.READY)) {
                 ProcessHandle.of(r.shimPid()).filter(h -> h.info().command().map(c -> c.endsWith("keelson-cri-shim")).orElse(false))
-                        .ifPresentOrElse(h -> watchPause(r.id(), h), () -> {
+                        .ifPresentOrElse(h -> watchPause(r.id(), r.shimPid()), () -> {
                             SandboxRecord n = r.pauseExited();
                             files.write(r.id(), n);
                             sandboxes.put(r.id(), n);
@@ -170,10 +171,10 @@ public final class SandboxManager {
                 PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
                 SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
-                        pause.pid(), pause.shim().pid(), SandboxRecord.encode(cfg), false);
+                        pause.pid(), pause.shimPid(), SandboxRecord.encode(cfg), false);
                 files.write(id, rec);
                 sandboxes.put(id, rec);
-                watchPause(id, pause.shim());
+                watchPause(id, pause.shimPid());
                 undo.commit();
                 return id;
             } catch (IOException e) {
@@ -243,10 +244,9 @@ public final class SandboxManager {
     }
 
     /** A pause container that ends on its own makes the sandbox NOTREADY (the kubelet then stops and recreates it). */
-    private void watchPause(String id, ProcessHandle shim) {
-        // Async: the JDK completes onExit on its process-reaper thread, which must not wait for a
-        // StopPodSandbox holding this sandbox's lock.
-        shim.onExit().thenRunAsync(() -> {
+    private void watchPause(String id, long shimPid) {
+        // Async: the exit future's thread must not wait for a StopPodSandbox holding this sandbox's lock.
+        EventLoop.shared().onExit((int) shimPid).thenRunAsync(() -> {
             synchronized (lock(id)) {
                 SandboxRecord r = sandboxes.get(id);
                 if (r != null && !r.stopped() && r.state().equals(SandboxRecord.READY)) {
@@ -324,13 +324,14 @@ public final class SandboxManager {
     }
 
     private static void awaitShim(long shimPid) {
-        ProcessHandle.of(shimPid).ifPresent(h -> {
-            try {
-                h.onExit().get(PAUSE_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // runtime delete --force below kills whatever is left
-            }
-        });
+        if (shimPid <= 0) {
+            return;
+        }
+        try {
+            EventLoop.shared().onExit((int) shimPid).get(PAUSE_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // runtime delete --force below kills whatever is left
+        }
     }
 
     private static RuntimeConf cniConf(String id, Path netns, PodSandboxConfig cfg) {

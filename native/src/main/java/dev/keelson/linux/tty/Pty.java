@@ -23,8 +23,6 @@ public final class Pty implements AutoCloseable {
     private static final long TIOCSWINSZ = 0x5414;
     /** {@code _IO('T', 0x41)}: opens the slave of this master by the master itself (Linux 4.13). */
     private static final long TIOCGPTPEER = 0x5441;
-    private static final int O_RDWR = 02;
-    private static final int O_NOCTTY = 0400;
     private static final int BUFFER = 32 * 1024;
 
     private final Fd master;
@@ -83,7 +81,7 @@ public final class Pty implements AutoCloseable {
      */
     public Optional<Fd> openPeer() {
         try {
-            return Optional.of(Fd.adopt(Libc.ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | Flags.O_CLOEXEC,
+            return Optional.of(Fd.adopt(Libc.ioctl(master.get(), TIOCGPTPEER, Flags.O_RDWR | Flags.O_NOCTTY | Flags.O_CLOEXEC,
                     "pty master fd " + master.get())));
         } catch (ErrnoException e) {
             return Optional.empty();
