@@ -18,12 +18,16 @@ final class KeelsonCri implements AutoCloseable {
     static final String MAIN = "dev.keelson.cli.Main";
     /**
      * The options {@code bin/keelson} gives {@code keelson cri} (keep the two in step): a resident
-     * daemon whose RPCs wait on runc and the kernel, not on compiled Java, so one C1 compiler thread,
-     * Serial GC and a small heap keep its footprint near a Go daemon's.
+     * daemon whose RPCs wait on runc and the kernel, not on compiled Java, so one C1 compiler thread
+     * that compiles only what runs often, Serial GC with a 2 MiB young generation, and unpooled
+     * buffers for the gRPC socket (a pooled arena is a 4 MiB chunk for a few KB of traffic) keep
+     * its footprint near a Go daemon's. Measured with 30 pods: 124 → 110 MiB.
      */
-    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-            "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:MaxMetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000");
+            "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000", "-XX:Tier3CompileThreshold=20000",
+            "-XX:Tier3BackEdgeThreshold=120000", "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:MaxMetaspaceSize=64m",
+            "-XX:TrimNativeHeapInterval=5000", "-Dio.grpc.netty.useCustomAllocator=false", "-Dio.netty.allocator.type=unpooled");
 
     /** The environment {@code bin/keelson cri} sets: two glibc malloc arenas instead of eight per core. */
     static final java.util.Map<String, String> ENV = java.util.Map.of("MALLOC_ARENA_MAX", "2");
