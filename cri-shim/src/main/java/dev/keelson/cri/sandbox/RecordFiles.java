@@ -30,9 +30,15 @@ public final class RecordFiles<T> {
     public void write(String id, T record) {
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(id + ".json.tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(record));
-            Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
+            // a temporary name of the writing thread's own: two writers of one record (its exit seen by a
+            // runtime and by its successor over the same root) must not rename each other's file away
+            Path tmp = dir.resolve(id + ".json." + Thread.currentThread().threadId() + ".tmp");
+            try {
+                Files.write(tmp, JSON.writeValueAsBytes(record));
+                Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write record " + dir.resolve(id + ".json") + ": " + e.getMessage(), e);
         }

@@ -19,8 +19,6 @@ import dev.keelson.cri.oci.PodNamespaces;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.linux.EventLoop;
 import dev.keelson.netns.NetnsDirectory;
-import dev.keelson.netns.Rtnetlink;
-import dev.keelson.netns.link.Links;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -137,14 +135,11 @@ public final class SandboxManager {
                 Path netns = null;
                 CompletableFuture<List<String>> network = CompletableFuture.completedFuture(List.of());
                 if (!hostNetwork) {
+                    // The runtime, not the CNI config, brings the pod's lo up (containerd does too):
+                    // port-forward and in-pod clients dial 127.0.0.1. Pooled namespaces come with lo up.
                     try (NetNamespace ns = settings.pool() != null ? settings.pool().take()
-                            : settings.netns().create("keelson-" + id.substring(0, 16), true)) { // lo up, as containerd does
+                            : settings.netns().create("keelson-" + id.substring(0, 16), true)) {
                         netns = ns.path();
-                        // The runtime, not the CNI config, brings the pod's lo up (containerd does too):
-                        // port-forward and in-pod clients dial 127.0.0.1.
-                        try (Rtnetlink inPod = Rtnetlink.open(ns)) {
-                            new Links(inPod).setUp("lo");
-                        }
                     }
                     Path pin = netns;
                     undo.onFailure("netns " + pin, () -> unpin(pin));

@@ -12,6 +12,7 @@ import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.sandbox.RuntimeSettings;
 import dev.keelson.cri.sandbox.SandboxManager;
 import dev.keelson.netns.NetnsDirectory;
+import dev.keelson.netns.NetnsPool;
 import dev.keelson.cri.stream.StreamArea;
 import dev.keelson.cri.stream.StreamTokens;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class CriNode implements AutoCloseable {
     private final ContainerManager containers;
     private final ImageRootfs rootfs;
     private final StreamArea streaming;
+    private final NetnsPool pool;
+    /** Pod network namespaces kept ready (lo up), so RunPodSandbox does not wait for unshare(2). */
+    static final int NETNS_POOL_SIZE = 4;
 
     /**
      * What {@code keelson cri} is told.
@@ -79,7 +83,8 @@ public final class CriNode implements AutoCloseable {
     }
 
     private CriNode(CriServer server, ImageService images, SandboxManager sandboxes, ContainerManager containers, ImageRootfs rootfs,
-            StreamArea streaming) {
+            StreamArea streaming, NetnsPool pool) {
+        this.pool = pool;
         this.server = server;
         this.streaming = streaming;
         this.images = images;
@@ -99,8 +104,11 @@ public final class CriNode implements AutoCloseable {
         ConfDir conf = new ConfDir(o.cniConfDir());
         ImageService images = new ImageService(o.root().resolve("images"),
                 new RegistryHosts(o.mirrors(), o.insecure(), Map.of(), null), Platform.LINUX_AMD64);
+        NetnsPool pool = new NetnsPool(NetnsDirectory.system(), poolPrefix(o.root()), NETNS_POOL_SIZE);
         SandboxManager sandboxes = new SandboxManager(new RuntimeSettings(state, NetnsDirectory.system(), conf, cni,
-                handlers, o.libexec(), o.cgroupParent()));
+                handlers, o.libexec(), o.cgroupParent(), pool));
+        sweepPool(NetnsDirectory.system(), poolPrefix(o.root()), sandboxes);
+        pool.start();
         ImageRootfs rootfs = new ImageRootfs(images, o.root().resolve("rootfs"));
         ContainerManager containers = new ContainerManager(sandboxes, rootfs);
         rootfs.removeLeftovers(containers.list().stream().map(ContainerRecord::id).toList());
@@ -112,10 +120,44 @@ public final class CriNode implements AutoCloseable {
         }
         try {
             return new CriNode(CriServer.start(o.socket(), areas, CriServer.DEFAULT_GRACE), images, sandboxes, containers, rootfs,
-                    streaming);
+                    streaming, pool);
         } catch (IOException | RuntimeException e) {
             streaming.close();
+            pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * The names of this state root's pooled namespaces: {@code kcri-HASH-}, HASH from the root's
+     * path, so two runtimes on one machine (the nodes of {@code keelson up}) never take or sweep
+     * each other's.
+     */
+    static String poolPrefix(Path root) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(root.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "kcri-" + java.util.HexFormat.of().formatHex(d, 0, 4) + "-";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deletes pooled namespaces a killed runtime left behind: the ones of this root's pool that no
+     * sandbox record holds (a taken namespace keeps its pool name and is its sandbox's).
+     */
+    static void sweepPool(NetnsDirectory dir, String prefix, SandboxManager sandboxes) {
+        Set<String> held = new java.util.HashSet<>();
+        for (var r : sandboxes.list()) {
+            if (r.netns() != null) {
+                held.add(Path.of(r.netns()).getFileName().toString());
+            }
+        }
+        for (String name : dir.list()) {
+            if (name.startsWith(prefix) && !held.contains(name)) {
+                dir.delete(name);
+            }
         }
     }
 
@@ -155,7 +197,11 @@ public final class CriNode implements AutoCloseable {
         try {
             server.close();
         } finally {
-            streaming.close();
+            try {
+                streaming.close();
+            } finally {
+                pool.close();
+            }
         }
     }
 }
