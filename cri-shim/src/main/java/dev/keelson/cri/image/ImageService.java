@@ -11,6 +11,7 @@ import dev.keelson.cri.image.store.ImageStore;
 import dev.keelson.cri.image.store.SnapshotLeases;
 import dev.keelson.cri.image.unpack.Snapshots;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,11 @@ public final class ImageService {
             public void blob(Digest d, long size, String what) {
                 registry.blob(ref, d, size, content, what);
             }
+
+            @Override
+            public InputStream open(Digest d, String what) {
+                return registry.openBlob(ref, d, what);
+            }
         };
         return assemble(ref, top.bytes(), top.mediaType(), top.digest(), source);
     }
@@ -114,6 +120,9 @@ public final class ImageService {
         byte[] manifest(Digest d) throws IOException;
 
         void blob(Digest d, long size, String what) throws IOException;
+
+        /** The bytes of blob {@code d}, unverified: the caller hashes them as it reads. */
+        InputStream open(Digest d, String what) throws IOException;
     }
 
     /**
@@ -167,12 +176,9 @@ public final class ImageService {
                     throw new ImageException.UnsupportedMediaType(ref + ": layer " + i + " has media type \"" + lt + "\"");
                 }
                 Digest ld = Digest.parse(l.path("digest").asText());
-                if (!snapshots.contains(chain.get(i)) || !content.contains(ld)) {
-                    source.blob(ld, l.path("size").asLong(-1), "layer " + i);
-                }
+                layer(ref, source, "layer " + i, ld, l.path("size").asLong(-1), diffIds.get(i), chain.get(i), c);
                 blobs.add(ld.toString());
                 size += content.size(ld);
-                snapshots.unpack(chain.get(i), diffIds.get(i), content.path(ld), c, ref + " layer " + i + " (" + ld + ")");
             }
             String user = config.path("config").path("User").asText("");
             ImageRecord r = new ImageRecord(configDigest.toString(), manifestDigest.toString(),
@@ -181,6 +187,26 @@ public final class ImageService {
             return images.put(r);
         } catch (IOException e) {
             throw new ImageException(ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes sure layer blob {@code ld} is in the content store and unpacked as snapshot
+     * {@code chainId}: fetched and unpacked in one pass ({@link LayerPull}) when neither is there,
+     * unpacked from the store or fetched alone when one of them is.
+     */
+    private void layer(ImageReference ref, Source source, String what, Digest ld, long size, Digest diffId,
+            Digest chainId, MediaTypes.Compression c) throws IOException {
+        String described = ref + " " + what + " (" + ld + ")";
+        boolean stored = content.contains(ld);
+        if (snapshots.contains(chainId)) {
+            if (!stored) {
+                source.blob(ld, size, what);
+            }
+        } else if (stored) {
+            snapshots.unpack(chainId, diffId, content.path(ld), c, described);
+        } else {
+            LayerPull.run(source.open(ld, what), ld, size, diffId, chainId, c, content, snapshots, described);
         }
     }
 

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -77,22 +75,55 @@ public final class Snapshots {
         if (contains(chainId)) {
             return;
         }
+        try (InputStream in = Files.newInputStream(blob)) {
+            unpack(chainId, diffId, in, compression, () -> { }, what);
+        } catch (IOException e) {
+            throw new ImageException("cannot unpack " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What runs once a layer's stream has been read to its end, before its snapshot is renamed into place. */
+    @FunctionalInterface
+    public interface Check {
+        /** Throws to discard the snapshot. */
+        void run() throws IOException;
+    }
+
+    /**
+     * Unpacks the layer read from {@code compressed} (left open) as snapshot {@code chainId} into
+     * a temporary directory; once the tar stream is read to its end, checks that it hashed to
+     * {@code diffId} (hashed on a helper thread, see {@link DigestPipe}), runs {@code beforeCommit},
+     * and only then renames the snapshot into place. Any failure, {@code beforeCommit}'s included,
+     * deletes the temporary directory: no partial snapshot is ever visible under its chainID.
+     *
+     * @param diffId the expected digest of the uncompressed tar, or null when {@code beforeCommit}
+     *        verifies the bytes itself (an uncompressed layer, whose blob digest is its DiffID)
+     * @throws ImageException.DigestMismatch when the tar does not hash to {@code diffId}
+     */
+    public void unpack(Digest chainId, Digest diffId, InputStream compressed, Compression compression,
+            Check beforeCommit, String what) {
         Path tmp = null;
-        try {
+        InputStream shielded = new java.io.FilterInputStream(compressed) {
+            @Override
+            public void close() {
+                // the caller's: it may still read the rest (and hash it) after a failure here
+            }
+        };
+        try (DigestPipe diff = diffId == null ? null : new DigestPipe(null);
+             InputStream plain = decompress(new BufferedInputStream(shielded, 64 * 1024), compression)) {
             tmp = Files.createTempDirectory(dir, "tmp-");
             Path fs = Files.createDirectory(tmp.resolve("fs"));
-            MessageDigest md = Digest.sha256();
-            try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 * 1024);
-                 InputStream plain = decompress(raw, compression);
-                 DigestInputStream tar = new DigestInputStream(plain, md)) {
-                LayerUnpacker.unpack(tar, fs);
-                tar.transferTo(java.io.OutputStream.nullOutputStream()); // the rest (end blocks, padding) counts in the DiffID
+            InputStream tar = new BufferedInputStream(diff == null ? plain : diff.tee(plain), 64 * 1024);
+            LayerUnpacker.unpack(tar, fs);
+            tar.transferTo(java.io.OutputStream.nullOutputStream()); // the rest (end blocks, padding) counts in the DiffID
+            if (diff != null) {
+                Digest got = diff.finish();
+                if (!got.equals(diffId)) {
+                    throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
+                            + ", the image config's diff_id is " + diffId);
+                }
             }
-            Digest got = Digest.ofRaw(md.digest());
-            if (!got.equals(diffId)) {
-                throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
-                        + ", the image config's diff_id is " + diffId);
-            }
+            beforeCommit.run();
             Files.move(tmp, dir.resolve(chainId.hex()), StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
         } catch (IOException e) {
