@@ -141,6 +141,23 @@ class SinglePassPullTest {
         assertEquals(image.config.toString(), r.id(), "a later pull of the repaired blob works");
     }
 
+    @Test
+    void configThatCannotBeFetchedWhileTheLayerStreamsLeavesNoLayerBehind() throws Exception {
+        Path data = tmp.resolve("registry/data/docker/registry/v2/blobs/sha256").resolve(image.config.hex().substring(0, 2))
+                .resolve(image.config.hex()).resolve("data");
+        Path aside = data.resolveSibling("aside");
+        Files.move(data, aside);
+        try {
+            ImageService s = service();
+            ImageException e = assertThrows(ImageException.class, () -> s.pull(ref("bad/img:1")));
+            assertTrue(e.getMessage().contains(image.config.toString()), e.getMessage());
+            assertNothingLeft(s, layers().get(0));
+            assertEquals(List.of(), entries(root.resolve("snapshots")), "no snapshot without its config");
+        } finally {
+            Files.move(aside, data);
+        }
+    }
+
     /** No blob {@code d}, no snapshot being made, no ingest file, no image record. */
     private void assertNothingLeft(ImageService s, Digest d) throws Exception {
         assertFalse(s.content().contains(d), "blob " + d + " must not be stored");

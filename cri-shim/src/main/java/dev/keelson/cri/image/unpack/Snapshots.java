@@ -75,66 +75,86 @@ public final class Snapshots {
         if (contains(chainId)) {
             return;
         }
-        try (InputStream in = Files.newInputStream(blob)) {
-            unpack(chainId, diffId, in, compression, () -> { }, what);
+        try (InputStream in = Files.newInputStream(blob); Unpacked u = unpack(in, compression, true, what)) {
+            checkDiffId(u.diffId(), diffId, what);
+            u.commit(chainId);
         } catch (IOException e) {
             throw new ImageException("cannot unpack " + what + ": " + e.getMessage(), e);
         }
     }
 
-    /** What runs once a layer's stream has been read to its end, before its snapshot is renamed into place. */
-    @FunctionalInterface
-    public interface Check {
-        /** Throws to discard the snapshot. */
-        void run() throws IOException;
-    }
-
     /**
-     * Unpacks the layer read from {@code compressed} (left open) as snapshot {@code chainId} into
-     * a temporary directory; once the tar stream is read to its end, checks that it hashed to
-     * {@code diffId} (hashed on a helper thread, see {@link DigestPipe}), runs {@code beforeCommit},
-     * and only then renames the snapshot into place. Any failure, {@code beforeCommit}'s included,
-     * deletes the temporary directory: no partial snapshot is ever visible under its chainID.
+     * Unpacks the layer read from {@code compressed} (left open) into a new temporary snapshot,
+     * reading the tar to its very end, and hashing it on a helper thread ({@link DigestPipe}) when
+     * {@code hashTar}. The snapshot becomes visible only through {@link Unpacked#commit}; closing it
+     * uncommitted, or any failure here, deletes it.
      *
-     * @param diffId the expected digest of the uncompressed tar, or null when {@code beforeCommit}
-     *        verifies the bytes itself (an uncompressed layer, whose blob digest is its DiffID)
-     * @throws ImageException.DigestMismatch when the tar does not hash to {@code diffId}
+     * @param hashTar whether to compute the DiffID (an uncompressed layer's is its blob digest)
      */
-    public void unpack(Digest chainId, Digest diffId, InputStream compressed, Compression compression,
-            Check beforeCommit, String what) {
-        Path tmp = null;
+    public Unpacked unpack(InputStream compressed, Compression compression, boolean hashTar, String what)
+            throws IOException {
         InputStream shielded = new java.io.FilterInputStream(compressed) {
             @Override
             public void close() {
                 // the caller's: it may still read the rest (and hash it) after a failure here
             }
         };
-        try (DigestPipe diff = diffId == null ? null : new DigestPipe(null);
+        Unpacked u = new Unpacked(Files.createTempDirectory(dir, "tmp-"));
+        try (DigestPipe diff = hashTar ? new DigestPipe(null) : null;
              InputStream plain = decompress(new BufferedInputStream(shielded, 64 * 1024), compression)) {
-            tmp = Files.createTempDirectory(dir, "tmp-");
-            Path fs = Files.createDirectory(tmp.resolve("fs"));
+            Path fs = Files.createDirectory(u.tmp.resolve("fs"));
             InputStream tar = new BufferedInputStream(diff == null ? plain : diff.tee(plain), 64 * 1024);
             LayerUnpacker.unpack(tar, fs);
             tar.transferTo(java.io.OutputStream.nullOutputStream()); // the rest (end blocks, padding) counts in the DiffID
-            if (diff != null) {
-                Digest got = diff.finish();
-                if (!got.equals(diffId)) {
-                    throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
-                            + ", the image config's diff_id is " + diffId);
-                }
+            u.diffId = diff == null ? null : diff.finish();
+            return u;
+        } catch (IOException | RuntimeException e) {
+            u.close();
+            throw e;
+        }
+    }
+
+    /** @throws ImageException.DigestMismatch when the tar hashed to {@code got} and the config says {@code diffId} */
+    public static void checkDiffId(Digest got, Digest diffId, String what) {
+        if (!got.equals(diffId)) {
+            throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
+                    + ", the image config's diff_id is " + diffId);
+        }
+    }
+
+    /** A layer unpacked into a temporary directory, not yet a snapshot; see {@link #unpack(InputStream, Compression, boolean, String)}. */
+    public final class Unpacked implements AutoCloseable {
+        private Path tmp;
+        private Digest diffId;
+
+        private Unpacked(Path tmp) {
+            this.tmp = tmp;
+        }
+
+        /** The digest of the uncompressed tar, or null when it was not hashed. */
+        public Digest diffId() {
+            return diffId;
+        }
+
+        /** Renames it into place as snapshot {@code chainId}; when that snapshot exists already, this one is dropped. */
+        public void commit(Digest chainId) throws IOException {
+            if (!contains(chainId)) {
+                Files.move(tmp, dir.resolve(chainId.hex()), StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
             }
-            beforeCommit.run();
-            Files.move(tmp, dir.resolve(chainId.hex()), StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new ImageException("cannot unpack " + what + ": " + e.getMessage(), e);
-        } finally {
+            close();
+        }
+
+        /** Deletes the temporary directory unless committed. */
+        @Override
+        public void close() {
             if (tmp != null) {
                 try {
                     dev.keelson.linux.FileTrees.delete(tmp);
                 } catch (IOException ignored) {
                     // left for the next open to clean (tmp- prefix)
                 }
+                tmp = null;
             }
         }
     }
