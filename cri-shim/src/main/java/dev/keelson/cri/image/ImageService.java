@@ -11,12 +11,16 @@ import dev.keelson.cri.image.store.ImageStore;
 import dev.keelson.cri.image.store.SnapshotLeases;
 import dev.keelson.cri.image.unpack.Snapshots;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Images on a node: pull from registries, import OCI layouts, list, find and remove. Content lives
@@ -32,6 +36,8 @@ import java.util.Set;
  */
 public final class ImageService {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Runs each config fetch on its own virtual thread, beside the first layer's download. */
+    private static final Executor CONFIG_FETCH = r -> Thread.ofVirtual().name("keelson-pull-config").start(r);
 
     private final ContentStore content;
     private final ImageStore images;
@@ -105,6 +111,11 @@ public final class ImageService {
             public void blob(Digest d, long size, String what) {
                 registry.blob(ref, d, size, content, what);
             }
+
+            @Override
+            public InputStream open(Digest d, String what) {
+                return registry.openBlob(ref, d, what);
+            }
         };
         return assemble(ref, top.bytes(), top.mediaType(), top.digest(), source);
     }
@@ -114,6 +125,9 @@ public final class ImageService {
         byte[] manifest(Digest d) throws IOException;
 
         void blob(Digest d, long size, String what) throws IOException;
+
+        /** The bytes of blob {@code d}, unverified: the caller hashes them as it reads. */
+        InputStream open(Digest d, String what) throws IOException;
     }
 
     /**
@@ -147,41 +161,106 @@ public final class ImageService {
                         + "\" is not an image config");
             }
             Digest configDigest = Digest.parse(cfgDesc.path("digest").asText());
-            source.blob(configDigest, cfgDesc.path("size").asLong(-1), "config");
             blobs.add(configDigest.toString());
-            long size = manifestBytes.length + content.size(configDigest);
-            JsonNode config = JSON.readTree(content.read(configDigest));
-            List<Digest> diffIds = new ArrayList<>();
-            config.path("rootfs").path("diff_ids").forEach(n -> diffIds.add(Digest.parse(n.asText())));
             JsonNode layers = manifest.path("layers");
-            if (layers.size() != diffIds.size()) {
-                throw new ImageException(ref + ": manifest has " + layers.size() + " layers but the config lists "
-                        + diffIds.size() + " diff_ids");
-            }
-            List<Digest> chain = Snapshots.chainIds(diffIds);
-            for (int i = 0; i < layers.size(); i++) {
-                JsonNode l = layers.get(i);
-                String lt = l.path("mediaType").asText();
-                MediaTypes.Compression c = MediaTypes.layerCompression(lt);
-                if (c == null) {
-                    throw new ImageException.UnsupportedMediaType(ref + ": layer " + i + " has media type \"" + lt + "\"");
+            CompletableFuture<Rootfs> rootfs = CompletableFuture.supplyAsync(
+                    () -> rootfs(ref, source, configDigest, cfgDesc.path("size").asLong(-1), layers.size()), CONFIG_FETCH);
+            long size = manifestBytes.length;
+            try {
+                for (int i = 0; i < layers.size(); i++) {
+                    Digest ld = layer(ref, source, i, layers.get(i), rootfs);
+                    blobs.add(ld.toString());
+                    size += content.size(ld);
                 }
-                Digest ld = Digest.parse(l.path("digest").asText());
-                if (!snapshots.contains(chain.get(i)) || !content.contains(ld)) {
-                    source.blob(ld, l.path("size").asLong(-1), "layer " + i);
-                }
-                blobs.add(ld.toString());
-                size += content.size(ld);
-                snapshots.unpack(chain.get(i), diffIds.get(i), content.path(ld), c, ref + " layer " + i + " (" + ld + ")");
+            } finally {
+                rootfs.handle((r, x) -> r).join(); // never leave the config fetch running behind a failure
             }
-            String user = config.path("config").path("User").asText("");
-            ImageRecord r = new ImageRecord(configDigest.toString(), manifestDigest.toString(),
+            Rootfs r = await(rootfs);
+            size += content.size(configDigest);
+            String user = r.config().path("config").path("User").asText("");
+            ImageRecord record = new ImageRecord(configDigest.toString(), manifestDigest.toString(),
                     ref.tag() != null ? List.of(ref.repoTag()) : List.of(), List.of(ref.repoDigest(topDigest)),
-                    size, user, chain.stream().map(Digest::toString).toList(), blobs);
-            return images.put(r);
+                    size, user, r.chainIds().stream().map(Digest::toString).toList(), blobs);
+            return images.put(record);
         } catch (IOException e) {
             throw new ImageException(ref + ": " + e.getMessage(), e);
         }
+    }
+
+    /** An image config with the DiffIDs it lists and the chainIDs they give. */
+    private record Rootfs(JsonNode config, List<Digest> diffIds, List<Digest> chainIds) {
+    }
+
+    /**
+     * Fetches the config blob (run beside the first layer's download, on a virtual thread) and
+     * reads its {@code rootfs.diff_ids}, which must be one per manifest layer.
+     */
+    private Rootfs rootfs(ImageReference ref, Source source, Digest configDigest, long size, int layers) {
+        try {
+            source.blob(configDigest, size, "config");
+            JsonNode config = JSON.readTree(content.read(configDigest));
+            List<Digest> diffIds = new ArrayList<>();
+            config.path("rootfs").path("diff_ids").forEach(n -> diffIds.add(Digest.parse(n.asText())));
+            if (layers != diffIds.size()) {
+                throw new ImageException(ref + ": manifest has " + layers + " layers but the config lists "
+                        + diffIds.size() + " diff_ids");
+            }
+            return new Rootfs(config, List.copyOf(diffIds), Snapshots.chainIds(diffIds));
+        } catch (IOException e) {
+            throw new ImageException(ref + ": config " + configDigest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The value of {@code f}, its own exception rethrown as it was. */
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes sure layer {@code i} ({@code l}, a manifest descriptor) is in the content store and
+     * unpacked as its snapshot; returns its digest. Fetched and unpacked in one pass
+     * ({@link LayerPull}) when neither is there: while the config is still on its way for the first
+     * layer (its DiffID is needed only at the end); unpacked from the store or fetched alone when
+     * one of them is there.
+     */
+    private Digest layer(ImageReference ref, Source source, int i, JsonNode l, CompletableFuture<Rootfs> rootfs)
+            throws IOException {
+        String lt = l.path("mediaType").asText();
+        MediaTypes.Compression c = MediaTypes.layerCompression(lt);
+        if (c == null) {
+            throw new ImageException.UnsupportedMediaType(ref + ": layer " + i + " has media type \"" + lt + "\"");
+        }
+        Digest ld = Digest.parse(l.path("digest").asText());
+        long size = l.path("size").asLong(-1);
+        String what = "layer " + i;
+        String described = ref + " " + what + " (" + ld + ")";
+        boolean stored = content.contains(ld);
+        LayerPull.TargetSource target = () -> {
+            Rootfs r = await(rootfs);
+            return new LayerPull.Target(r.diffIds().get(i), r.chainIds().get(i));
+        };
+        if (!stored && !rootfs.isDone()) {
+            LayerPull.run(source.open(ld, what), ld, size, c, target, content, snapshots, described);
+            return ld;
+        }
+        LayerPull.Target t = target.get();
+        if (snapshots.contains(t.chainId())) {
+            if (!stored) {
+                source.blob(ld, size, what);
+            }
+        } else if (stored) {
+            snapshots.unpack(t.chainId(), t.diffId(), content.path(ld), c, described);
+        } else {
+            LayerPull.run(source.open(ld, what), ld, size, c, target, content, snapshots, described);
+        }
+        return ld;
     }
 
     /**

@@ -59,8 +59,15 @@ final class OciLayoutImporter {
 
             @Override
             public void blob(Digest d, long size, String what) throws IOException {
-                try (InputStream in = Files.newInputStream(blobs.resolve(d.hex()))) {
+                try (InputStream in = open(d, what)) {
                     service.content().write(d, in, size, dir + " " + what);
+                }
+            }
+
+            @Override
+            public InputStream open(Digest d, String what) throws IOException {
+                try {
+                    return Files.newInputStream(blobs.resolve(d.hex()));
                 } catch (NoSuchFileException e) {
                     throw new ImageException.NotFound(dir + ": " + what + " blob " + d + " is missing");
                 }

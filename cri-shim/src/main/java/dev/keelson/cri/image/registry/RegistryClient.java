@@ -96,16 +96,34 @@ public final class RegistryClient {
             return;
         }
         acrossEndpoints(ref, what + " " + digest, endpoint -> {
-            URI uri = endpoint.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
-            HttpResponse<InputStream> r = send(ref, endpoint, uri, HttpResponse.BodyHandlers.ofInputStream(), "*/*");
-            try (InputStream in = r.body()) {
-                if (r.statusCode() != 200) {
-                    checkStatus(r.statusCode(), ref, what + " " + digest, endpoint, in.readNBytes(512));
-                }
+            try (InputStream in = open(ref, endpoint, digest, what)) {
                 store.write(digest, in, size, ref + " " + what);
             }
             return null;
         });
+    }
+
+    /**
+     * The body of blob {@code digest} of {@code ref}'s repository, from the first endpoint that
+     * serves it, for a caller that verifies the bytes as it reads them (a layer hashed while it
+     * unpacks). Endpoints are tried in order for the request only: a failure while the body is
+     * being read is the caller's.
+     */
+    public InputStream openBlob(ImageReference ref, Digest digest, String what) {
+        return acrossEndpoints(ref, what + " " + digest, endpoint -> open(ref, endpoint, digest, what));
+    }
+
+    private InputStream open(ImageReference ref, URI endpoint, Digest digest, String what)
+            throws IOException, InterruptedException {
+        URI uri = endpoint.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
+        HttpResponse<InputStream> r = send(ref, endpoint, uri, HttpResponse.BodyHandlers.ofInputStream(), "*/*");
+        InputStream in = r.body();
+        if (r.statusCode() != 200) {
+            try (in) {
+                checkStatus(r.statusCode(), ref, what + " " + digest, endpoint, in.readNBytes(512));
+            }
+        }
+        return in;
     }
 
     private interface Attempt<T> {

@@ -92,20 +92,60 @@ public final class ContentStore {
         if (contains(expected)) {
             return;
         }
-        Path tmp = Files.createTempFile(ingest, expected.hex().substring(0, 12), ".part");
-        try {
+        try (Ingest ingest = ingest(expected, expectedSize, what)) {
             MessageDigest md = Digest.sha256();
             long n = 0;
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                byte[] buf = new byte[64 * 1024];
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    md.update(buf, 0, r);
-                    out.write(buf, 0, r);
-                    n += r;
-                }
+            byte[] buf = new byte[64 * 1024];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+                ingest.out().write(buf, 0, r);
+                n += r;
             }
-            Digest got = Digest.ofRaw(md.digest());
+            ingest.commit(Digest.ofRaw(md.digest()), n);
+        }
+    }
+
+    /**
+     * Starts writing blob {@code expected} into a temporary file under {@code ingest/}; the caller
+     * writes {@link Ingest#out()}, hashes the bytes as it sees fit, and calls {@link Ingest#commit}.
+     * Closing an ingest that was not committed deletes its file.
+     */
+    public Ingest ingest(Digest expected, long expectedSize, String what) throws IOException {
+        return new Ingest(expected, expectedSize, what);
+    }
+
+    /** A blob being written; see {@link #ingest}. */
+    public final class Ingest implements AutoCloseable {
+        private final Digest expected;
+        private final long expectedSize;
+        private final String what;
+        private final Path tmp;
+        private final OutputStream out;
+        private boolean done;
+
+        private Ingest(Digest expected, long expectedSize, String what) throws IOException {
+            this.expected = expected;
+            this.expectedSize = expectedSize;
+            this.what = what;
+            this.tmp = Files.createTempFile(ingest, expected.hex().substring(0, 12), ".part");
+            this.out = Files.newOutputStream(tmp);
+        }
+
+        /** Where the blob's bytes go, in order. */
+        public OutputStream out() {
+            return out;
+        }
+
+        /**
+         * Checks that the {@code n} bytes written hash to the expected digest (and size), then moves
+         * the file into place.
+         *
+         * @param got the digest of the bytes written, as the caller computed it
+         * @throws ImageException.DigestMismatch when digest or size differ (the file is deleted on close)
+         */
+        public void commit(Digest got, long n) throws IOException {
+            out.close();
             if (!got.equals(expected)) {
                 throw new ImageException.DigestMismatch(what + ": content has digest " + got + ", expected " + expected
                         + " (" + n + " bytes)");
@@ -119,8 +159,19 @@ public final class ContentStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, path(expected), StandardCopyOption.REPLACE_EXISTING);
             }
-        } finally {
-            Files.deleteIfExists(tmp);
+            done = true;
+        }
+
+        /** Deletes the temporary file unless the blob was committed. */
+        @Override
+        public void close() throws IOException {
+            if (!done) {
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
         }
     }
 

@@ -6,11 +6,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one layer's tar stream to an empty directory that becomes an overlayfs layer: files,
@@ -32,13 +33,21 @@ public final class LayerUnpacker {
 
     private final Path root;
     private final List<TarEntry> dirs = new ArrayList<>();
+    /**
+     * What this unpack has made, by path inside the layer. The directory starts empty and only
+     * this unpack writes it, so this is its whole content: no stat call is needed to learn whether
+     * a member's path or its parents exist (a busybox layer is ~270 symlinks in one directory).
+     */
+    private final Map<String, Kind> made = new HashMap<>();
+
+    private enum Kind { DIR, SYMLINK, OTHER }
 
     private LayerUnpacker(Path root) {
         this.root = root;
     }
 
     /**
-     * Unpacks the uncompressed tar {@code tar} into {@code dir} (which must exist).
+     * Unpacks the uncompressed tar {@code tar} into {@code dir}, which must exist and be empty.
      *
      * @throws IOException for malformed archives and unsafe paths (the message names the member)
      */
@@ -65,25 +74,28 @@ public final class LayerUnpacker {
             }
             return;
         }
-        Path p = safe(e.name());
-        String base = p.getFileName().toString();
-        Path parent = p.getParent();
+        String key = safe(e.name());
+        Path p = root.resolve(key);
+        int slash = key.lastIndexOf('/');
+        String base = key.substring(slash + 1);
+        String parent = slash < 0 ? "" : key.substring(0, slash + 1);
         if (base.equals(OPAQUE)) {
-            FileCalls.lsetxattr(parent.toString(), OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
+            FileCalls.lsetxattr(p.getParent().toString(), OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
             return;
         }
         if (base.startsWith(WHITEOUT_PREFIX)) {
             if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) {
                 return; // other AUFS meta files (.wh..wh.plnk, .wh..wh.aufs) have no overlay meaning
             }
-            Path hidden = parent.resolve(base.substring(WHITEOUT_PREFIX.length()));
+            String hidden = parent + base.substring(WHITEOUT_PREFIX.length());
             removeExisting(hidden);
-            FileCalls.mknod(hidden.toString(), FileCalls.S_IFCHR, 0, 0);
+            FileCalls.mknod(root.resolve(hidden).toString(), FileCalls.S_IFCHR, 0, 0);
+            made.put(hidden, Kind.OTHER);
             return;
         }
-        boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        boolean isDir = made.get(key) == Kind.DIR;
         if (!(isDir && e.type() == TarEntry.Type.DIR)) {
-            removeExisting(p);
+            removeExisting(key);
         }
         switch (e.type()) {
             case DIR -> {
@@ -99,12 +111,13 @@ public final class LayerUnpacker {
             }
             case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkName()));
             case HARDLINK -> {
-                Path target = safe(TarReader.clean(e.linkName()));
-                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                String target = safe(TarReader.clean(e.linkName()));
+                if (!made.containsKey(target)) {
                     throw new IOException("tar member " + e.name() + " is a hard link to " + e.linkName()
                             + ", which is not in this layer");
                 }
-                Files.createLink(p, target);
+                Files.createLink(p, root.resolve(target));
+                made.put(key, made.get(target));
                 return; // a hard link shares the target's inode and metadata
             }
             case CHAR -> FileCalls.mknod(p.toString(), FileCalls.S_IFCHR | e.mode(), e.devMajor(), e.devMinor());
@@ -112,6 +125,11 @@ public final class LayerUnpacker {
             case FIFO -> FileCalls.mknod(p.toString(), FileCalls.S_IFIFO | e.mode(), 0, 0);
             default -> throw new IOException("unhandled tar member type " + e.type());
         }
+        made.put(key, switch (e.type()) {
+            case DIR -> Kind.DIR;
+            case SYMLINK -> Kind.SYMLINK;
+            default -> Kind.OTHER;
+        });
         metadata(p, e);
     }
 
@@ -131,13 +149,17 @@ public final class LayerUnpacker {
     }
 
     /**
-     * {@code name} inside the layer, with every missing parent created; refuses {@code ..} and a
-     * parent that is a symlink or not a directory.
+     * {@code name} inside the layer as a normalised relative path ({@code a/b}), with every missing
+     * parent created; refuses {@code ..} and a parent that is a symlink or not a directory.
      */
-    private Path safe(String name) throws IOException {
-        Path p = root;
+    private String safe(String name) throws IOException {
+        StringBuilder key = new StringBuilder(name.length());
         String[] parts = name.split("/");
-        for (int i = 0; i < parts.length; i++) {
+        int last = parts.length - 1;
+        while (last >= 0 && (parts[last].isEmpty() || parts[last].equals("."))) {
+            last--;
+        }
+        for (int i = 0; i <= last; i++) {
             String c = parts[i];
             if (c.isEmpty() || c.equals(".")) {
                 continue;
@@ -145,26 +167,38 @@ public final class LayerUnpacker {
             if (c.equals("..")) {
                 throw new IOException("tar member \"" + name + "\" has a '..' component; refusing to leave the layer");
             }
-            p = p.resolve(c);
-            if (i < parts.length - 1) {
-                if (Files.isSymbolicLink(p)) {
-                    throw new IOException("tar member \"" + name + "\" goes through symlink " + root.relativize(p)
+            if (!key.isEmpty()) {
+                key.append('/');
+            }
+            key.append(c);
+            if (i < last) {
+                String dir = key.toString();
+                Kind k = made.get(dir);
+                if (k == null) {
+                    Files.createDirectory(root.resolve(dir));
+                    made.put(dir, Kind.DIR);
+                } else if (k == Kind.SYMLINK) {
+                    throw new IOException("tar member \"" + name + "\" goes through symlink " + dir
                             + "; refusing to leave the layer");
-                }
-                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(p);
-                } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException("tar member \"" + name + "\": " + root.relativize(p) + " is not a directory");
+                } else if (k != Kind.DIR) {
+                    throw new IOException("tar member \"" + name + "\": " + dir + " is not a directory");
                 }
             }
         }
-        return p;
+        return key.toString();
+    }
+
+    /** Removes what this unpack made at {@code key}, if anything, and forgets it and whatever was under it. */
+    private void removeExisting(String key) throws IOException {
+        if (made.remove(key) == null) {
+            return;
+        }
+        removeExisting(root.resolve(key));
+        String under = key + "/";
+        made.keySet().removeIf(k -> k.startsWith(under));
     }
 
     private static void removeExisting(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
             Files.delete(p);
         } catch (DirectoryNotEmptyException e) {

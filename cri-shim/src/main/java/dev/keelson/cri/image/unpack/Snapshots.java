@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -77,33 +75,86 @@ public final class Snapshots {
         if (contains(chainId)) {
             return;
         }
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory(dir, "tmp-");
-            Path fs = Files.createDirectory(tmp.resolve("fs"));
-            MessageDigest md = Digest.sha256();
-            try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 * 1024);
-                 InputStream plain = decompress(raw, compression);
-                 DigestInputStream tar = new DigestInputStream(plain, md)) {
-                LayerUnpacker.unpack(tar, fs);
-                tar.transferTo(java.io.OutputStream.nullOutputStream()); // the rest (end blocks, padding) counts in the DiffID
-            }
-            Digest got = Digest.ofRaw(md.digest());
-            if (!got.equals(diffId)) {
-                throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
-                        + ", the image config's diff_id is " + diffId);
-            }
-            Files.move(tmp, dir.resolve(chainId.hex()), StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+        try (InputStream in = Files.newInputStream(blob); Unpacked u = unpack(in, compression, true, what)) {
+            checkDiffId(u.diffId(), diffId, what);
+            u.commit(chainId);
         } catch (IOException e) {
             throw new ImageException("cannot unpack " + what + ": " + e.getMessage(), e);
-        } finally {
+        }
+    }
+
+    /**
+     * Unpacks the layer read from {@code compressed} (left open) into a new temporary snapshot,
+     * reading the tar to its very end, and hashing it on a helper thread ({@link DigestPipe}) when
+     * {@code hashTar}. The snapshot becomes visible only through {@link Unpacked#commit}; closing it
+     * uncommitted, or any failure here, deletes it.
+     *
+     * @param hashTar whether to compute the DiffID (an uncompressed layer's is its blob digest)
+     */
+    public Unpacked unpack(InputStream compressed, Compression compression, boolean hashTar, String what)
+            throws IOException {
+        InputStream shielded = new java.io.FilterInputStream(compressed) {
+            @Override
+            public void close() {
+                // the caller's: it may still read the rest (and hash it) after a failure here
+            }
+        };
+        Unpacked u = new Unpacked(Files.createTempDirectory(dir, "tmp-"));
+        try (DigestPipe diff = hashTar ? new DigestPipe(null) : null;
+             InputStream plain = decompress(new BufferedInputStream(shielded, 64 * 1024), compression)) {
+            Path fs = Files.createDirectory(u.tmp.resolve("fs"));
+            InputStream tar = new BufferedInputStream(diff == null ? plain : diff.tee(plain), 64 * 1024);
+            LayerUnpacker.unpack(tar, fs);
+            tar.transferTo(java.io.OutputStream.nullOutputStream()); // the rest (end blocks, padding) counts in the DiffID
+            u.diffId = diff == null ? null : diff.finish();
+            return u;
+        } catch (IOException | RuntimeException e) {
+            u.close();
+            throw e;
+        }
+    }
+
+    /** @throws ImageException.DigestMismatch when the tar hashed to {@code got} and the config says {@code diffId} */
+    public static void checkDiffId(Digest got, Digest diffId, String what) {
+        if (!got.equals(diffId)) {
+            throw new ImageException.DigestMismatch(what + ": uncompressed layer has digest " + got
+                    + ", the image config's diff_id is " + diffId);
+        }
+    }
+
+    /** A layer unpacked into a temporary directory, not yet a snapshot; see {@link #unpack(InputStream, Compression, boolean, String)}. */
+    public final class Unpacked implements AutoCloseable {
+        private Path tmp;
+        private Digest diffId;
+
+        private Unpacked(Path tmp) {
+            this.tmp = tmp;
+        }
+
+        /** The digest of the uncompressed tar, or null when it was not hashed. */
+        public Digest diffId() {
+            return diffId;
+        }
+
+        /** Renames it into place as snapshot {@code chainId}; when that snapshot exists already, this one is dropped. */
+        public void commit(Digest chainId) throws IOException {
+            if (!contains(chainId)) {
+                Files.move(tmp, dir.resolve(chainId.hex()), StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+            }
+            close();
+        }
+
+        /** Deletes the temporary directory unless committed. */
+        @Override
+        public void close() {
             if (tmp != null) {
                 try {
                     dev.keelson.linux.FileTrees.delete(tmp);
                 } catch (IOException ignored) {
                     // left for the next open to clean (tmp- prefix)
                 }
+                tmp = null;
             }
         }
     }
