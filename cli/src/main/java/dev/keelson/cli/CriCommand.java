@@ -55,10 +55,16 @@ final class CriCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         boolean debug = debug(spec.commandLine());
+        IdleCollector idle = new IdleCollector().start();
         CriNode node = CriNode.start(new CriNode.Options(socket, root, cniConfDir,
                 cniBinDirs.isEmpty() ? List.of(Path.of("/opt/cni/bin")) : cniBinDirs, runtime, mirrors(mirrors),
                 Set.copyOf(insecure), Libexec.program("keelson-cri-shim").getParent(), cgroupParent,
-                debug ? line -> err.println(Instant.now() + " " + line) : null, streamAddress()));
+                line -> {
+                    idle.touch();
+                    if (debug) {
+                        err.println(Instant.now() + " " + line);
+                    }
+                }, streamAddress()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();

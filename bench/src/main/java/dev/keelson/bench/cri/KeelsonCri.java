@@ -24,7 +24,7 @@ final class KeelsonCri implements AutoCloseable {
      * its footprint near a Go daemon's. Measured with 30 pods: 124 → 110 MiB.
      */
     static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000", "-XX:Tier3CompileThreshold=20000",
             "-XX:Tier3BackEdgeThreshold=120000", "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:MaxMetaspaceSize=64m",
             "-XX:TrimNativeHeapInterval=5000", "-Dio.grpc.netty.useCustomAllocator=false", "-Dio.netty.allocator.type=unpooled");
