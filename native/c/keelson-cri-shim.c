@@ -28,6 +28,13 @@
  * no thread of its own waiting for it (a JVM keeps one "process reaper" thread per live child)
  * and watches the monitor's pid with a pidfd instead. The monitor's own pid is on its line (below).
  *
+ * With KEELSON_SHIM_CONSOLE=PATH (the runtime runs with --console-socket PATH, for a container
+ * with a terminal) the shim listens on PATH, takes the terminal's master the runtime sends, and
+ * keeps it for the container's life: the terminal's output goes to the stdout FIFO, the stdin
+ * FIFO (if any) is copied to it, and "ROWS COLS" lines written to the FIFO KEELSON_SHIM_RESIZE
+ * set its window size. Holding the master here, not in the JVM, keeps the container's terminal
+ * open across a restart of the JVM, as the FIFOs are.
+ *
  * When runc create has exited the shim prints one line on
  * its stdout and closes it: "pid N M" (N read from PID_FILE, M the shim's pid) or "failed STATUS" (the runtime's
  * shell-style exit status; the shim then exits 1). When the init has been reaped the shim writes
@@ -41,8 +48,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +102,176 @@ static int write_exit(const char *path, int code, int sig) {
     return rename(tmp, path);
 }
 
+/* Binds and listens on the console socket the runtime sends the terminal's master to. */
+static int listen_console(const char *path) {
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof a.sun_path) {
+        fprintf(stderr, "keelson-cri-shim: console socket path too long: %s\n", path);
+        return -1;
+    }
+    strcpy(a.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof a) < 0 || listen(fd, 1) < 0) {
+        fprintf(stderr, "keelson-cri-shim: console socket %s: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
+/* The master the runtime sent while it ran (its connection waits in the backlog), or -1. */
+static int receive_master(int listener) {
+    struct pollfd p = {.fd = listener, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0) {
+        return -1;
+    }
+    int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0) {
+        return -1;
+    }
+    char name[512];
+    struct iovec io = {.iov_base = name, .iov_len = sizeof name};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    m.msg_control = u.buf;
+    m.msg_controllen = sizeof u.buf;
+    ssize_t n = recvmsg(c, &m, MSG_CMSG_CLOEXEC);
+    close(c);
+    struct cmsghdr *h = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+    if (h == NULL || h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) {
+        return -1;
+    }
+    int fd;
+    memcpy(&fd, CMSG_DATA(h), sizeof fd);
+    return fd;
+}
+
+static void write_all(int fd, const char *b, ssize_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return; /* the reader is gone: the output is dropped, as a closed terminal drops it */
+        }
+        b += w;
+        n -= w;
+    }
+}
+
+/* "ROWS COLS\n" lines from the resize FIFO become the terminal's window size. */
+static void apply_resizes(int resize, int master, char *pending, size_t *len, size_t cap) {
+    ssize_t n = read(resize, pending + *len, cap - 1 - *len);
+    if (n <= 0) {
+        return;
+    }
+    *len += n;
+    pending[*len] = '\0';
+    char *line = pending, *nl;
+    while ((nl = strchr(line, '\n')) != NULL) {
+        *nl = '\0';
+        unsigned rows, cols;
+        if (sscanf(line, "%u %u", &rows, &cols) == 2 && rows > 0 && cols > 0 && rows < 65536 && cols < 65536) {
+            struct winsize ws = {.ws_row = (unsigned short) rows, .ws_col = (unsigned short) cols};
+            ioctl(master, TIOCSWINSZ, &ws);
+        }
+        line = nl + 1;
+    }
+    *len = strlen(line);
+    memmove(pending, line, *len + 1);
+    if (*len >= cap - 1) {
+        *len = 0; /* a line too long to be a size: dropped */
+    }
+}
+
+/*
+ * The container's terminal: its output to the stdout FIFO (the log), the stdin FIFO's bytes to
+ * it, resizes applied, until the init is reaped. Returns the init's wait status.
+ */
+static int relay_terminal(int master, int in, int resize, int out, pid_t init) {
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    char buf[32768], inbuf[32768], sizes[256];
+    size_t sizes_len = 0;
+    ssize_t in_len = 0, in_off = 0;
+    int master_open = 1;
+    for (;;) {
+        int status;
+        pid_t p;
+        while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (p == init) {
+                for (;;) { /* what the init wrote last */
+                    ssize_t n = read(master, buf, sizeof buf);
+                    if (n <= 0) {
+                        break;
+                    }
+                    write_all(out, buf, n);
+                }
+                return status;
+            }
+        }
+        if (p < 0 && errno == ECHILD) {
+            return -1;
+        }
+        struct pollfd fds[4] = {
+            {.fd = sfd, .events = POLLIN},
+            {.fd = master_open ? master : -1, .events = POLLIN | (in_len > in_off ? POLLOUT : 0)},
+            {.fd = in_len > in_off ? -1 : in, .events = POLLIN},
+            {.fd = resize, .events = POLLIN},
+        };
+        if (poll(fds, 4, -1) < 0 && errno != EINTR) {
+            return -1;
+        }
+        if (fds[0].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0) {
+            }
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(master, buf, sizeof buf);
+            if (n > 0) {
+                write_all(out, buf, n);
+            } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                master_open = 0; /* every slave closed: only the init's exit is left to wait for */
+            }
+        }
+        if (in_len > in_off && master_open) {
+            ssize_t w = write(master, inbuf + in_off, in_len - in_off);
+            if (w > 0) {
+                in_off += w;
+            }
+        }
+        if (in >= 0 && fds[2].revents & (POLLIN | POLLHUP)) {
+            ssize_t n = read(in, inbuf, sizeof inbuf);
+            if (n > 0) {
+                in_len = n;
+                in_off = 0;
+            } else if (n == 0) {
+                in = -1; /* stdin_once: the client is done; the terminal stays */
+            }
+        }
+        if (resize >= 0 && fds[3].revents & POLLIN) {
+            apply_resizes(resize, master, sizes, &sizes_len, sizeof sizes);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc < 6) {
         fprintf(stderr, "usage: keelson-cri-shim EXIT_FILE PID_FILE STDOUT_FIFO STDERR_FIFO RUNTIME [ARGS...]\n");
@@ -133,11 +315,28 @@ int main(int argc, char **argv) {
     if (out < 0 || err < 0 || null < 0) {
         return 1;
     }
+    const char *console_env = getenv("KEELSON_SHIM_CONSOLE");
+    char *console_path = console_env != NULL && *console_env != '\0' ? strdup(console_env) : NULL;
+    int console = -1, resize = -1;
+    if (console_path != NULL) {
+        console = listen_console(console_path);
+        if (console < 0) {
+            return 1;
+        }
+        const char *resize_fifo = getenv("KEELSON_SHIM_RESIZE");
+        if (resize_fifo != NULL && *resize_fifo != '\0') {
+            resize = open(resize_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+            if (resize < 0) {
+                fprintf(stderr, "keelson-cri-shim: open %s: %s\n", resize_fifo, strerror(errno));
+                return 1;
+            }
+        }
+    }
     int in = null;
     const char *stdin_fifo = getenv("KEELSON_SHIM_STDIN");
     if (stdin_fifo != NULL && *stdin_fifo != '\0') {
         const char *once = getenv("KEELSON_SHIM_STDIN_ONCE");
-        in = open(stdin_fifo, O_RDONLY | O_CLOEXEC);
+        in = open(stdin_fifo, O_RDONLY | O_CLOEXEC | (console >= 0 ? O_NONBLOCK : 0));
         if (in < 0) {
             fprintf(stderr, "keelson-cri-shim: open %s: %s\n", stdin_fifo, strerror(errno));
             return 1;
@@ -152,19 +351,22 @@ int main(int argc, char **argv) {
     }
     unsetenv("KEELSON_SHIM_STDIN");
     unsetenv("KEELSON_SHIM_STDIN_ONCE");
+    unsetenv("KEELSON_SHIM_CONSOLE");
+    unsetenv("KEELSON_SHIM_RESIZE");
     pid_t runtime = fork();
     if (runtime < 0) {
         fprintf(stderr, "keelson-cri-shim: fork: %s\n", strerror(errno));
         return 1;
     }
     if (runtime == 0) {
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+        /* with a terminal, the container's stdio is the terminal: the shim relays stdin to it */
+        if (dup2(console >= 0 ? null : in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
             _exit(127);
         }
         execvp(argv[5], &argv[5]);
         _exit(127);
     }
-    if (in != null) {
+    if (in != null && console < 0) {
         close(in);
     }
     int status;
@@ -180,11 +382,31 @@ int main(int argc, char **argv) {
         printf("failed %d\n", shell == 0 ? 255 : shell);
         return 1;
     }
+    int master = -1;
+    if (console >= 0) {
+        master = receive_master(console);
+        close(console);
+        unlink(console_path);
+        if (master < 0) {
+            kill(init, SIGKILL);
+            printf("failed 255 no terminal from the runtime\n");
+            return 1;
+        }
+    }
     printf("pid %d %d\n", init, (int) getpid());
     fflush(stdout);
     dup2(null, 1);
     if (reported >= 0) {
         close(reported);
+    }
+    if (master >= 0) {
+        int st = relay_terminal(master, in == null ? -1 : in, resize, out, init);
+        if (st == -1) {
+            return write_exit(exit_file, 255, 0) == 0 ? 0 : 1;
+        }
+        int code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+        int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+        return write_exit(exit_file, code, sig) == 0 ? 0 : 1;
     }
     for (;;) {
         pid_t p = waitpid(-1, &status, 0);

@@ -17,15 +17,17 @@ public final class Attachment implements AutoCloseable {
     private final OutputStream out;
     private final OutputStream err;
     private final FileChannel stdin;
+    private final FileChannel resize;
     private final Runnable closeStdin;
     private final CompletableFuture<Void> ended;
 
-    Attachment(OutputTaps taps, OutputStream out, OutputStream err, FileChannel stdin, Runnable closeStdin,
+    Attachment(OutputTaps taps, OutputStream out, OutputStream err, FileChannel stdin, FileChannel resize, Runnable closeStdin,
             CompletableFuture<Void> ended) {
         this.taps = taps;
         this.out = out;
         this.err = err;
         this.stdin = stdin;
+        this.resize = resize;
         this.closeStdin = closeStdin;
         taps.add(out, err);
         // the taps write on threads of their own: ended once they wrote what the container said last
@@ -46,6 +48,24 @@ public final class Attachment implements AutoCloseable {
         synchronized (stdin) {
             while (buf.hasRemaining()) {
                 stdin.write(buf);
+            }
+        }
+    }
+
+    /** Whether the container has a terminal whose window size this client can set. */
+    public boolean hasTerminal() {
+        return resize != null && resize.isOpen();
+    }
+
+    /** Sets the container's terminal to {@code rows} × {@code cols} (its shim applies it); ignored without a terminal. */
+    public void resize(int rows, int cols) throws IOException {
+        if (resize == null || rows <= 0 || cols <= 0) {
+            return;
+        }
+        ByteBuffer line = ByteBuffer.wrap((rows + " " + cols + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        synchronized (resize) {
+            while (line.hasRemaining()) {
+                resize.write(line);
             }
         }
     }

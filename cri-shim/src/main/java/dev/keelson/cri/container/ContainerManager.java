@@ -58,6 +58,8 @@ public final class ContainerManager implements PodContainers {
     private final Map<String, OutputTaps> taps = new ConcurrentHashMap<>();
     /** This process's writer of each stdin FIFO (containers created with stdin), until the container exits. */
     private final Map<String, java.nio.channels.FileChannel> stdins = new ConcurrentHashMap<>();
+    /** This process's writer of each terminal's resize FIFO (containers created with tty), until the container exits. */
+    private final Map<String, java.nio.channels.FileChannel> resizes = new ConcurrentHashMap<>();
     /** Reserved container names: POD_NAME_ATTEMPT → id (a pod cannot hold two containers of one name and attempt). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
@@ -194,17 +196,27 @@ public final class ContainerManager implements PodContainers {
                 pumpLogs(id, dir, r.logPath().isEmpty() ? null : Path.of(r.logPath()));
                 undo.onFailure("log pumps of " + id, () -> finishPumps(id));
                 OciRuntime.Created created;
+                Path stdin = null;
                 if (cfg.getStdin()) {
-                    Path fifo = freshFifo(dir.resolve("stdin"));
+                    stdin = freshFifo(dir.resolve("stdin"));
                     // read and write: opening a FIFO so never waits for a reader, and this writer keeps
                     // the container from seeing end-of-file until a stdin_once client is done
-                    java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
-                            java.nio.file.StandardOpenOption.WRITE);
-                    stdins.put(id, w);
+                    stdins.put(id, readWrite(stdin));
                     undo.onFailure("stdin of " + id, () -> closeStdin(id));
-                    created = rt.run(id, dir, fifo, cfg.getStdinOnce());
+                }
+                if (cfg.getTty()) {
+                    Path resize = freshFifo(dir.resolve("resize"));
+                    resizes.put(id, readWrite(resize));
+                    undo.onFailure("resize FIFO of " + id, () -> closeWriters(id));
+                    // the console socket lives only while the runtime starts the container; sun_path is short
+                    Path consoleDir = Files.createTempDirectory("keelson-console-");
+                    try {
+                        created = rt.runWithTerminal(id, dir, stdin, cfg.getStdinOnce(), consoleDir.resolve("sock"), resize);
+                    } finally {
+                        Tree.delete(consoleDir);
+                    }
                 } else {
-                    created = rt.run(id, dir);
+                    created = stdin != null ? rt.run(id, dir, stdin, cfg.getStdinOnce()) : rt.run(id, dir);
                 }
                 update(id, c -> c.started(System.currentTimeMillis() * 1_000_000L, created.pid(), created.shimPid()));
                 monitor(id, created.shimPid(), dir);
@@ -448,16 +460,36 @@ public final class ContainerManager implements PodContainers {
         boolean once = r.containerConfig().getStdinOnce();
         CompletableFuture<Void> drained = logs.getOrDefault(id, CompletableFuture.completedFuture(null));
         CompletableFuture<Void> ended = exit.thenCompose(s -> drained.exceptionally(e -> null));
-        return new Attachment(tap, out, err, stdins.get(id), () -> {
+        java.nio.channels.FileChannel resize = r.containerConfig().getTty() ? resizes.computeIfAbsent(id, k -> {
+            try { // after a restart of this process: the shim still reads the FIFO
+                return readWrite(dir(k).resolve("resize"));
+            } catch (IOException e) {
+                return null;
+            }
+        }) : null;
+        return new Attachment(tap, out, err, stdins.get(id), resize, () -> {
             if (once) {
                 closeStdin(id);
             }
         }, ended);
     }
 
+    private static java.nio.channels.FileChannel readWrite(Path fifo) throws IOException {
+        return java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+    }
+
     /** Closes this process's writer of {@code id}'s stdin FIFO, if it has one. */
     private void closeStdin(String id) {
-        java.nio.channels.FileChannel w = stdins.remove(id);
+        closeWriter(stdins.remove(id));
+    }
+
+    /** The container ended (or never started): its stdin and resize writers are closed. */
+    private void closeWriters(String id) {
+        closeStdin(id);
+        closeWriter(resizes.remove(id));
+    }
+
+    private static void closeWriter(java.nio.channels.FileChannel w) {
         if (w != null) {
             try {
                 w.close();
@@ -476,7 +508,7 @@ public final class ContainerManager implements PodContainers {
         exits.put(id, done);
         EventLoop.shared().onExit((int) shimPid).whenComplete((v, e) -> {
             try {
-                closeStdin(id);
+                closeWriters(id);
                 finishPumps(id);
                 ExitStatus s = ExitStatus.read(OciRuntimeFiles.exit(dir))
                         .orElse(new ExitStatus(255, 0, System.currentTimeMillis() * 1_000_000L));

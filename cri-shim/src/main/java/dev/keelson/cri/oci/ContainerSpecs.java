@@ -108,7 +108,7 @@ public final class ContainerSpecs {
         OciSpec s = new OciSpec(rootfs, sc.getReadonlyRootfs()).args(args).env(env)
                 .cwd(cwd)
                 .user(user.uid(), user.gid(), user.groups())
-                .noNewPrivileges(sc.getNoNewPrivs())
+                .noNewPrivileges(sc.getNoNewPrivs()).terminal(c.getTty())
                 .cgroupsPath(cgroupsPath);
         if (sc.getPrivileged()) {
             s.capabilities(Capabilities.all()).maskedPaths(List.of()).readonlyPaths(List.of());

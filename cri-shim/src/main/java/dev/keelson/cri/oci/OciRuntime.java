@@ -90,6 +90,20 @@ public final class OciRuntime {
         return underShim(id, bundle, stdinEnv(stdin, once), "run", "--detach");
     }
 
+    /**
+     * {@link #run(String, Path)} for a container with a terminal ({@code process.terminal}): the
+     * runtime sends the terminal's master to {@code consoleSocket} (a short path: sun_path holds
+     * 107 bytes), where the shim takes it and keeps it. The shim copies the terminal's output to the
+     * stdout FIFO, the FIFO {@code stdin} (if not null; see {@link #run(String, Path, Path, boolean)})
+     * to the terminal, and applies {@code ROWS COLS} lines written to the FIFO {@code resize}.
+     */
+    public Created runWithTerminal(String id, Path bundle, Path stdin, boolean once, Path consoleSocket, Path resize) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(stdin == null ? java.util.Map.of() : stdinEnv(stdin, once));
+        env.put("KEELSON_SHIM_CONSOLE", consoleSocket.toString());
+        env.put("KEELSON_SHIM_RESIZE", resize.toString());
+        return underShim(id, bundle, env, "run", "--detach", "--console-socket", consoleSocket.toString());
+    }
+
     private static java.util.Map<String, String> stdinEnv(Path stdin, boolean once) {
         return java.util.Map.of("KEELSON_SHIM_STDIN", stdin.toString(), "KEELSON_SHIM_STDIN_ONCE", once ? "1" : "0");
     }

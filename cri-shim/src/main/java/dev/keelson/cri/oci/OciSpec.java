@@ -99,6 +99,12 @@ public final class OciSpec {
         return this;
     }
 
+    /** {@code process.terminal}: the process gets a pseudo-terminal as its stdio (its master goes to the console socket). */
+    public OciSpec terminal(boolean on) {
+        process.put("terminal", on);
+        return this;
+    }
+
     public OciSpec noNewPrivileges(boolean on) {
         process.put("noNewPrivileges", on);
         return this;

@@ -25,6 +25,9 @@ final class AttachSession {
             if (s.stdin() != null) {
                 Thread.ofVirtual().name("attach-stdin").start(() -> copyStdin(s.stdin(), a));
             }
+            if (s.resize() != null && a.hasTerminal()) {
+                Thread.ofVirtual().name("attach-resize").start(() -> ExecSession.resizes(s.resize(), a::resize));
+            }
             try {
                 a.ended().get();
             } catch (ExecutionException e) {

@@ -88,7 +88,7 @@ final class ExecSession {
                     Thread.ofVirtual().name("exec-pty-in").start(() -> writeTerminal(s.stdin(), pty));
                 }
                 if (s.resize() != null) {
-                    Thread.ofVirtual().name("exec-resize").start(() -> resizes(s.resize(), pty));
+                    Thread.ofVirtual().name("exec-resize").start(() -> resizes(s.resize(), pty::resize));
                 }
                 try {
                     waitFor(shim);
@@ -156,15 +156,20 @@ final class ExecSession {
         }
     }
 
+    /** Sets a terminal's window size. */
+    interface Resizer {
+        void resize(int rows, int cols) throws IOException;
+    }
+
     /** Applies each {@code {"Width":W,"Height":H}} the client sends to the terminal. */
-    static void resizes(InputStream in, Pty pty) {
+    static void resizes(InputStream in, Resizer terminal) {
         try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(in)) {
             while (it.hasNextValue()) {
                 JsonNode size = it.nextValue();
                 int w = size.path("Width").asInt(0);
                 int h = size.path("Height").asInt(0);
                 if (w > 0 && h > 0) {
-                    pty.resize(h, w);
+                    terminal.resize(h, w);
                 }
             }
         } catch (IOException | RuntimeException e) {

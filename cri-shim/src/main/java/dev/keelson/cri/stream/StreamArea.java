@@ -102,10 +102,6 @@ public final class StreamArea implements CriArea, RuntimeServiceGrpc.AsyncServic
                 throw Status.INVALID_ARGUMENT.withDescription("tty " + req.getTty() + " does not match container "
                         + r.id() + ", created with tty " + r.containerConfig().getTty()).asRuntimeException();
             }
-            if (req.getTty()) {
-                throw Status.UNIMPLEMENTED.withDescription("attach to a container with a terminal is not supported by Keelson yet")
-                        .asRuntimeException();
-            }
             out.onNext(AttachResponse.newBuilder().setUrl(url("attach", req)).build());
             out.onCompleted();
         } catch (io.grpc.StatusRuntimeException e) {

@@ -195,6 +195,41 @@ class StreamingTest {
         assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode(), stopped.getMessage());
     }
 
+    /**
+     * {@code kubectl run -it}: a container created with a terminal gets one (its shim holds the
+     * master), an attach with tty types into it and resizes it, its output is logged, and the
+     * command's exit ends the container and the session.
+     */
+    @Test
+    void attachWithTerminalTypesIntoTheContainersTerminalAndResizesIt() throws Exception {
+        ContainerConfig cc = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("term"))
+                .setImage(ImageSpec.newBuilder().setImage(rootfs.toString())).addCommand("sh")
+                .setStdin(true).setTty(true).setLogPath("term.log").build();
+        String term = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
+                .setSandboxConfig(podConfig).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(term).build());
+        URI url = URI.create(client.runtime().attach(AttachRequest.newBuilder().setContainerId(term).setStdin(true)
+                .setStdout(true).setTty(true).build()).getUrl());
+        try (SpdyTestClient c = new SpdyTestClient(url, "v4.channel.k8s.io")) {
+            int error = c.open(type("error"));
+            int in = c.open(type("stdin"));
+            int out = c.open(type("stdout"));
+            int resize = c.open(type("resize"));
+            c.send(resize, "{\"Width\":101,\"Height\":41}", false);
+            Thread.sleep(300); // the size travels on its own stream, through the shim's FIFO
+            c.send(in, "stty size; tty; exit 3\r", false);
+            String screen = c.await(out);
+            assertTrue(screen.contains("41 101"), screen);
+            assertTrue(screen.contains("/dev/pts/"), "the shell's stdio is a terminal: " + screen);
+            assertEquals("Success", JSON.readTree(c.await(error)).path("status").asText());
+        }
+        assertEquals(ContainerState.CONTAINER_EXITED, state(term));
+        assertEquals(3, client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(term).build())
+                .getStatus().getExitCode());
+        String log = Files.readString(tmp.resolve("logs/term.log"));
+        assertTrue(log.contains(" stdout F 41 101"), "the terminal's output is logged as stdout: " + log);
+    }
+
     private ContainerState state(String id) {
         return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus().getState();
     }
