@@ -251,6 +251,15 @@ final class ClusterScenarios {
             assertEquals(3, tty.rc(), who + " exec -it: " + tty + "\n" + runtimeSaid);
             assertTrue(tty.out().contains("/dev/pts/") && tty.out().contains("got:hi"), who + " exec -it: " + tty + "\n" + runtimeSaid);
 
+            // kubectl run -it: a pod whose container has a terminal, attached to with one
+            String term = "term-" + (kubectl.contains("1.20") ? "120" : "133");
+            UpProcess.Result run = typed(kubectl + " --kubeconfig " + c.kubeconfig + " run " + term + " -n " + ns + " --image=" + IMAGE
+                    + " --image-pull-policy=Never --restart=Never -it -- sh -c 'stty size; read a; echo got:$a; exit 3'",
+                    "If you don't see a command prompt");
+            assertTrue(run.out().contains("got:hi"), who + " run -it: " + run + "\n" + c.kubectl("describe", "pod", term, "-n", ns));
+            assertTrue(c.awaitText("3", "get", "pod", term, "-n", ns, "-o",
+                    "jsonpath={.status.containerStatuses[0].state.terminated.exitCode}"), who + " run -it: the exit code reaches the pod");
+
             String shell = "shell-" + (kubectl.contains("1.20") ? "120" : "133");
             c.kubectlWithInput("""
                     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s", "namespace": "%s"},
@@ -272,8 +281,12 @@ final class ClusterScenarios {
 
     /** {@code kubectl exec -it} under {@code script}'s pty: the line is typed once the shell shows its terminal. */
     private UpProcess.Result terminal(String kubectl, String ns) throws Exception {
-        String cmd = kubectl + " --kubeconfig " + c.kubeconfig + " exec -it streamer -n " + ns
-                + " -- sh -c 'tty; read a; echo got:$a; exit 3'";
+        return typed(kubectl + " --kubeconfig " + c.kubeconfig + " exec -it streamer -n " + ns
+                + " -- sh -c 'tty; read a; echo got:$a; exit 3'", "/dev/pts/");
+    }
+
+    /** {@code cmd} under {@code script}'s pty; "hi" and Enter are typed once {@code ready} shows. */
+    private UpProcess.Result typed(String cmd, String ready) throws Exception {
         Process p = new ProcessBuilder("script", "-qec", cmd, "/dev/null").redirectErrorStream(true).start();
         StringBuffer seen = new StringBuffer();
         Thread reader = Thread.ofVirtual().start(() -> {
@@ -287,7 +300,7 @@ final class ClusterScenarios {
             }
         });
         try (var typing = p.getOutputStream()) {
-            boolean shown = UpProcess.await(30_000, () -> seen.indexOf("/dev/pts/") >= 0);
+            boolean shown = UpProcess.await(60_000, () -> seen.indexOf(ready) >= 0);
             if (shown) {
                 typing.write("hi\r".getBytes(StandardCharsets.UTF_8));
                 typing.flush();
