@@ -51,7 +51,7 @@ class MultiNodeUpTest {
                         node + " never Ready:\n" + c.kubectl("get", "nodes", "-o", "wide") + "\n" + c.log());
             }
             assertEquals(List.of("keelson-multi-node1", "keelson-multi-node2", "keelson-multi-node3", "keelson-multi-underlay"),
-                    UpProcess.added(before));
+                    UpProcess.withoutPool(UpProcess.added(before)));
             assertEquals("10.244.0.0/24 172.30.0.1", c.kubectl("get", "node", "multi-node1", "-o",
                     "jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}"));
             assertEquals("10.244.1.0/24 172.30.0.2", c.kubectl("get", "node", "multi-node2", "-o",

@@ -155,6 +155,16 @@ final class UpProcess {
         return netnsPins().stream().filter(p -> !before.contains(p)).toList();
     }
 
+    /** {@code pins} without the runtime's pooled pod namespaces ({@code kcri-ROOTHASH-…}, ready or taken by a pod). */
+    static List<String> withoutPool(List<String> pins) {
+        return pins.stream().filter(p -> !p.startsWith("kcri-")).toList();
+    }
+
+    /** The runtime's pooled pod namespaces among {@code pins}. */
+    static List<String> pool(List<String> pins) {
+        return pins.stream().filter(p -> p.startsWith("kcri-")).toList();
+    }
+
     static long mountsUnder(Path dir) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(" " + dir + "/")).count();
     }

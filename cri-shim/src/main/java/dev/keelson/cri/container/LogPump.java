@@ -23,6 +23,12 @@ import java.nio.file.Path;
  */
 final class LogPump {
     private static final int CHUNK = 8192;
+    /**
+     * Chunks read per readiness call: the loop serves every container, so one that writes without
+     * pause must not keep the others (and the exits) waiting; the FIFO stays readable and the
+     * level-triggered loop comes back to it.
+     */
+    private static final int CHUNKS_PER_TURN = 16;
 
     private final CriLog log;
     private final OutputTaps taps;
@@ -61,7 +67,7 @@ final class LogPump {
         try {
             for (Stream s : new Stream[] {out, err}) {
                 s.unwatch();
-                s.drain();
+                s.drain(Integer.MAX_VALUE);
                 s.lines.end();
             }
         } finally {
@@ -89,7 +95,7 @@ final class LogPump {
                 synchronized (LogPump.this) {
                     if (!finished) {
                         try {
-                            drain();
+                            drain(CHUNKS_PER_TURN);
                         } catch (IOException e) {
                             System.err.println("keelson cri: cannot write the " + name + " log entry: " + e.getMessage());
                         }
@@ -104,9 +110,9 @@ final class LogPump {
             }
         }
 
-        /** Reads until the FIFO is empty. */
-        void drain() throws IOException {
-            while (true) {
+        /** Reads until the FIFO is empty, or {@code chunks} reads. */
+        void drain(int chunks) throws IOException {
+            for (int i = 0; i < chunks; i++) {
                 long n;
                 try {
                     n = Libc.read(fd.get(), buffer);
