@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -37,20 +34,14 @@ public final class RegistryClient {
     private static final int MAX_REDIRECTS = 5;
 
     private final RegistryHosts hosts;
-    private final HttpClient http;
+    private final RegistryHttp http;
     /** Bearer tokens by endpoint authority + scope. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     /** A client for {@code hosts}. */
     public RegistryClient(RegistryHosts hosts) {
         this.hosts = hosts;
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (hosts.ssl() != null) {
-            b.sslContext(hosts.ssl());
-        }
-        this.http = b.build();
+        this.http = new RegistryHttp(hosts.ssl(), Duration.ofSeconds(10));
     }
 
     /**
@@ -64,21 +55,20 @@ public final class RegistryClient {
     public Fetched manifest(ImageReference ref, String key) {
         return acrossEndpoints(ref, "manifest " + key, endpoint -> {
             URI uri = endpoint.resolve("/v2/" + ref.repository() + "/manifests/" + key);
-            HttpResponse<byte[]> r = send(ref, endpoint, uri, HttpResponse.BodyHandlers.ofByteArray(),
-                    String.join(", ", MediaTypes.MANIFEST_ACCEPT));
-            checkStatus(r.statusCode(), ref, "manifest " + key, endpoint, r.body());
-            byte[] body = r.body();
+            RegistryHttp.Response r = send(ref, endpoint, uri, String.join(", ", MediaTypes.MANIFEST_ACCEPT));
+            byte[] body = r.bytes();
+            checkStatus(r.statusCode(), ref, "manifest " + key, endpoint, body);
             Digest got = Digest.of(body);
             if (key.startsWith(Digest.SHA256 + ":") && !got.toString().equals(key)) {
                 throw new ImageException.DigestMismatch(ref + ": manifest fetched by digest " + key + " from "
                         + endpoint + " has digest " + got);
             }
-            String header = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+            String header = r.header("Docker-Content-Digest").orElse(null);
             if (header != null && header.startsWith(Digest.SHA256 + ":") && !header.equals(got.toString())) {
                 throw new ImageException.DigestMismatch(ref + ": manifest " + key + " from " + endpoint
                         + " has digest " + got + " but the registry says " + header);
             }
-            String type = mediaType(r.headers().firstValue("Content-Type").orElse(""), body);
+            String type = mediaType(r.header("Content-Type").orElse(""), body);
             if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
                 throw new ImageException.UnsupportedMediaType(ref + ": manifest " + key + " has media type \""
                         + type + "\" (supported: " + String.join(", ", MediaTypes.MANIFEST_ACCEPT) + ")");
@@ -116,7 +106,7 @@ public final class RegistryClient {
     private InputStream open(ImageReference ref, URI endpoint, Digest digest, String what)
             throws IOException, InterruptedException {
         URI uri = endpoint.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
-        HttpResponse<InputStream> r = send(ref, endpoint, uri, HttpResponse.BodyHandlers.ofInputStream(), "*/*");
+        RegistryHttp.Response r = send(ref, endpoint, uri, "*/*");
         InputStream in = r.body();
         if (r.statusCode() != 200) {
             try (in) {
@@ -170,17 +160,17 @@ public final class RegistryClient {
     }
 
     /** One request with auth and redirects; at most one auth retry. */
-    private <T> HttpResponse<T> send(ImageReference ref, URI endpoint, URI uri, HttpResponse.BodyHandler<T> body,
-            String accept) throws IOException, InterruptedException {
+    private RegistryHttp.Response send(ImageReference ref, URI endpoint, URI uri, String accept)
+            throws IOException, InterruptedException {
         String scope = "repository:" + ref.repository() + ":pull";
         String authority = endpoint.getAuthority();
         String auth = tokens.get(authority + " " + scope);
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<T> r = follow(uri, body, accept, auth, authority);
+            RegistryHttp.Response r = follow(uri, accept, auth, authority);
             if (r.statusCode() != 401 || attempt > 0) {
                 return r;
             }
-            AuthChallenge c = AuthChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
+            AuthChallenge c = AuthChallenge.parse(r.header("WWW-Authenticate").orElse(null));
             discard(r);
             RegistryHosts.Credentials creds = hosts.credentialsFor(authority, ref.registry());
             if (c == null) {
@@ -198,18 +188,18 @@ public final class RegistryClient {
     }
 
     /** Follows up to five redirects; Authorization goes only to the endpoint's own authority. */
-    private <T> HttpResponse<T> follow(URI uri, HttpResponse.BodyHandler<T> body, String accept, String auth,
-            String authority) throws IOException, InterruptedException {
+    private RegistryHttp.Response follow(URI uri, String accept, String auth, String authority) throws IOException {
         URI at = uri;
         for (int i = 0; ; i++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(Duration.ofMinutes(5)).header("Accept", accept).GET();
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            headers.put("Accept", accept);
             if (auth != null && authority.equals(at.getAuthority())) {
-                b.header("Authorization", auth);
+                headers.put("Authorization", auth);
             }
-            HttpResponse<T> r = http.send(b.build(), body);
+            RegistryHttp.Response r = http.get(at, headers, Duration.ofMinutes(5));
             int s = r.statusCode();
             if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && i < MAX_REDIRECTS) {
-                String loc = r.headers().firstValue("Location").orElse(null);
+                String loc = r.header("Location").orElse(null);
                 if (loc != null) {
                     discard(r);
                     at = at.resolve(loc);
@@ -232,11 +222,9 @@ public final class RegistryClient {
             q.append("service=").append(enc(c.params().get("service"))).append('&');
         }
         q.append("scope=").append(enc(c.params().getOrDefault("scope", defaultScope)));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofSeconds(30)).GET();
-        if (creds != null) {
-            b.header("Authorization", basic(creds));
-        }
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, String> headers = creds == null ? Map.of() : Map.of("Authorization", basic(creds));
+        RegistryHttp.Response r = http.get(URI.create(q.toString()), headers, Duration.ofSeconds(30));
+        byte[] body = r.bytes();
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             throw new ImageException.Unauthorized(ref + ": token server " + realm + " refused ("
                     + r.statusCode() + ")" + (creds == null ? " anonymous access" : " the credentials"));
@@ -244,7 +232,7 @@ public final class RegistryClient {
         if (r.statusCode() != 200) {
             throw new ImageException(ref + ": token server " + realm + " answered " + r.statusCode());
         }
-        JsonNode j = JSON.readTree(r.body());
+        JsonNode j = JSON.readTree(body);
         String t = j.path("token").asText(j.path("access_token").asText(""));
         if (t.isEmpty()) {
             throw new ImageException.Unauthorized(ref + ": token server " + realm + " returned no token");
@@ -273,10 +261,8 @@ public final class RegistryClient {
         return inDoc.isEmpty() ? t : inDoc;
     }
 
-    private static void discard(HttpResponse<?> r) throws IOException {
-        if (r.body() instanceof InputStream in) {
-            in.close();
-        }
+    private static void discard(RegistryHttp.Response r) throws IOException {
+        r.body().close();
     }
 
     private static String basic(RegistryHosts.Credentials c) {
