@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * client's half-close. Not bounded: the channel protocols have no flow control that a client
  * honours, and stdin and resize traffic is small.
  */
-final class ByteQueue extends InputStream {
+final class ByteQueue extends BulkInputStream {
     private static final byte[] END = new byte[0];
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
     private byte[] current;
@@ -30,12 +30,6 @@ final class ByteQueue extends InputStream {
     /** End of stream after what was offered. */
     void end() {
         chunks.add(END);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override

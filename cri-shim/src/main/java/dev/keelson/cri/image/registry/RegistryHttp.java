@@ -1,5 +1,6 @@
 package dev.keelson.cri.image.registry;
 
+import dev.keelson.cri.stream.BulkInputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -319,19 +320,13 @@ final class RegistryHttp {
     }
 
     /** Exactly {@code n} bytes of the connection, then end of stream. */
-    private static final class Bounded extends InputStream {
+    private static final class Bounded extends BulkInputStream {
         private final InputStream in;
         private long left;
 
         Bounded(InputStream in, long n) {
             this.in = in;
             this.left = n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
@@ -349,19 +344,13 @@ final class RegistryHttp {
     }
 
     /** A {@code chunked} body: {@code SIZE[;ext]\r\n DATA\r\n}… {@code 0\r\n} trailers {@code \r\n}. */
-    private static final class Chunked extends InputStream {
+    private static final class Chunked extends BulkInputStream {
         private final InputStream in;
         private long left;
         private boolean end;
 
         Chunked(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
