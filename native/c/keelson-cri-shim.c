@@ -229,13 +229,21 @@ static int relay_terminal(int master, int in, int resize, int out, pid_t init) {
         if (p < 0 && errno == ECHILD) {
             return -1;
         }
+        if (!master_open) {
+            /* every slave was closed: the process may open its terminal again (kernel then lets reads through) */
+            ssize_t n = read(master, buf, sizeof buf);
+            if (n > 0) {
+                write_all(out, buf, n);
+                master_open = 1;
+            }
+        }
         struct pollfd fds[4] = {
             {.fd = sfd, .events = POLLIN},
             {.fd = master_open ? master : -1, .events = POLLIN | (in_len > in_off ? POLLOUT : 0)},
             {.fd = in_len > in_off ? -1 : in, .events = POLLIN},
             {.fd = resize, .events = POLLIN},
         };
-        if (poll(fds, 4, -1) < 0 && errno != EINTR) {
+        if (poll(fds, 4, master_open ? -1 : 100) < 0 && errno != EINTR) {
             return -1;
         }
         if (fds[0].revents) {
@@ -248,7 +256,7 @@ static int relay_terminal(int master, int in, int resize, int out, pid_t init) {
             if (n > 0) {
                 write_all(out, buf, n);
             } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-                master_open = 0; /* every slave closed: only the init's exit is left to wait for */
+                master_open = 0; /* every slave closed for now: read again every 100 ms until the init exits */
             }
         }
         if (in_len > in_off && master_open) {

@@ -110,12 +110,12 @@ public final class EventLoop {
             while (true) {
                 int n = Libc.epollWait(epoll.get(), events, -1);
                 for (int i = 0; i < n; i++) {
-                    long id = events.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) i * Libc.EPOLL_EVENT_BYTES + 4);
+                    long id = events.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) i * Libc.EPOLL_EVENT_BYTES + Libc.EPOLL_DATA_OFFSET);
                     Runnable h = handlers.get(id);
                     if (h != null) {
                         try {
                             h.run();
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) { // even an OutOfMemoryError must not end the one loop every exit and log needs
                             System.err.println("keelson: event loop handler failed: " + e);
                         }
                     }

@@ -337,7 +337,7 @@ public final class Libc {
         MemorySegment st = state();
         MemorySegment ev = frame().alloc(EPOLL_EVENT_BYTES);
         ev.set(ValueLayout.JAVA_INT_UNALIGNED, 0, events);
-        ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, data);
+        ev.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
         int r;
         try {
             r = (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, ev);
@@ -347,8 +347,12 @@ public final class Libc {
         check(r, st, "epoll_ctl", "fd " + fd);
     }
 
-    /** Size of {@code struct epoll_event} on x86-64 (packed: u32 events, u64 data). */
-    public static final int EPOLL_EVENT_BYTES = 12;
+    private static final boolean PACKED_EPOLL_EVENT = System.getProperty("os.arch").equals("amd64")
+            || System.getProperty("os.arch").equals("x86_64");
+    /** Size of {@code struct epoll_event}: packed (u32 events, u64 data) only on x86-64, 8-aligned elsewhere. */
+    public static final int EPOLL_EVENT_BYTES = PACKED_EPOLL_EVENT ? 12 : 16;
+    /** Offset of {@code epoll_event.data}. */
+    public static final int EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
 
     /**
      * epoll_wait(2) into {@code events} (room for {@code events.byteSize() / 12} packed

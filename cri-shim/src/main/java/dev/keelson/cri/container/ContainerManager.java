@@ -294,6 +294,7 @@ public final class ContainerManager implements PodContainers {
             stop(id, Duration.ZERO);
         }
         deleteFromRuntime(r);
+        closeWriters(id);
         CompletableFuture<Void> pump = logs.remove(id);
         if (pump != null) {
             pump.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
@@ -460,7 +461,7 @@ public final class ContainerManager implements PodContainers {
         boolean once = r.containerConfig().getStdinOnce();
         CompletableFuture<Void> drained = logs.getOrDefault(id, CompletableFuture.completedFuture(null));
         CompletableFuture<Void> ended = exit.thenCompose(s -> drained.exceptionally(e -> null));
-        java.nio.channels.FileChannel resize = r.containerConfig().getTty() ? resizes.computeIfAbsent(id, k -> {
+        java.nio.channels.FileChannel resize = r.containerConfig().getTty() && !exit.isDone() ? resizes.computeIfAbsent(id, k -> {
             try { // after a restart of this process: the shim still reads the FIFO
                 return readWrite(dir(k).resolve("resize"));
             } catch (IOException e) {

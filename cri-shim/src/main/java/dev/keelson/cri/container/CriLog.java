@@ -25,6 +25,7 @@ public final class CriLog implements AutoCloseable {
 
     private final Path file;
     private OutputStream out;
+    private boolean closed;
 
     private CriLog(Path file, OutputStream out) {
         this.file = file;
@@ -41,6 +42,9 @@ public final class CriLog implements AutoCloseable {
      * file after log rotation renamed the old one.
      */
     public synchronized void reopen() throws IOException {
+        if (closed) {
+            return; // the container ended meanwhile: nothing writes to this log any more
+        }
         OutputStream next = stream(file);
         out.close();
         out = next;
@@ -121,6 +125,7 @@ public final class CriLog implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         out.close();
     }
 }

@@ -15,10 +15,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  * from the stdout or stderr FIFO is also queued for each tap of that stream (before the log
  * entry is written). Each tap is written by a virtual thread of its own, so a slow client never
  * holds up the pump, which serves every container; a tap that fails, or falls more than
- * {@link #BACKLOG} chunks behind, is dropped. The log never waits for a client.
+ * {@link #BACKLOG} chunks or {@link #BACKLOG_BYTES} bytes behind, is dropped. The log never waits for a client.
  */
 final class OutputTaps {
     static final int BACKLOG = 1024;
+    /** Bytes a tap may have queued before it is dropped: a stalled client costs at most this much heap. */
+    static final long BACKLOG_BYTES = 512 * 1024;
     private static final Object STOP = new Object();
 
     private final Map<OutputStream, Tap> stdout = new ConcurrentHashMap<>();
@@ -32,7 +34,7 @@ final class OutputTaps {
         }
         byte[] chunk = Arrays.copyOfRange(b, off, off + n);
         for (Tap t : taps.values()) {
-            if (!t.queue.offer(chunk)) {
+            if (t.queued.addAndGet(chunk.length) > BACKLOG_BYTES || !t.queue.offer(chunk)) {
                 taps.remove(t.out, t);
                 t.stop();
             }
@@ -83,6 +85,7 @@ final class OutputTaps {
     private static final class Tap {
         final OutputStream out;
         final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(BACKLOG);
+        final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
 
         Tap(OutputStream out) {
             this.out = out;
@@ -111,12 +114,16 @@ final class OutputTaps {
                     }
                     if (o instanceof CompletableFuture<?> f) {
                         f.complete(null);
-                    } else if (!failed) {
-                        try {
-                            out.write((byte[]) o);
-                            out.flush();
-                        } catch (IOException | RuntimeException e) {
-                            failed = true; // the client is gone: later chunks are dropped, markers still complete
+                    } else {
+                        byte[] chunk = (byte[]) o;
+                        queued.addAndGet(-chunk.length);
+                        if (!failed) {
+                            try {
+                                out.write(chunk);
+                                out.flush();
+                            } catch (IOException | RuntimeException e) {
+                                failed = true; // the client is gone: later chunks are dropped, markers still complete
+                            }
                         }
                     }
                 }

@@ -85,7 +85,8 @@ final class ExecSession {
                 Thread reader = Thread.ofPlatform().daemon().name("exec-pty")
                         .start(() -> readTerminal(pty, s.stdout(), shim::isAlive, id));
                 if (s.stdin() != null) {
-                    Thread.ofVirtual().name("exec-pty-in").start(() -> writeTerminal(s.stdin(), pty));
+                    // a platform thread: a full terminal input buffer blocks write(2), which would pin a carrier
+                    Thread.ofPlatform().daemon().name("exec-pty-in").start(() -> writeTerminal(s.stdin(), pty));
                 }
                 if (s.resize() != null) {
                     Thread.ofVirtual().name("exec-resize").start(() -> resizes(s.resize(), pty::resize));

@@ -230,6 +230,26 @@ class StreamingTest {
         assertTrue(log.contains(" stdout F 41 101"), "the terminal's output is logged as stdout: " + log);
     }
 
+    /** A container with a terminal that closes it and opens it again by name still has its later output logged. */
+    @Test
+    void aContainerTerminalClosedAndReopenedKeepsItsOutput() throws Exception {
+        ContainerConfig cc = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("reopen"))
+                .setImage(ImageSpec.newBuilder().setImage(rootfs.toString()))
+                .addAllCommand(List.of("sh", "-c", "t=$(tty); echo one; exec </dev/null >/dev/null 2>&1; sleep 0.4; echo two >$t; exit 4"))
+                .setTty(true).setLogPath("reopen.log").build();
+        String c = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(cc)
+                .setSandboxConfig(podConfig).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (state(c) != ContainerState.CONTAINER_EXITED && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(4, client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(c).build())
+                .getStatus().getExitCode());
+        String log = Files.readString(tmp.resolve("logs/reopen.log"));
+        assertTrue(log.contains(" stdout F one") && log.contains(" stdout F two"), log);
+    }
+
     private ContainerState state(String id) {
         return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus().getState();
     }
