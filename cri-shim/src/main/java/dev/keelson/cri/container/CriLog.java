@@ -91,7 +91,8 @@ public final class CriLog implements AutoCloseable {
     /** Output of one stream cut into entries as it comes; not thread-safe (one feeder at a time). */
     public final class Lines {
         private final String stream;
-        private final byte[] line = new byte[MAX_LINE];
+        // grows to MAX_LINE only for long lines: sixty idle streams need not hold 16 KiB each
+        private byte[] line = new byte[256];
         private int len;
 
         private Lines(String stream) {
@@ -108,6 +109,8 @@ public final class CriLog implements AutoCloseable {
                     if (len == MAX_LINE) {
                         entry(stream, true, line, 0, len);
                         len = 0;
+                    } else if (len == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
                     }
                     line[len++] = chunk[i];
                 }
