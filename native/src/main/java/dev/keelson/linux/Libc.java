@@ -600,6 +600,18 @@ public final class Libc {
         return check(r, st, "recvfrom", "fd " + fd);
     }
 
+    /**
+     * read(2) into {@code buf[off, off+len)} through the calling thread's scratch memory, so callers
+     * outside this module need no native memory: at most 16 KiB per call. EINTR is retried; an
+     * empty non-blocking descriptor throws {@code EAGAIN} like any failure.
+     */
+    public static int read(int fd, byte[] buf, int off, int len) {
+        MemorySegment at = frame().scratch.asSlice(0, Math.min(len, Frame.SCRATCH));
+        int n = (int) read(fd, at);
+        MemorySegment.copy(at, ValueLayout.JAVA_BYTE, 0, buf, off, n);
+        return n;
+    }
+
     /** recvmsg(2) with a caller-built {@code struct msghdr}. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment st = state();

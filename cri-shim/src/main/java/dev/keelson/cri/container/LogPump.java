@@ -7,9 +7,6 @@ import dev.keelson.linux.Fd;
 import dev.keelson.linux.Flags;
 import dev.keelson.linux.Libc;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 
 /**
@@ -34,7 +31,6 @@ final class LogPump {
     private final OutputTaps taps;
     private final Stream out;
     private final Stream err;
-    private final MemorySegment buffer = Arena.ofAuto().allocate(CHUNK);
     private final byte[] chunk = new byte[CHUNK];
     private boolean finished;
 
@@ -113,9 +109,9 @@ final class LogPump {
         /** Reads until the FIFO is empty, or {@code chunks} reads. */
         void drain(int chunks) throws IOException {
             for (int i = 0; i < chunks; i++) {
-                long n;
+                int n;
                 try {
-                    n = Libc.read(fd.get(), buffer);
+                    n = Libc.read(fd.get(), chunk, 0, CHUNK);
                 } catch (ErrnoException e) {
                     if (e.errno() == Errno.EAGAIN) {
                         return;
@@ -125,9 +121,8 @@ final class LogPump {
                 if (n <= 0) {
                     return;
                 }
-                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, chunk, 0, (int) n);
-                taps.write(name, chunk, 0, (int) n);
-                lines.accept(chunk, 0, (int) n);
+                taps.write(name, chunk, 0, n);
+                lines.accept(chunk, 0, n);
             }
         }
 

@@ -26,10 +26,8 @@ public final class Pty implements AutoCloseable {
     private static final int BUFFER = 32 * 1024;
 
     private final Fd master;
-    // freed by the GC: a reader blocked in read(2) keeps its buffer in use past close()
-    private final Arena arena = Arena.ofAuto();
-    private final MemorySegment in = arena.allocate(BUFFER);
-    private final MemorySegment out = arena.allocate(BUFFER);
+    // freed by the GC, not at close(): a writer may still be in write(2) when the terminal closes
+    private final MemorySegment out = Arena.ofAuto().allocate(BUFFER);
 
     Pty(Fd master) {
         this.master = master;
@@ -42,20 +40,16 @@ public final class Pty implements AutoCloseable {
 
     /** Reads what the terminal's process wrote into {@code buf}; -1 when the terminal has hung up. */
     public int read(byte[] buf) {
-        long n;
+        int n;
         try {
-            n = Libc.read(master.get(), in.asSlice(0, Math.min(buf.length, BUFFER)));
+            n = Libc.read(master.get(), buf, 0, buf.length);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EIO) {
                 return -1;
             }
             throw e;
         }
-        if (n == 0) {
-            return -1;
-        }
-        MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) n);
-        return (int) n;
+        return n == 0 ? -1 : n;
     }
 
     /** Writes all of {@code buf[off, off+len)} as the terminal's input. */
