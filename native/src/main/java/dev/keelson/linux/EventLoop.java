@@ -56,23 +56,33 @@ public final class EventLoop {
      */
     public Watch watchReadable(Fd fd, Runnable onReady) {
         long id = ids.incrementAndGet();
+        add(id, fd, onReady);
+        return () -> remove(id, fd);
+    }
+
+    private void add(long id, Fd fd, Runnable onReady) {
         handlers.put(id, onReady);
-        int n = fd.get();
         try {
-            Libc.epollCtl(epoll.get(), CTL_ADD, n, EPOLLIN, id);
+            Libc.epollCtl(epoll.get(), CTL_ADD, fd.get(), EPOLLIN, id);
         } catch (RuntimeException e) {
             handlers.remove(id);
             throw e;
         }
-        return () -> {
-            if (handlers.remove(id) != null && fd.isOpen()) {
-                try {
-                    Libc.epollCtl(epoll.get(), CTL_DEL, n, 0, 0);
-                } catch (RuntimeException e) {
-                    // the descriptor was closed meanwhile: the kernel dropped it from the set itself
-                }
+    }
+
+    /** Unregisters {@code id}; true for the one caller that did it (the others find it gone). */
+    private boolean remove(long id, Fd fd) {
+        if (handlers.remove(id) == null) {
+            return false;
+        }
+        if (fd.isOpen()) {
+            try {
+                Libc.epollCtl(epoll.get(), CTL_DEL, fd.get(), 0, 0);
+            } catch (RuntimeException e) {
+                // the descriptor was closed meanwhile: the kernel dropped it from the set itself
             }
-        };
+        }
+        return true;
     }
 
     /**
@@ -91,16 +101,13 @@ public final class EventLoop {
             }
             throw e;
         }
-        Watch[] watch = new Watch[1];
-        synchronized (watch) {
-            watch[0] = watchReadable(pidfd, () -> {
-                synchronized (watch) {
-                    watch[0].close();
-                }
+        long id = ids.incrementAndGet(); // known to the handler before it can run
+        add(id, pidfd, () -> {
+            if (remove(id, pidfd)) {
                 pidfd.close();
                 Thread.ofVirtual().name("keelson-exit-" + pid).start(() -> ended.complete(null));
-            });
-        }
+            }
+        });
         return ended;
     }
 

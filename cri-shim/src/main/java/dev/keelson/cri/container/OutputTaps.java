@@ -15,10 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * from the stdout or stderr FIFO is also queued for each tap of that stream (before the log
  * entry is written). Each tap is written by a virtual thread of its own, so a slow client never
  * holds up the pump, which serves every container; a tap that fails, or falls more than
- * {@link #BACKLOG} chunks or {@link #BACKLOG_BYTES} bytes behind, is dropped. The log never waits for a client.
+ * {@link #BACKLOG_BYTES} bytes behind, is dropped. The log never waits for a client.
  */
 final class OutputTaps {
-    static final int BACKLOG = 1024;
     /** Bytes a tap may have queued before it is dropped: a stalled client costs at most this much heap. */
     static final long BACKLOG_BYTES = 512 * 1024;
     private static final Object STOP = new Object();
@@ -34,9 +33,11 @@ final class OutputTaps {
         }
         byte[] chunk = Arrays.copyOfRange(b, off, off + n);
         for (Tap t : taps.values()) {
-            if (t.queued.addAndGet(chunk.length) > BACKLOG_BYTES || !t.queue.offer(chunk)) {
+            if (t.queued.addAndGet(chunk.length) > BACKLOG_BYTES) {
                 taps.remove(t.out, t);
                 t.stop();
+            } else {
+                t.queue.add(chunk);
             }
         }
     }
@@ -64,8 +65,10 @@ final class OutputTaps {
     private static CompletableFuture<Void> marker(Map<OutputStream, Tap> taps, OutputStream s) {
         Tap t = s == null ? null : taps.get(s);
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (t == null || !t.queue.offer(f)) {
+        if (t == null) {
             f.complete(null);
+        } else {
+            t.queue.add(f);
         }
         return f;
     }
@@ -84,7 +87,7 @@ final class OutputTaps {
     /** One client stream and the virtual thread writing its queue. */
     private static final class Tap {
         final OutputStream out;
-        final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(BACKLOG);
+        final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(); // bounded by bytes, in write()
         final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
 
         Tap(OutputStream out) {
