@@ -41,8 +41,9 @@ class EventLoopTest {
 
     @Test
     void aNonChildIsWatchedToo() throws Exception {
-        // sh starts sleep in the background and exits at once: sleep is nobody's child here
-        Process sh = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!").start();
+        // sh starts sleep in the background and exits at once: sleep is nobody's child here (and does
+        // not hold sh's stdout, which would keep the read below waiting until it ended)
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 1 >/dev/null 2>&1 & echo $!").start();
         int pid = Integer.parseInt(new String(sh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
         sh.waitFor();
         CompletableFuture<Void> ended = EventLoop.shared().onExit(pid);
