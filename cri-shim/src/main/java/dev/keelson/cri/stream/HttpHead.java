@@ -73,20 +73,6 @@ record HttpHead(String method, String path, Map<String, List<String>> query, Map
     }
 
     private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            int c = in.read();
-            if (c < 0) {
-                throw new java.io.EOFException("connection closed inside the request head");
-            }
-            if (c == '\n') {
-                int n = b.length();
-                return n > 0 && b.charAt(n - 1) == '\r' ? b.substring(0, n - 1) : b.toString();
-            }
-            if (b.length() >= MAX_LINE) {
-                throw new IOException("request head line longer than " + MAX_LINE + " bytes");
-            }
-            b.append((char) c);
-        }
+        return HttpLines.line(in, MAX_LINE, "request head");
     }
 }

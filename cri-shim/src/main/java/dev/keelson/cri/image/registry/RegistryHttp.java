@@ -1,9 +1,9 @@
 package dev.keelson.cri.image.registry;
 
 import dev.keelson.cri.stream.BulkInputStream;
+import dev.keelson.cri.stream.HttpLines;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -231,22 +231,7 @@ final class RegistryHttp {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        for (int ch; ; ) {
-            ch = in.read();
-            if (ch < 0) {
-                throw new EOFException("connection closed in the response head");
-            }
-            if (ch == '\n') {
-                break;
-            }
-            if (b.size() > MAX_HEADER_BYTES) {
-                throw new IOException("response line over " + MAX_HEADER_BYTES + " bytes");
-            }
-            b.write(ch);
-        }
-        String s = b.toString(StandardCharsets.ISO_8859_1);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        return HttpLines.line(in, MAX_HEADER_BYTES, "response head");
     }
 
     private static final class Connection {
