@@ -1,5 +1,6 @@
 package dev.keelson.cli;
 
+import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.server.CriNode;
 import dev.keelson.cri.server.CriServer;
 import java.io.IOException;
@@ -34,8 +35,9 @@ final class CriCommand implements Callable<Integer> {
     Path cniConfDir = Path.of("/etc/cni/net.d");
     @Option(names = "--cni-bin-dir", paramLabel = "DIR", description = "CNI plugin directory, repeatable (default: /opt/cni/bin).")
     List<Path> cniBinDirs = new ArrayList<>();
-    @Option(names = "--runtime", paramLabel = "NAME", description = "Default OCI runtime: runc or crun (default: ${DEFAULT-VALUE}).")
-    String runtime = "runc";
+    @Option(names = "--runtime", paramLabel = "NAME",
+            description = "Default OCI runtime: runc or crun (default: crun when it is on PATH, else runc; here: ${DEFAULT-VALUE}).")
+    String runtime = RuntimeHandler.defaultRuntime();
     @Option(names = "--registry-mirror", paramLabel = "HOST=URL",
             description = "Mirror endpoint for a registry host, repeatable, tried in order (e.g. registry.k8s.io=http://127.0.0.1:5000).")
     List<String> mirrors = new ArrayList<>();

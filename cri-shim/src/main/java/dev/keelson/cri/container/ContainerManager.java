@@ -139,7 +139,7 @@ public final class ContainerManager implements PodContainers {
             throw new IllegalStateException("pod sandbox " + podId + " is not ready");
         }
         String id = SandboxManager.newId();
-        OciRuntime rt = sandboxes.settings().runtime(pod.handler());
+        OciRuntime rt = sandboxes.settings().runtime(pod);
         Path dir = dir(id);
         String logDir = pod.podConfig().getLogDirectory();
         Path log = logDir.isEmpty() || cfg.getLogPath().isEmpty() ? null : Path.of(logDir).resolve(cfg.getLogPath());
@@ -422,7 +422,7 @@ public final class ContainerManager implements PodContainers {
     }
 
     private OciRuntime runtime(ContainerRecord r) {
-        return sandboxes.settings().runtime(sandboxes.find(r.podId()).map(SandboxRecord::handler).orElse(""));
+        return sandboxes.find(r.podId()).map(sandboxes.settings()::runtime).orElseGet(() -> sandboxes.settings().runtime(""));
     }
 
     private static void signal(OciRuntime rt, String id, int sig) {

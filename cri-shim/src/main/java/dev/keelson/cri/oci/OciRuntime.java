@@ -111,8 +111,9 @@ public final class OciRuntime {
     private Created underShim(String id, Path bundle, java.util.Map<String, String> env, String... verb) {
         List<String> cmd = new ArrayList<>(List.of(shim.toString(), exitFile(bundle).toString(),
                 bundle.resolve("init.pid").toString(), stdioFifo(bundle, false).toString(),
-                stdioFifo(bundle, true).toString(), handler.binary().toString(), "--root", handler.root().toString(),
-                "--log", bundle.resolve("runtime.log").toString()));
+                stdioFifo(bundle, true).toString()));
+        cmd.addAll(handler.command());
+        cmd.addAll(List.of("--log", bundle.resolve("runtime.log").toString()));
         cmd.addAll(List.of(verb));
         cmd.addAll(List.of("--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), id));
         Process p;
@@ -198,7 +199,9 @@ public final class OciRuntime {
      * client, whose stdin, stdout and stderr are the command's and whose exit code is the command's.
      */
     public Process startExec(String id, List<String> cmd) throws IOException {
-        List<String> args = new ArrayList<>(List.of(handler.binary().toString(), "--root", handler.root().toString(), "exec", id));
+        List<String> args = handler.command();
+        args.add("exec");
+        args.add(id);
         args.addAll(cmd);
         return new ProcessBuilder(args).start();
     }
@@ -212,8 +215,9 @@ public final class OciRuntime {
      */
     public Process startTerminalExec(String id, List<String> cmd, Path consoleSocket, Path dir) throws IOException {
         List<String> args = new ArrayList<>(List.of(shim.toString(), exitFile(dir).toString(), dir.resolve("exec.pid").toString(),
-                stdioFifo(dir, false).toString(), stdioFifo(dir, true).toString(), handler.binary().toString(),
-                "--root", handler.root().toString(), "--log", dir.resolve("runtime.log").toString(), "exec", "--detach",
+                stdioFifo(dir, false).toString(), stdioFifo(dir, true).toString()));
+        args.addAll(handler.command());
+        args.addAll(List.of("--log", dir.resolve("runtime.log").toString(), "exec", "--detach",
                 "--tty", "--console-socket", consoleSocket.toString(), "--pid-file", dir.resolve("exec.pid").toString(), id));
         args.addAll(cmd);
         return new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -237,7 +241,7 @@ public final class OciRuntime {
     }
 
     private Result exec(List<String> args, Duration timeout, Path pidFile) {
-        List<String> cmd = new ArrayList<>(List.of(handler.binary().toString(), "--root", handler.root().toString()));
+        List<String> cmd = handler.command();
         cmd.addAll(args);
         Process p;
         try {

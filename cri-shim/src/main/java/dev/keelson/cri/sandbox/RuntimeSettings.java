@@ -40,6 +40,26 @@ public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, 
         if (h == null) {
             throw new IllegalArgumentException("no runtime handler \"" + name + "\" (known: " + handlers.keySet() + ")");
         }
+        return driver(h);
+    }
+
+    /**
+     * The driver of the runtime that runs {@code pod}'s containers: the one recorded at
+     * RunPodSandbox, even when its handler now names another (the default was changed between
+     * runs); the handler's own for records that predate the field.
+     */
+    public OciRuntime runtime(SandboxRecord pod) {
+        RuntimeHandler named = handlers.get(pod.handler());
+        if (pod.runtime() == null || named != null && named.binary().toString().equals(pod.runtime())) {
+            return runtime(pod.handler());
+        }
+        return handlers.values().stream().filter(h -> h.binary().toString().equals(pod.runtime())).findFirst()
+                .map(this::driver)
+                .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + " was run by " + pod.runtime()
+                        + ", which no runtime handler runs now (known: " + handlers.keySet() + ")"));
+    }
+
+    private OciRuntime driver(RuntimeHandler h) {
         return new OciRuntime(h, libexec.resolve("keelson-cri-shim"));
     }
 }

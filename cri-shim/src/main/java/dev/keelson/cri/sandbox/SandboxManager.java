@@ -164,7 +164,7 @@ public final class SandboxManager {
                 List<String> ips = joined(network);
                 String hostname = cfg.getHostname().isEmpty() ? nodeHostname() : cfg.getHostname();
                 PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
-                SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, SandboxRecord.READY,
+                SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, rt.handler().binary().toString(), SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
                         pause.pid(), pause.shimPid(), SandboxRecord.encode(cfg), false);
                 files.write(id, rec);
@@ -205,7 +205,7 @@ public final class SandboxManager {
             if (r.stopped()) {
                 return;
             }
-            OciRuntime rt = settings.runtime(r.handler());
+            OciRuntime rt = settings.runtime(r);
             List<RuntimeException> errors = new ArrayList<>();
             step(errors, () -> {
                 PodContainers c = containers;

@@ -97,9 +97,9 @@ public final class CriNode implements AutoCloseable {
     public static CriNode start(Options o) throws IOException {
         Path state = o.root().resolve("runtime");
         Map<String, RuntimeHandler> handlers = Map.of(
-                "", o.runtime().equals("crun") ? RuntimeHandler.crun("crun", state) : RuntimeHandler.runc("runc", state),
+                "", o.runtime().equals("crun") ? RuntimeHandler.crun("crun", state, o.libexec()) : RuntimeHandler.runc("runc", state),
                 "runc", RuntimeHandler.runc("runc", state),
-                "crun", RuntimeHandler.crun("crun", state));
+                "crun", RuntimeHandler.crun("crun", state, o.libexec()));
         CniInvoker cni = CniInvoker.create(o.cniBinDirs(), o.root().resolve("cni"));
         ConfDir conf = new ConfDir(o.cniConfDir());
         ImageService images = new ImageService(o.root().resolve("images"),

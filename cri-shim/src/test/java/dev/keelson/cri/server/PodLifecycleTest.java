@@ -111,7 +111,8 @@ class PodLifecycleTest {
     private void start(Path conf) throws IOException {
         RuntimeSettings settings = new RuntimeSettings(root, NetnsDirectory.system(), new ConfDir(conf),
                 CniInvoker.create(List.of(tmp.resolve("bin")), tmp.resolve("cni-cache"), PluginRunner.DEFAULT_TIMEOUT, plugins()),
-                Map.of("", RuntimeHandler.runc("runc", root), "crun", RuntimeHandler.crun("crun", root)),
+                Map.of("", RuntimeHandler.runc("runc", root), "crun", RuntimeHandler.crun("crun", root, LIBEXEC),
+                        "crun-unmasked", new RuntimeHandler("crun-unmasked", Path.of("crun"), root.resolve("crun"))),
                 LIBEXEC, cgroupParent);
         sandboxes = new SandboxManager(settings);
         ContainerManager containers = new ContainerManager(sandboxes, new DirectoryRootfs());
@@ -184,16 +185,17 @@ class PodLifecycleTest {
         void run() throws Exception;
     }
 
-    /** Runs {@code body}; for crun on this host with cgroup2's controllers masked (see {@link CgroupV2Mask}). */
+    /**
+     * Runs {@code body}. crun runs as the runtime would run it on this host (through
+     * keelson-maskexec where crun refuses hybrid hosts); afterwards the cgroup2 controller list the
+     * runtime masks for crun must read as before, here in the test's own mount namespace.
+     */
     private void withHandler(String handler, Body body) throws Exception {
-        CgroupV2Mask mask = handler.equals("crun") && !crunCanCreate() ? CgroupV2Mask.apply(tmp) : null;
-        try {
-            body.run();
-        } finally {
-            if (mask != null) {
-                mask.close();
-            }
-        }
+        Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+        String before = Files.exists(controllers) ? Files.readString(controllers) : null;
+        body.run();
+        assertEquals(before, Files.exists(controllers) ? Files.readString(controllers) : null,
+                "the controller list seen outside the runtime's mount namespace");
     }
 
     private void lifecycle(String handler) throws Exception {
@@ -349,10 +351,11 @@ class PodLifecycleTest {
         assertNothingLeft();
     }
 
+    /** crun without keelson-maskexec on a hybrid host with cgroup2 controllers: a real refusal. */
     @Test
     void aRuntimeThatRefusesTheSandboxLeavesNothing() throws Exception {
-        Assumptions.assumeFalse(crunCanCreate(), "crun can create here: no refusal to provoke");
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("refused", "crun"));
+        Assumptions.assumeTrue(RuntimeHandler.crunRefusesThisHost(), "crun can create here: no refusal to provoke");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> runPod("refused", "crun-unmasked"));
         assertEquals(Status.Code.UNKNOWN, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("crun run") && e.getStatus().getDescription().contains("hybrid"),
                 e.getStatus().getDescription());
@@ -747,37 +750,6 @@ class PodLifecycleTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("\"kata\""), e.getStatus().getDescription());
         assertNothingLeft();
-    }
-
-    /**
-     * crun 1.8.1 refuses every container on a hybrid cgroup host whose cgroup2 hierarchy has a
-     * controller enabled (here: hugetlb in /sys/fs/cgroup/unified/cgroup.controllers), whatever
-     * its --cgroup-manager (libcrun cgroup.c checks before choosing a manager).
-     */
-    static boolean crunCanCreate() throws IOException {
-        Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
-        return !Files.exists(controllers) || Files.readString(controllers).isBlank();
-    }
-
-    /**
-     * Shows crun an empty {@code cgroup.controllers} of the cgroup2 hierarchy, as on a hybrid host
-     * whose cgroup2 has no controllers: a bind mount in the test JVM's own private mount
-     * namespace (never the host's), removed on close. crun then manages the v1 hierarchies, as
-     * runc does.
-     */
-    record CgroupV2Mask(Path target) implements AutoCloseable {
-        static CgroupV2Mask apply(Path tmp) throws IOException {
-            Assumptions.assumeTrue("private".equals(System.getenv("KEELSON_TEST_SANDBOX")), "needs the private test mount namespace");
-            Path empty = Files.writeString(tmp.resolve("empty-controllers"), "");
-            Path target = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
-            dev.keelson.linux.Libc.mount(empty.toString(), target.toString(), null, dev.keelson.linux.Flags.MS_BIND, null);
-            return new CgroupV2Mask(target);
-        }
-
-        @Override
-        public void close() {
-            dev.keelson.linux.Libc.umount2(target.toString(), 0);
-        }
     }
 
     private ContainerStatus awaitExited(String ctr) throws InterruptedException {
