@@ -35,6 +35,14 @@
  * set its window size. Holding the master here, not in the JVM, keeps the container's terminal
  * open across a restart of the JVM, as the FIFOs are.
  *
+ * With KEELSON_SHIM_JOIN=TASKS[:TASKS...] (cgroup v1 "tasks" files) the runtime's process moves
+ * itself into those cgroups, by writing "0" to each, before it execs the runtime, so that the
+ * container's processes are born there and the runtime needs no cgroup work of its own (crun with
+ * --cgroup-manager=disabled). A thread moving itself is the kernel's cheap path: it does not take
+ * the global threadgroup lock, whose first writer after a quiet spell waits for an RCU grace period
+ * (15-25 ms here), as moving another process by pid into cgroup.procs does. If a move fails the
+ * runtime does not run and the line is "failed 125 cannot join cgroup TASKS: REASON".
+ *
  * When runc create has exited the shim prints one line on
  * its stdout and closes it: "pid N M" (N read from PID_FILE, M the shim's pid) or "failed STATUS" (the runtime's
  * shell-style exit status; the shim then exits 1). When the init has been reaped the shim writes
@@ -357,10 +365,18 @@ int main(int argc, char **argv) {
             }
         }
     }
+    const char *join_env = getenv("KEELSON_SHIM_JOIN");
+    char *join = join_env != NULL && *join_env != '\0' ? strdup(join_env) : NULL;
+    int joined[2] = {-1, -1}; /* the runtime's child reports a failed move here */
+    if (join != NULL && pipe2(joined, O_CLOEXEC) < 0) {
+        fprintf(stderr, "keelson-cri-shim: pipe: %s\n", strerror(errno));
+        return 1;
+    }
     unsetenv("KEELSON_SHIM_STDIN");
     unsetenv("KEELSON_SHIM_STDIN_ONCE");
     unsetenv("KEELSON_SHIM_CONSOLE");
     unsetenv("KEELSON_SHIM_RESIZE");
+    unsetenv("KEELSON_SHIM_JOIN");
     pid_t runtime = fork();
     if (runtime < 0) {
         fprintf(stderr, "keelson-cri-shim: fork: %s\n", strerror(errno));
@@ -371,16 +387,37 @@ int main(int argc, char **argv) {
         if (dup2(console >= 0 ? null : in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
             _exit(127);
         }
+        for (char *tasks = join != NULL ? strtok(join, ":") : NULL; tasks != NULL; tasks = strtok(NULL, ":")) {
+            int fd = open(tasks, O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write(fd, "0", 1) != 1) {
+                dprintf(joined[1], "cannot join cgroup %s: %s", tasks, strerror(errno));
+                _exit(125);
+            }
+            close(fd);
+        }
         execvp(argv[5], &argv[5]);
         _exit(127);
     }
     if (in != null && console < 0) {
         close(in);
     }
+    if (joined[1] >= 0) {
+        close(joined[1]);
+    }
     int status;
     while (waitpid(runtime, &status, 0) < 0) {
         if (errno != EINTR) {
             printf("failed 255\n");
+            return 1;
+        }
+    }
+    if (joined[0] >= 0) {
+        char why[512];
+        ssize_t n = read(joined[0], why, sizeof why - 1);
+        close(joined[0]);
+        if (n > 0) {
+            why[n] = '\0';
+            printf("failed 125 %s\n", why);
             return 1;
         }
     }

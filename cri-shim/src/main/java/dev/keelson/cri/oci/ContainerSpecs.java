@@ -42,7 +42,7 @@ public final class ContainerSpecs {
         NamespaceMode net = sandboxNs(pod).getNetwork();
         OciSpec s = new OciSpec(rootfs, true).args(List.of(PAUSE_BINARY)).env(List.of(DEFAULT_PATH))
                 .noNewPrivileges(true).cgroupsPath(cgroupsPath).oomScoreAdj(-998)
-                .resources(2, 0, 0, 0).sysctls(pod.getLinux().getSysctlsMap())
+                .resources(PAUSE_CPU_SHARES, 0, 0, 0).sysctls(pod.getLinux().getSysctlsMap())
                 .withoutMounts("/sys", "/sys/fs/cgroup", "/dev/mqueue").maskedPaths(List.of()).readonlyPaths(List.of());
         if (net != NamespaceMode.NODE) {
             s.namespace("network", netns).namespace("uts", null);
@@ -58,6 +58,9 @@ public final class ContainerSpecs {
         }
         return s;
     }
+
+    /** The pause container's {@code cpu.shares}: the least there is, as containerd gives it. */
+    public static final long PAUSE_CPU_SHARES = 2;
 
     /**
      * An application container of a pod, with no image defaults (a plain rootfs directory).

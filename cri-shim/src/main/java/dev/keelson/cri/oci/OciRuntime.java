@@ -78,7 +78,25 @@ public final class OciRuntime {
      * @throws OciRuntimeException the runtime refused; the message carries its error text
      */
     public Created run(String id, Path bundle) {
-        return underShim(id, bundle, null, "run", "--detach");
+        return underShim(id, bundle, null, List.of(), "run", "--detach");
+    }
+
+    /**
+     * {@link #run(String, Path)} with the container's cgroups placed by us: the runtime's process
+     * moves itself into the cgroups whose v1 {@code tasks} files are given (made and set up by the
+     * caller) before the runtime starts, and the runtime runs with {@code --cgroup-manager=disabled}
+     * (crun only), so the container is born in them. This skips the runtime's move of the init by
+     * pid, whose global lock waits for an RCU grace period (see {@code KEELSON_SHIM_JOIN} in
+     * native/c/keelson-cri-shim.c). The runtime then neither applies the spec's resources nor
+     * removes the cgroups: both are the caller's.
+     */
+    public Created runInCgroups(String id, Path bundle, List<Path> tasks) {
+        if (!handler.canLeaveCgroupsToCaller()) {
+            throw new IllegalStateException(handler.binary() + " cannot run with its cgroup manager disabled");
+        }
+        java.util.Map<String, String> env = java.util.Map.of("KEELSON_SHIM_JOIN",
+                String.join(":", tasks.stream().map(Path::toString).toList()));
+        return underShim(id, bundle, env, List.of("--cgroup-manager=disabled"), "run", "--detach");
     }
 
     /**
@@ -87,7 +105,7 @@ public final class OciRuntime {
      * caller's writers are closed, else never (the shim keeps a writer).
      */
     public Created run(String id, Path bundle, Path stdin, boolean once) {
-        return underShim(id, bundle, stdinEnv(stdin, once), "run", "--detach");
+        return underShim(id, bundle, stdinEnv(stdin, once), List.of(), "run", "--detach");
     }
 
     /**
@@ -101,18 +119,19 @@ public final class OciRuntime {
         java.util.Map<String, String> env = new java.util.HashMap<>(stdin == null ? java.util.Map.of() : stdinEnv(stdin, once));
         env.put("KEELSON_SHIM_CONSOLE", consoleSocket.toString());
         env.put("KEELSON_SHIM_RESIZE", resize.toString());
-        return underShim(id, bundle, env, "run", "--detach", "--console-socket", consoleSocket.toString());
+        return underShim(id, bundle, env, List.of(), "run", "--detach", "--console-socket", consoleSocket.toString());
     }
 
     private static java.util.Map<String, String> stdinEnv(Path stdin, boolean once) {
         return java.util.Map.of("KEELSON_SHIM_STDIN", stdin.toString(), "KEELSON_SHIM_STDIN_ONCE", once ? "1" : "0");
     }
 
-    private Created underShim(String id, Path bundle, java.util.Map<String, String> env, String... verb) {
+    private Created underShim(String id, Path bundle, java.util.Map<String, String> env, List<String> globals, String... verb) {
         List<String> cmd = new ArrayList<>(List.of(shim.toString(), exitFile(bundle).toString(),
                 bundle.resolve("init.pid").toString(), stdioFifo(bundle, false).toString(),
                 stdioFifo(bundle, true).toString()));
         cmd.addAll(handler.command());
+        cmd.addAll(globals);
         cmd.addAll(List.of("--log", bundle.resolve("runtime.log").toString()));
         cmd.addAll(List.of(verb));
         cmd.addAll(List.of("--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), id));

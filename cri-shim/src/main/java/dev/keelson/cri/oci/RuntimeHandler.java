@@ -68,6 +68,11 @@ public record RuntimeHandler(String name, Path binary, Path root, List<String> l
         return "runc";
     }
 
+    /** True for crun, whose {@code --cgroup-manager=disabled} leaves the container's cgroups to the caller (runc has no such mode). */
+    public boolean canLeaveCgroupsToCaller() {
+        return binary.getFileName().toString().equals("crun");
+    }
+
     /** {@code launcher... binary --root ROOT}: the start of every command line for this runtime. */
     public List<String> command() {
         List<String> cmd = new ArrayList<>(launcher);

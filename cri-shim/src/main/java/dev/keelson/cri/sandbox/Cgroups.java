@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,70 @@ public final class Cgroups {
             return out;
         }
         return out;
+    }
+
+    /**
+     * The device rules a runtime gives a container with a deny-all devices cgroup: mknod of any
+     * node, and read/write/mknod of /dev/null, zero, full, random, urandom, tty, console, ptmx and
+     * the pseudo-terminals (what crun 1.8 writes for the OCI default devices).
+     */
+    static final List<String> DEFAULT_DEVICES = List.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+            "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm");
+
+    /**
+     * Makes {@code relative} in every cgroup v1 hierarchy (each once, however many names it is
+     * mounted under) for a process that will move itself in (see {@code KEELSON_SHIM_JOIN} in
+     * native/c/keelson-cri-shim.c), with what a runtime would set there for a sandbox's pause
+     * container: the cpuset of the parent (a new cpuset cgroup has none, and nothing may join it
+     * then), {@code cpu.shares} when {@code cpuShares > 0}, and deny-all devices but the defaults.
+     * Returns the {@code tasks} files to join; empty on a host without v1 hierarchies (cgroup2
+     * only), where the runtime must place the process itself.
+     *
+     * @throws IOException a directory or setting could not be made; what was made is left for
+     *                     {@link #remove} to undo
+     */
+    public static List<Path> prepareSelfJoin(String relative, long cpuShares) throws IOException {
+        List<Path> tasks = new ArrayList<>();
+        if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
+            return tasks;
+        }
+        String rel = relative.replaceFirst("^/+", "");
+        Set<Path> hierarchies = new LinkedHashSet<>();
+        try (Stream<Path> s = Files.list(ROOT)) {
+            for (Path h : s.sorted().toList()) {
+                if (Files.exists(h.resolve("tasks"))) {
+                    hierarchies.add(h.toRealPath());
+                }
+            }
+        }
+        for (Path h : hierarchies) {
+            Path dir = h;
+            for (Path part : Path.of(rel)) {
+                Path parent = dir;
+                dir = dir.resolve(part.toString());
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                    if (Files.exists(dir.resolve("cpuset.cpus"))) {
+                        for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+                            if (Files.readString(dir.resolve(f)).isBlank()) {
+                                Files.writeString(dir.resolve(f), Files.readString(parent.resolve(f)).strip());
+                            }
+                        }
+                    }
+                }
+            }
+            if (cpuShares > 0 && Files.exists(dir.resolve("cpu.shares"))) {
+                Files.writeString(dir.resolve("cpu.shares"), Long.toString(cpuShares));
+            }
+            if (Files.exists(dir.resolve("devices.deny"))) {
+                Files.writeString(dir.resolve("devices.deny"), "a");
+                for (String rule : DEFAULT_DEVICES) {
+                    Files.writeString(dir.resolve("devices.allow"), rule);
+                }
+            }
+            tasks.add(dir.resolve("tasks"));
+        }
+        return tasks;
     }
 
     /** Removes {@code relative} in every hierarchy; returns the paths that could not be removed (not empty, busy). */

@@ -156,11 +156,18 @@ public final class SandboxManager {
                     });
                 }
                 String cgroup = parent + "/" + id;
-                undo.onFailure("cgroup " + cgroup, () -> Cgroups.remove(cgroup));
+                String pauseCgroup = cgroup + "/" + id;
+                undo.onFailure("cgroup " + cgroup, () -> {
+                    Cgroups.remove(pauseCgroup);
+                    Cgroups.remove(cgroup);
+                });
                 Path bundle = dir.resolve("pause");
-                ContainerSpecs.pause(pauseRootfs(), cfg, netns, cgroup + "/" + id).write(bundle);
+                ContainerSpecs.pause(pauseRootfs(), cfg, netns, pauseCgroup).write(bundle);
+                // With crun, the pause process is born in its cgroups (see OciRuntime.runInCgroups).
+                List<Path> tasks = rt.handler().canLeaveCgroupsToCaller()
+                        ? Cgroups.prepareSelfJoin(pauseCgroup, ContainerSpecs.PAUSE_CPU_SHARES) : List.of();
                 undo.onFailure(rt.handler().binary() + " delete " + id, () -> rt.delete(id));
-                OciRuntime.Created pause = rt.run(id, bundle);
+                OciRuntime.Created pause = tasks.isEmpty() ? rt.run(id, bundle) : rt.runInCgroups(id, bundle, tasks);
                 List<String> ips = joined(network);
                 String hostname = cfg.getHostname().isEmpty() ? nodeHostname() : cfg.getHostname();
                 PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
@@ -221,6 +228,7 @@ public final class SandboxManager {
                 }
                 awaitShim(r.shimPid());
                 rt.delete(id);
+                Cgroups.remove(r.cgroup() + "/" + id); // the pause container's, when the runtime left it to us
             });
             if (r.netns() != null) {
                 step(errors, () -> settings.cni().del(settings.cniConf().firstConfList(),
@@ -278,6 +286,7 @@ public final class SandboxManager {
             if (c != null) {
                 c.removeAll(id);
             }
+            Cgroups.remove(r.cgroup() + "/" + id); // the pause container's, when the runtime left it to us
             List<Path> left = Cgroups.remove(r.cgroup());
             if (!left.isEmpty()) {
                 throw new IllegalStateException("sandbox " + id + ": cgroups still busy: " + left);

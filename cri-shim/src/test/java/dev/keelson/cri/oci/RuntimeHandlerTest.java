@@ -93,6 +93,22 @@ class RuntimeHandlerTest {
         assertEquals(new Run(2, "", "usage: keelson-maskexec FILE CMD [ARG...]\n"), usage);
     }
 
+    /** A cgroup the runtime's process cannot join: nothing runs, and the failure names the cgroup. */
+    @Test
+    void aFailedSelfJoinRunsNothingAndSaysWhichCgroup() throws Exception {
+        Path state = tmp.resolve("state");
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{}");
+        OciRuntime crun = new OciRuntime(RuntimeHandler.crun("crun", state, LIBEXEC), LIBEXEC.resolve("keelson-cri-shim"));
+        Path missing = tmp.resolve("no-such-cgroup/tasks");
+        OciRuntimeException e = assertThrows(OciRuntimeException.class, () -> crun.runInCgroups("c1", bundle, List.of(missing)));
+        assertTrue(e.getMessage().contains("failed 125 cannot join cgroup " + missing + ": No such file or directory"),
+                e.getMessage());
+        assertTrue(Files.notExists(state.resolve("crun/c1")), "the runtime never ran");
+        OciRuntime runc = new OciRuntime(RuntimeHandler.runc("runc", state), LIBEXEC.resolve("keelson-cri-shim"));
+        assertThrows(IllegalStateException.class, () -> runc.runInCgroups("c2", bundle, List.of(missing)));
+    }
+
     /** A sandbox keeps the runtime it was run by when the default handler later names another. */
     @Test
     void aRecordedSandboxKeepsItsRuntime() {

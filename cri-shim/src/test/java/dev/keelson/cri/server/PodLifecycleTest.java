@@ -56,6 +56,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -210,6 +211,7 @@ class PodLifecycleTest {
         // The pod's eth0 has the address the status reports.
         String addr = Command.ok("ip", "-n", "keelson-" + podId.substring(0, 16), "-j", "addr", "show", "eth0");
         assertTrue(addr.contains(ps.getNetwork().getIp()), addr);
+        assertPausePlacedAsARuntimeWould(podId, handler);
 
         String ctr = createContainer(podId, "app", rootfs.toString(), "echo hello; echo oops >&2; sleep 30", "web");
         assertEquals(ContainerState.CONTAINER_CREATED, status(ctr).getState());
@@ -785,6 +787,30 @@ class PodLifecycleTest {
             Collections.sort(out);
             return out;
         }
+    }
+
+    /**
+     * The pause process is in {@code PARENT/POD/POD} in every v1 hierarchy, with cpu.shares 2 and
+     * the default device rules: what runc sets, and what the runtime sets itself when crun runs
+     * with its cgroup manager disabled.
+     */
+    private void assertPausePlacedAsARuntimeWould(String podId, String handler) throws IOException {
+        int pause = sandboxes.get(podId).pausePid();
+        String expected = cgroupParent + "/" + podId + "/" + podId;
+        List<String> v1 = Files.readAllLines(Path.of("/proc/" + pause + "/cgroup")).stream()
+                .filter(l -> !l.startsWith("0::")).toList();
+        assertFalse(v1.isEmpty());
+        for (String line : v1) {
+            assertTrue(line.endsWith(":" + expected), line + " (expected " + expected + ")");
+        }
+        Path cg = Path.of("/sys/fs/cgroup");
+        assertEquals("2", Files.readString(cg.resolve("cpu" + expected + "/cpu.shares")).strip());
+        // the OCI default devices as each runtime writes them: runc adds /dev/net/tun, crun /dev/console
+        Set<String> devices = new java.util.HashSet<>(Set.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+                "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm"));
+        devices.add(handler.equals("crun") ? "c 5:1 rwm" : "c 10:200 rwm");
+        assertEquals(devices, Set.copyOf(Files.readAllLines(cg.resolve("devices" + expected + "/devices.list"))));
+        assertFalse(Files.readString(cg.resolve("cpuset" + expected + "/cpuset.cpus")).isBlank());
     }
 
     /** No netns pin, veth, host-local IP file, runtime state, pod cgroup, or state directory of any pod. */
