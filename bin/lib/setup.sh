@@ -2,7 +2,7 @@
 # silent when everything is already there; prints one line per install otherwise.
 #
 # command-to-check:package pairs (a command given as an absolute path only has to exist). Later modules add theirs here (nftables, runc, ...).
-KEELSON_PACKAGES="/usr/lib/cni/bridge:containernetworking-plugins ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl nft:nftables /usr/lib/x86_64-linux-gnu/libnftables.so.1:libnftables1 iptables:iptables iptables-legacy:iptables conntrack:conntrack runc:runc crun:crun docker-registry:docker-registry /bin/busybox:busybox-static etcd:etcd-server etcdctl:etcd-client containerd:containerd"
+KEELSON_PACKAGES="/usr/lib/cni/bridge:containernetworking-plugins ip:iproute2 bridge:iproute2 unshare:util-linux nsenter:util-linux setpriv:util-linux sysctl:procps ping:iputils-ping gcc:gcc make:make curl:curl nft:nftables /usr/lib/x86_64-linux-gnu/libnftables.so.1:libnftables1 iptables:iptables iptables-legacy:iptables conntrack:conntrack runc:runc crun:crun docker-registry:docker-registry /bin/busybox:busybox-static etcd:etcd-server etcdctl:etcd-client containerd:containerd /usr/lib/x86_64-linux-gnu/libcrypto.so.3:libssl3"
 
 keelson_setup() {
   local missing="" pair cmd pkg

@@ -1,7 +1,7 @@
 package dev.keelson.cri.image;
 
+import dev.keelson.linux.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -38,13 +38,9 @@ public record Digest(String hex) {
         return new Digest(HexFormat.of().formatHex(raw));
     }
 
-    /** A fresh sha256 {@link MessageDigest}. */
+    /** A fresh sha256 {@link MessageDigest}: libcrypto's where it loads (see {@link Sha256}), else the JDK's. */
     public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
+        return Sha256.create();
     }
 
     @Override
