@@ -1,7 +1,8 @@
 package dev.keelson.cri.image;
 
-import dev.keelson.linux.Sha256;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -38,9 +39,29 @@ public record Digest(String hex) {
         return new Digest(HexFormat.of().formatHex(raw));
     }
 
-    /** A fresh sha256 {@link MessageDigest}: libcrypto's where it loads (see {@link Sha256}), else the JDK's. */
+    private static volatile Path helper;
+
+    /**
+     * From now on, {@link #sha256()} hashes large inputs through the {@code keelson-sha256} program
+     * at {@code program} (see {@link HelperSha256}); null goes back to the JDK's digest alone.
+     */
+    public static void hashWith(Path program) {
+        helper = program;
+    }
+
+    /** A fresh sha256 {@link MessageDigest}: through {@code keelson-sha256} if {@link #hashWith} named it, else the JDK's. */
     public static MessageDigest sha256() {
-        return Sha256.create();
+        Path p = helper;
+        return p == null ? jdkSha256() : new HelperSha256(p);
+    }
+
+    /** The JDK's sha256 {@link MessageDigest}. */
+    static MessageDigest jdkSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.keelson.cni.invoke.ConfDir;
 import dev.keelson.cri.container.ContainerManager;
 import dev.keelson.cri.container.ContainerRecord;
 import dev.keelson.cri.container.ImageRootfs;
+import dev.keelson.cri.image.Digest;
 import dev.keelson.cri.image.ImageService;
 import dev.keelson.cri.image.Platform;
 import dev.keelson.cri.image.registry.RegistryHosts;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,8 @@ public final class CriNode implements AutoCloseable {
     /** Opens the state under {@code o.root()}, cleans rootfs leftovers and starts serving. */
     public static CriNode start(Options o) throws IOException {
         Path state = o.root().resolve("runtime");
+        Path sha256 = o.libexec().resolve("keelson-sha256");
+        Digest.hashWith(Files.isExecutable(sha256) ? sha256 : null);
         Map<String, RuntimeHandler> handlers = Map.of(
                 "", o.runtime().equals("crun") ? RuntimeHandler.crun("crun", state, o.libexec()) : RuntimeHandler.runc("runc", state),
                 "runc", RuntimeHandler.runc("runc", state),

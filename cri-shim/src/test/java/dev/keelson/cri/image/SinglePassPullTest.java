@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A layer is fetched, hashed, stored and unpacked in one pass ({@link LayerPull}); these pulls are
  * served blobs that the registry's storage corrupted after upload, so the digests only fail once
- * the layer has been (partly or wholly) unpacked. Nothing of such a layer may stay behind.
+ * the layer has been (partly or wholly) unpacked. Nothing of such a layer may stay behind. Digests
+ * go through keelson-sha256, as in {@code keelson cri} (RegistryPullTest covers the JDK's digest).
  */
 @KernelTest
 class SinglePassPullTest {
@@ -37,6 +38,7 @@ class SinglePassPullTest {
 
     @BeforeAll
     static void startRegistryAndPush() throws Exception {
+        Digest.hashWith(Path.of("../native/target/bin/keelson-sha256").toAbsolutePath().normalize());
         registry = new LocalRegistry(Files.createDirectories(tmp.resolve("registry")), "");
         image = new ImageFixture(Files.createDirectories(tmp.resolve("img")), MediaTypes.Compression.NONE);
         image.push(registry, "good/img", "1", null);
@@ -45,6 +47,7 @@ class SinglePassPullTest {
 
     @AfterAll
     static void stopRegistry() {
+        Digest.hashWith(null);
         if (registry != null) {
             registry.close();
         }

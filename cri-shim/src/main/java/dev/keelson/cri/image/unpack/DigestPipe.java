@@ -123,6 +123,7 @@ public final class DigestPipe implements AutoCloseable {
             } catch (InterruptedIOException e) {
                 Thread.currentThread().interrupt();
             }
+            md.reset(); // ends a hashing process (see Digest.sha256)
             finished = true;
         }
     }
