@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,9 +36,12 @@ final class CriCommand implements Callable<Integer> {
     Path cniConfDir = Path.of("/etc/cni/net.d");
     @Option(names = "--cni-bin-dir", paramLabel = "DIR", description = "CNI plugin directory, repeatable (default: /opt/cni/bin).")
     List<Path> cniBinDirs = new ArrayList<>();
-    @Option(names = "--runtime", paramLabel = "NAME",
-            description = "Default OCI runtime: runc or crun (default: crun when it is on PATH, else runc; here: ${DEFAULT-VALUE}).")
-    String runtime = RuntimeHandler.defaultRuntime();
+    @Option(names = "--runtime", paramLabel = "NAME", description = "Default OCI runtime: runc or crun (default: ${DEFAULT-VALUE}).")
+    String runtime = "runc";
+    @Option(names = "--sandbox-runtime", paramLabel = "NAME",
+            description = "OCI runtime of every pod's pause container, whatever the pod's handler: runc, crun, or \"handler\" "
+                    + "for the handler's own (default: crun when it is on PATH, else the handler's; here: ${DEFAULT-VALUE}).")
+    String sandboxRuntime = Objects.requireNonNullElse(RuntimeHandler.defaultSandboxRuntime(), "handler");
     @Option(names = "--registry-mirror", paramLabel = "HOST=URL",
             description = "Mirror endpoint for a registry host, repeatable, tried in order (e.g. registry.k8s.io=http://127.0.0.1:5000).")
     List<String> mirrors = new ArrayList<>();
@@ -66,7 +70,7 @@ final class CriCommand implements Callable<Integer> {
                     if (debug) {
                         err.println(Instant.now() + " " + line);
                     }
-                }, streamAddress()));
+                }, streamAddress(), sandboxRuntime.equals("handler") ? null : sandboxRuntime));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();

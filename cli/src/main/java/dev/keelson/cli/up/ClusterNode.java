@@ -67,12 +67,12 @@ public final class ClusterNode implements AutoCloseable {
         log.accept("node network: bridge " + layout.bridgeName() + " " + layout.gatewayIp() + "/" + layout.podPrefixLength()
                 + ", CNI conflist " + NodeNetwork.conflistPath(layout));
 
-        String runtime = RuntimeHandler.defaultRuntime();
+        String pause = RuntimeHandler.defaultSandboxRuntime();
         cri = CriNode.start(new CriNode.Options(layout.criSocket(), layout.criRoot(), layout.cniConfDir(),
-                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), runtime, Map.of(), Set.of(), libexec,
+                List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "runc", Map.of(), Set.of(), libexec,
                 layout.cgroupParent(), null));
         undo.push(this::removePods);
-        log.accept("CRI runtime (" + runtime + ") on " + layout.criSocket());
+        log.accept("CRI runtime (runc" + (pause == null ? "" : ", pause containers under " + pause) + ") on " + layout.criSocket());
         if (DemoImage.available()) {
             long i0 = System.nanoTime();
             DemoImage.importInto(cri.images(), layout.nodeDir().resolve("tmp"));

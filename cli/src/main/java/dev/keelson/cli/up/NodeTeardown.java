@@ -1,6 +1,5 @@
 package dev.keelson.cli.up;
 
-import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.sandbox.Cgroups;
 import dev.keelson.cri.sandbox.SandboxRecord;
 import dev.keelson.cri.server.CriNode;
@@ -58,7 +57,7 @@ public final class NodeTeardown {
         if (Files.isDirectory(layout.criRoot())) {
             Path socket = layout.runDir().resolve("node" + layout.node() + "-cri-down.sock");
             try (CriNode cri = CriNode.start(new CriNode.Options(socket, layout.criRoot(), layout.cniConfDir(),
-                    List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), RuntimeHandler.defaultRuntime(), Map.of(), Set.of(), libexec,
+                    List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "runc", Map.of(), Set.of(), libexec,
                     layout.cgroupParent(), null))) {
                 removeAll(cri, log);
             }

@@ -57,15 +57,19 @@ public record RuntimeHandler(String name, Path binary, Path root, List<String> l
         }
     }
 
-    /** The default runtime's name: crun when it is on PATH (a third of runc's start-up time here), else runc. */
-    public static String defaultRuntime() {
+    /**
+     * The default runtime of pause containers: crun when it is on PATH (its start is a third of
+     * runc's here, and with {@link #canLeaveCgroupsToCaller} the pause process is born in its
+     * cgroups), else null (each pod handler's own runtime).
+     */
+    public static String defaultSandboxRuntime() {
         String path = System.getenv("PATH");
         for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" : path).split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "crun"))) {
                 return "crun";
             }
         }
-        return "runc";
+        return null;
     }
 
     /** True for crun, whose {@code --cgroup-manager=disabled} leaves the container's cgroups to the caller (runc has no such mode). */

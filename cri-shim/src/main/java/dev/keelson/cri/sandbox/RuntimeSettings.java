@@ -21,11 +21,21 @@ import java.util.Map;
  * @param cgroupParent the cgroupfs parent used when a pod names none (e.g. {@code /keelson})
  * @param pool warm namespaces to take pod namespaces from (their pins live in the pool's
  *             directory), or null to create each in {@code netns}
+ * @param pause the runtime of every pause container, whatever the pod's handler (the pause process
+ *              is Keelson's static program: no user, image, mount or exec of its own), or null
+ *              for the handler's runtime
  */
 public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, CniInvoker cni,
-                              Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent, NetnsPool pool) {
+                              Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent, NetnsPool pool,
+                              RuntimeHandler pause) {
     public RuntimeSettings {
         handlers = Map.copyOf(handlers);
+    }
+
+    /** Pause containers under each handler's own runtime. */
+    public RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, CniInvoker cni,
+                           Map<String, RuntimeHandler> handlers, Path libexec, String cgroupParent, NetnsPool pool) {
+        this(root, netns, cniConf, cni, handlers, libexec, cgroupParent, pool, null);
     }
 
     /** Without a namespace pool. */
@@ -57,6 +67,22 @@ public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, 
                 .map(this::driver)
                 .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + " was run by " + pod.runtime()
                         + ", which no runtime handler runs now (known: " + handlers.keySet() + ")"));
+    }
+
+    /** The driver for a new sandbox's pause container, whose containers {@code containers} runs. */
+    public OciRuntime pauseRuntime(OciRuntime containers) {
+        return pause == null ? containers : driver(pause);
+    }
+
+    /** The driver of the runtime that runs {@code pod}'s pause container (recorded at RunPodSandbox). */
+    public OciRuntime pauseRuntime(SandboxRecord pod) {
+        if (pod.pauseRuntime() == null) {
+            return runtime(pod);
+        }
+        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(pause), handlers.values().stream())
+                .filter(h -> h.binary().toString().equals(pod.pauseRuntime())).findFirst().map(this::driver)
+                .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + ": its pause container was run by "
+                        + pod.pauseRuntime() + ", which no runtime handler runs now"));
     }
 
     private OciRuntime driver(RuntimeHandler h) {

@@ -112,7 +112,8 @@ public final class SandboxManager {
      * @throws IllegalStateException a sandbox with the same metadata exists
      */
     public String run(PodSandboxConfig cfg, String handler) {
-        OciRuntime rt = settings.runtime(handler);
+        OciRuntime rt = settings.pauseRuntime(settings.runtime(handler));
+        String containersRuntime = settings.runtime(handler).handler().binary().toString();
         PodSandboxMetadata md = cfg.getMetadata();
         if (md.getName().isEmpty()) {
             throw new IllegalArgumentException("PodSandboxConfig.metadata.name is empty");
@@ -171,7 +172,8 @@ public final class SandboxManager {
                 List<String> ips = joined(network);
                 String hostname = cfg.getHostname().isEmpty() ? nodeHostname() : cfg.getHostname();
                 PodFiles.write(dir.resolve("etc"), cfg, hostname, ips);
-                SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, rt.handler().binary().toString(), SandboxRecord.READY,
+                SandboxRecord rec = new SandboxRecord(id, handler == null ? "" : handler, containersRuntime,
+                        rt.handler().binary().toString().equals(containersRuntime) ? null : rt.handler().binary().toString(), SandboxRecord.READY,
                         System.currentTimeMillis() * 1_000_000L, netns == null ? null : netns.toString(), ips, parent,
                         pause.pid(), pause.shimPid(), SandboxRecord.encode(cfg), false);
                 files.write(id, rec);
@@ -212,7 +214,7 @@ public final class SandboxManager {
             if (r.stopped()) {
                 return;
             }
-            OciRuntime rt = settings.runtime(r);
+            OciRuntime rt = settings.pauseRuntime(r);
             List<RuntimeException> errors = new ArrayList<>();
             step(errors, () -> {
                 PodContainers c = containers;

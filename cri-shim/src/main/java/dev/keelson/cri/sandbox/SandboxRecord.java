@@ -17,6 +17,8 @@ import java.util.List;
  * @param runtime the OCI runtime that runs the pod's containers ({@code runc} or {@code crun}), fixed at
  *                RunPodSandbox so that a later change of the default handler strands nothing; null in
  *                records written before it was kept (the handler decides then)
+ * @param pauseRuntime the OCI runtime that runs the pause container, when it is not {@code runtime}
+ *                     (see {@code keelson cri --sandbox-runtime}); null otherwise
  * @param config the CRI {@code PodSandboxConfig}, protobuf bytes in base64 (labels, metadata, DNS, ...)
  * @param netns the network namespace pin, or null for a host-network pod
  * @param ips the pod's addresses from the CNI result (first is the primary)
@@ -25,7 +27,7 @@ import java.util.List;
  * @param shimPid the shim watching the pause container
  * @param stopped StopPodSandbox completed: pause deleted, network torn down, netns unpinned
  */
-public record SandboxRecord(String id, String handler, String runtime, String state, long createdAt, String netns, List<String> ips,
+public record SandboxRecord(String id, String handler, String runtime, String pauseRuntime, String state, long createdAt, String netns, List<String> ips,
                             String cgroupParent, int pausePid, long shimPid, String config,
                             boolean stopped) {
     public static final String READY = "READY";
@@ -49,12 +51,12 @@ public record SandboxRecord(String id, String handler, String runtime, String st
 
     /** NOTREADY because the pause container exited; StopPodSandbox still has to tear down. */
     public SandboxRecord pauseExited() {
-        return new SandboxRecord(id, handler, runtime, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, stopped);
+        return new SandboxRecord(id, handler, runtime, pauseRuntime, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, stopped);
     }
 
     /** After StopPodSandbox. */
     public SandboxRecord stoppedRecord() {
-        return new SandboxRecord(id, handler, runtime, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, true);
+        return new SandboxRecord(id, handler, runtime, pauseRuntime, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, true);
     }
 
     static String encode(PodSandboxConfig c) {

@@ -63,10 +63,20 @@ public final class CriNode implements AutoCloseable {
      * @param cgroupParent cgroupfs parent of pods that name none
      * @param rpcLog where to log one line per RPC, or null for none
      * @param stream the address of the streaming server behind Exec and PortForward URLs (port 0: any)
+     * @param sandboxRuntime the runtime of every pause container, {@code runc} or {@code crun}, or
+     *                       null for each pod handler's own
      */
     public record Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
             Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog,
-            InetSocketAddress stream) {
+            InetSocketAddress stream, String sandboxRuntime) {
+        /** Pause containers under crun where it is installed ({@link RuntimeHandler#defaultSandboxRuntime()}). */
+        public Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
+                Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog,
+                InetSocketAddress stream) {
+            this(socket, root, cniConfDir, cniBinDirs, runtime, mirrors, insecure, libexec, cgroupParent, rpcLog, stream,
+                    RuntimeHandler.defaultSandboxRuntime());
+        }
+
         /** The streaming server on loopback, on any free port. */
         public Options(Path socket, Path root, Path cniConfDir, List<Path> cniBinDirs, String runtime,
                 Map<String, List<URI>> mirrors, Set<String> insecure, Path libexec, String cgroupParent, Consumer<String> rpcLog) {
@@ -80,6 +90,9 @@ public final class CriNode implements AutoCloseable {
             insecure = Set.copyOf(insecure);
             if (!runtime.equals("runc") && !runtime.equals("crun")) {
                 throw new IllegalArgumentException("runtime must be runc or crun, not \"" + runtime + "\"");
+            }
+            if (sandboxRuntime != null && !sandboxRuntime.equals("runc") && !sandboxRuntime.equals("crun")) {
+                throw new IllegalArgumentException("sandbox runtime must be runc or crun, not \"" + sandboxRuntime + "\"");
             }
         }
     }
@@ -109,8 +122,9 @@ public final class CriNode implements AutoCloseable {
         ImageService images = new ImageService(o.root().resolve("images"),
                 new RegistryHosts(o.mirrors(), o.insecure(), Map.of(), null), Platform.LINUX_AMD64);
         NetnsPool pool = new NetnsPool(NetnsDirectory.system(), poolPrefix(o.root()), NETNS_POOL_SIZE);
+        RuntimeHandler pause = o.sandboxRuntime() == null ? null : handlers.get(o.sandboxRuntime());
         SandboxManager sandboxes = new SandboxManager(new RuntimeSettings(state, NetnsDirectory.system(), conf, cni,
-                handlers, o.libexec(), o.cgroupParent(), pool));
+                handlers, o.libexec(), o.cgroupParent(), pool, pause));
         sweepPool(NetnsDirectory.system(), poolPrefix(o.root()), sandboxes);
         pool.start();
         ImageRootfs rootfs = new ImageRootfs(images, o.root().resolve("rootfs"));

@@ -126,7 +126,27 @@ class RuntimeHandlerTest {
         assertTrue(e.getMessage().contains("was run by runc"), e.getMessage());
     }
 
+    /** The pause container's runtime: the recorded one, else the containers'. */
+    @Test
+    void aRecordedPauseRuntimeIsKept() {
+        Path state = tmp.resolve("state");
+        RuntimeHandler crun = RuntimeHandler.crun("crun", state, LIBEXEC);
+        RuntimeHandler runc = RuntimeHandler.runc("runc", state);
+        RuntimeSettings settings = new RuntimeSettings(state, null, null, null, Map.of("", runc), LIBEXEC, "/keelson", null, crun);
+        assertSame(crun, settings.pauseRuntime(settings.runtime("")).handler(), "a new sandbox's pause: the sandbox runtime");
+        assertSame(crun, settings.pauseRuntime(record("", "runc", "crun")).handler());
+        assertSame(runc, settings.pauseRuntime(record("", "runc", null)).handler(), "run when pause and containers shared one");
+        RuntimeSettings plain = new RuntimeSettings(state, null, null, null, Map.of("", runc), LIBEXEC, "/keelson");
+        assertSame(runc, plain.pauseRuntime(plain.runtime("")).handler());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.pauseRuntime(record("", "runc", "crun")));
+        assertTrue(e.getMessage().contains("was run by crun"), e.getMessage());
+    }
+
     private static SandboxRecord record(String handler, String runtime) {
-        return new SandboxRecord("abc", handler, runtime, SandboxRecord.READY, 0, null, List.of(), "/keelson", 1, 1, "", false);
+        return record(handler, runtime, null);
+    }
+
+    private static SandboxRecord record(String handler, String runtime, String pauseRuntime) {
+        return new SandboxRecord("abc", handler, runtime, pauseRuntime, SandboxRecord.READY, 0, null, List.of(), "/keelson", 1, 1, "", false);
     }
 }

@@ -726,6 +726,45 @@ class PodLifecycleTest {
         assertNothingLeft();
     }
 
+    /**
+     * {@code keelson cri --sandbox-runtime crun} (the default where crun is installed): the pause
+     * container under crun, born in its cgroups, the pod's containers under the handler's runc;
+     * after a restart over the same root the stop still finds each with its own runtime.
+     */
+    @Test
+    void pauseContainersUnderTheSandboxRuntimeAndContainersUnderTheHandlers() throws Exception {
+        client.close();
+        server.close();
+        RuntimeSettings s = sandboxes.settings();
+        RuntimeSettings mixed = new RuntimeSettings(s.root(), s.netns(), s.cniConf(), s.cni(), s.handlers(), s.libexec(),
+                s.cgroupParent(), null, s.handlers().get("crun"));
+        sandboxes = new SandboxManager(mixed);
+        server = CriServer.start(socket, List.of(new PodArea(sandboxes, new ContainerManager(sandboxes, new DirectoryRootfs()))),
+                CriServer.DEFAULT_GRACE);
+        client = new CriClient(socket);
+        String podId = runPod("mixed", "");
+        assertEquals(List.of(podId), list(root.resolve("crun")), "the pause container is crun's");
+        assertEquals(List.of(), list(root.resolve("runc")));
+        assertPausePlacedAsARuntimeWould(podId, "crun");
+        String ctr = createContainer(podId, "app", rootfs.toString(), "sleep 30", "mixed");
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        assertEquals(List.of(ctr), list(root.resolve("runc")), "the container is the handler's (runc)");
+        assertEquals("runc", sandboxes.get(podId).runtime());
+        assertEquals("crun", sandboxes.get(podId).pauseRuntime());
+        // a restart over the same root: the records say which runtime runs what
+        client.close();
+        server.close();
+        sandboxes = new SandboxManager(mixed);
+        server = CriServer.start(socket, List.of(new PodArea(sandboxes, new ContainerManager(sandboxes, new DirectoryRootfs()))),
+                CriServer.DEFAULT_GRACE);
+        client = new CriClient(socket);
+        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertEquals(List.of(), list(root.resolve("crun")));
+        assertEquals(List.of(), list(root.resolve("runc")));
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
     @Test
     void aPauseContainerThatDiesMakesTheSandboxNotReadyAndStopStillTearsDown() throws Exception {
         String podId = runPod("fragile", "");
