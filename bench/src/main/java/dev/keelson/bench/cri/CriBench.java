@@ -89,8 +89,9 @@ public final class CriBench implements BenchArea {
                 + " bridge and host-local in-process, containerd execs the reference plugins from /usr/lib/cni");
         notes.add("keelson cri: a separate process with bin/keelson's JVM options (" + String.join(" ", KeelsonCri.JVM)
                 + "); containerd: private root/state/socket, overlayfs, runc, sandbox image = Keelson's static pause");
-        notes.add("CreateContainer + StartContainer: the sum per lifecycle — keelson cri runs the OCI runtime's create in"
-                + " CreateContainer, containerd creates its task (shim + runc create) in StartContainer");
+        notes.add("CreateContainer + StartContainer: the sum per lifecycle — both write the container's state in CreateContainer"
+                + " (keelson cri also mounts its rootfs there) and start the runtime in StartContainer (keelson: its shim +"
+                + " runc run; containerd: its shim + runc create + start)");
         notes.add(String.format(Locale.ROOT, "memory: VmRSS 5 s after %d pods run on each; shims: %d keelson-cri-shim,"
                 + " %d containerd-shim-runc-v2 processes", plan.pods(), r.keelsonShims, r.containerdShims));
         return new BenchReport("cri", figures, targets, notes);
