@@ -60,6 +60,13 @@ final class CriCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (!List.of("runc", "crun").contains(runtime)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runtime must be runc or crun, not \"" + runtime + "\"");
+        }
+        if (!List.of("runc", "crun", "handler").contains(sandboxRuntime)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--sandbox-runtime must be runc, crun or handler, not \"" + sandboxRuntime + "\"");
+        }
         boolean debug = debug(spec.commandLine());
         IdleCollector idle = new IdleCollector().start();
         CriNode node = CriNode.start(new CriNode.Options(socket, root, cniConfDir,

@@ -24,6 +24,19 @@ class CriCommandTest {
     Path tmp;
 
     @Test
+    void unknownRuntimesAreUsageErrorsNamingTheOption() {
+        for (String[] bad : new String[][] {{"--runtime", "kata"}, {"--sandbox-runtime", "kata"}}) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int rc = Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), "cri",
+                    "--socket", tmp.resolve("never.sock").toString(), "--root", tmp.resolve("root").toString(), bad[0], bad[1]);
+            assertEquals(2, rc, err.toString());
+            assertTrue(err.toString().contains(bad[0] + " must be runc") && err.toString().contains("not \"kata\""), err.toString());
+            assertFalse(Files.exists(tmp.resolve("never.sock")), "nothing was started");
+        }
+    }
+
+    @Test
     void servesTheRuntimeApiOnItsSocketAndStopsOnSigterm() throws Exception {
         Path socket = tmp.resolve("run/keelson.sock");
         Path log = tmp.resolve("cri.log");
