@@ -85,6 +85,47 @@ class HelperSha256Test {
         assertEquals(32, md.digest().length);
     }
 
+    /** A blob whose download fails half-way leaves no hashing process behind. */
+    @Test
+    void aFailedBlobWriteEndsItsHashingProcess() throws Exception {
+        try {
+            Digest.hashWith(PROGRAM);
+            dev.keelson.cri.image.store.ContentStore store = new dev.keelson.cri.image.store.ContentStore(tmp.resolve("content"));
+            java.io.InputStream failing = new java.io.InputStream() {
+                private int left = HelperSha256.SPILL * 3;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    if (left <= 0) {
+                        throw new java.io.IOException("connection reset by the test");
+                    }
+                    int n = Math.min(len, left);
+                    left -= n;
+                    return n;
+                }
+            };
+            Digest someDigest = Digest.of("x".getBytes());
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.write(someDigest, failing, -1, "test blob"));
+            assertTrue(e.getMessage().contains("connection reset by the test"), e.getMessage());
+            for (int i = 0; i < 50 && helpers() > 0; i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, helpers(), "keelson-sha256 processes left");
+        } finally {
+            Digest.hashWith(null);
+        }
+    }
+
+    private static long helpers() {
+        return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("keelson-sha256")).count();
+    }
+
     @Test
     void digestUsesTheProgramOnlyOnceNamed() {
         try {

@@ -94,15 +94,19 @@ public final class ContentStore {
         }
         try (Ingest ingest = ingest(expected, expectedSize, what)) {
             MessageDigest md = Digest.sha256();
-            long n = 0;
-            byte[] buf = new byte[64 * 1024];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
-                ingest.out().write(buf, 0, r);
-                n += r;
+            try {
+                long n = 0;
+                byte[] buf = new byte[64 * 1024];
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                    md.update(buf, 0, r);
+                    ingest.out().write(buf, 0, r);
+                    n += r;
+                }
+                ingest.commit(Digest.ofRaw(md.digest()), n);
+            } finally {
+                md.reset(); // a failed read must not leave a hashing process waiting for the rest
             }
-            ingest.commit(Digest.ofRaw(md.digest()), n);
         }
     }
 
