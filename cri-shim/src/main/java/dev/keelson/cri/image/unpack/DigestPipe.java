@@ -76,6 +76,7 @@ public final class DigestPipe implements AutoCloseable {
             join();
             finished = true;
             if (failure != null) {
+                md.reset(); // ends a hashing process (see Digest.sha256)
                 throw failure;
             }
             result = Digest.ofRaw(md.digest());
