@@ -23,9 +23,22 @@ public final class Main {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
+    /**
+     * {@code keelson} with {@code cri} as its only subcommand: the long-running CRI runtime parses its
+     * arguments without building the model of every other command (their classes, option specs and
+     * strings stay out of its memory). Same name, options and messages as {@link Main}.
+     */
+    @Command(name = "keelson", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Keelson: Linux node agent and networking toolkit.", subcommands = {CriCommand.class})
+    static final class CriOnly {
+        @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+        boolean debug;
+    }
+
     /** Runs the command line and returns the exit code; output goes to {@code out} and {@code err}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        boolean cri = args.length > 0 && args[0].equals("cri");
+        CommandLine cl = new CommandLine(cri ? new CriOnly() : new Main());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());

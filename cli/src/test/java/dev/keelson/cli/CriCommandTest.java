@@ -32,6 +32,7 @@ class CriCommandTest {
                     "--socket", tmp.resolve("never.sock").toString(), "--root", tmp.resolve("root").toString(), bad[0], bad[1]);
             assertEquals(2, rc, err.toString());
             assertTrue(err.toString().contains(bad[0] + " must be runc") && err.toString().contains("not \"kata\""), err.toString());
+            assertTrue(err.toString().contains("Try 'keelson cri --help'."), "named as under the whole command tree: " + err);
             assertFalse(Files.exists(tmp.resolve("never.sock")), "nothing was started");
         }
     }
