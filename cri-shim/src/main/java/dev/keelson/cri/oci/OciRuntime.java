@@ -208,9 +208,68 @@ public final class OciRuntime {
      * runtime's client.
      */
     public Result execSync(String id, Path pidFile, List<String> cmd, Duration timeout) {
-        List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString(), id));
-        args.addAll(cmd);
-        return exec(args, timeout, pidFile);
+        Path process = processFile(id, cmd, false);
+        try {
+            List<String> args = new ArrayList<>(List.of("exec", "--pid-file", pidFile.toString()));
+            args.addAll(execTarget(id, cmd, process));
+            return exec(args, timeout, pidFile);
+        } finally {
+            deleteQuietly(process);
+        }
+    }
+
+    /**
+     * For a runtime whose {@code exec} does not take the container's process as its template
+     * (crun: user, groups, capabilities and the rest default to its own; runc copies them from the
+     * container's config), a {@code --process} file made from the container's {@code process} with
+     * {@code cmd} as its args; null for runc. crun keeps the container's spec as
+     * {@code ROOT/ID/config.json}.
+     */
+    private Path processFile(String id, List<String> cmd, boolean terminal) {
+        if (handler.execInheritsProcess()) {
+            return null;
+        }
+        Path config = handler.root().resolve(id).resolve("config.json");
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode process =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) PROCESS_JSON.readTree(config.toFile()).path("process").deepCopy();
+            process.put("terminal", terminal);
+            com.fasterxml.jackson.databind.node.ArrayNode args = process.putArray("args");
+            cmd.forEach(args::add);
+            process.remove("consoleSize");
+            Path file = Files.createTempFile("keelson-exec-", ".json");
+            Files.write(file, PROCESS_JSON.writeValueAsBytes(process));
+            return file;
+        } catch (IOException | ClassCastException e) {
+            throw new OciRuntimeException(verb("exec", id) + " failed: cannot read the container's process from " + config
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper PROCESS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** {@code --process FILE ID}, or {@code ID CMD...} without a process file. */
+    private static List<String> execTarget(String id, List<String> cmd, Path process) {
+        List<String> out = new ArrayList<>();
+        if (process != null) {
+            out.add("--process");
+            out.add(process.toString());
+            out.add(id);
+        } else {
+            out.add(id);
+            out.addAll(cmd);
+        }
+        return out;
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a temporary file left in the temporary directory
+            }
+        }
     }
 
     /**
@@ -218,11 +277,18 @@ public final class OciRuntime {
      * client, whose stdin, stdout and stderr are the command's and whose exit code is the command's.
      */
     public Process startExec(String id, List<String> cmd) throws IOException {
+        Path process = processFile(id, cmd, false);
         List<String> args = handler.command();
         args.add("exec");
-        args.add(id);
-        args.addAll(cmd);
-        return new ProcessBuilder(args).start();
+        args.addAll(execTarget(id, cmd, process));
+        try {
+            Process p = new ProcessBuilder(args).start();
+            p.onExit().thenRun(() -> deleteQuietly(process));
+            return p;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(process);
+            throw e;
+        }
     }
 
     /**
@@ -233,14 +299,25 @@ public final class OciRuntime {
      * after the command; {@code dir/runtime.log} holds the runtime's messages.
      */
     public Process startTerminalExec(String id, List<String> cmd, Path consoleSocket, Path dir) throws IOException {
+        Path process = processFile(id, cmd, true);
         List<String> args = new ArrayList<>(List.of(shim.toString(), exitFile(dir).toString(), dir.resolve("exec.pid").toString(),
                 stdioFifo(dir, false).toString(), stdioFifo(dir, true).toString()));
         args.addAll(handler.command());
-        args.addAll(List.of("--log", dir.resolve("runtime.log").toString(), "exec", "--detach",
-                "--tty", "--console-socket", consoleSocket.toString(), "--pid-file", dir.resolve("exec.pid").toString(), id));
-        args.addAll(cmd);
-        return new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        args.addAll(List.of("--log", dir.resolve("runtime.log").toString(), "exec", "--detach"));
+        if (process == null) {
+            args.add("--tty"); // with a process file, its "terminal" says so
+        }
+        args.addAll(List.of("--console-socket", consoleSocket.toString(), "--pid-file", dir.resolve("exec.pid").toString()));
+        args.addAll(execTarget(id, cmd, process));
+        try {
+            Process p = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.onExit().thenRun(() -> deleteQuietly(process));
+            return p;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(process);
+            throw e;
+        }
     }
 
     /** The runtime's messages in {@code log} (a {@code --log} file), joined on one line. */

@@ -77,6 +77,15 @@ public record RuntimeHandler(String name, Path binary, Path root, List<String> l
         return binary.getFileName().toString().equals("crun");
     }
 
+    /**
+     * True for runc, whose {@code exec} takes the container's process (user, groups, capabilities,
+     * environment, working directory) as the template of the new one; crun's starts from its own
+     * defaults (root), so it is given the container's process as a {@code --process} file.
+     */
+    public boolean execInheritsProcess() {
+        return !binary.getFileName().toString().equals("crun");
+    }
+
     /** {@code launcher... binary --root ROOT}: the start of every command line for this runtime. */
     public List<String> command() {
         List<String> cmd = new ArrayList<>(launcher);

@@ -353,6 +353,42 @@ class PodLifecycleTest {
         assertNothingLeft();
     }
 
+    /**
+     * An exec'd command runs as the container's process does: user, supplementary groups and
+     * working directory, under runc (whose exec copies them) and crun (given the container's process
+     * as a --process file), by ExecSync and by the streaming exec's client.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "crun"})
+    void execRunsAsTheContainersUserWithItsGroups(String handler) throws Exception {
+        String podId = runPod("ids", handler);
+        ContainerConfig c = container("app", rootfs.toString(), "sleep 30").toBuilder().setWorkingDir("/tmp")
+                .setLinux(dev.keelson.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(
+                        dev.keelson.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                                .setRunAsUser(dev.keelson.cri.api.v1.Int64Value.newBuilder().setValue(1234))
+                                .setRunAsGroup(dev.keelson.cri.api.v1.Int64Value.newBuilder().setValue(2345))
+                                .addSupplementalGroups(5678)))
+                .build();
+        String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(c)
+                .setSandboxConfig(pod("ids")).build()).getContainerId();
+        client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+        ExecSyncResponse ids = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                .addAllCmd(List.of("sh", "-c", "id -u; id -g; id -G; pwd")).setTimeout(10).build());
+        assertEquals(0, ids.getExitCode(), ids.getStderr().toStringUtf8());
+        List<String> lines = List.of(ids.getStdout().toStringUtf8().strip().split("\n"));
+        assertEquals("1234", lines.get(0), lines.toString());
+        assertEquals("2345", lines.get(1), lines.toString());
+        assertTrue(List.of(lines.get(2).split(" ")).containsAll(List.of("2345", "5678")), lines.toString());
+        assertEquals("/tmp", lines.get(3), lines.toString());
+        // the streaming exec's client: the same runtime command line
+        Process p = sandboxes.settings().runtime(sandboxes.get(podId)).startExec(ctr, List.of("id", "-u"));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals("1234", out);
+        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeft();
+    }
+
     /** crun without keelson-maskexec on a hybrid host with cgroup2 controllers: a real refusal. */
     @Test
     void aRuntimeThatRefusesTheSandboxLeavesNothing() throws Exception {
