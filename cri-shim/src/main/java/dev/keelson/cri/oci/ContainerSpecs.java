@@ -82,7 +82,9 @@ public final class ContainerSpecs {
      * {@code run_as_user}/{@code run_as_username} ({@code run_as_group} only with one of them, as
      * containerd insists), else the image User, resolved in the rootfs' /etc/passwd and /etc/group.
      * A bidirectional mount makes the container's root mount {@code rshared} (else runc makes the
-     * whole tree a slave and a mount made in the container never reaches the node). A
+     * whole tree a slave and a mount made in the container never reaches the node); a
+     * host-to-container one makes it {@code rslave}, runc's default, said for crun (whose default
+     * {@code rprivate} cuts the volume off the host's later mounts). A
      * non-privileged container gets the seccomp filter of its profile ({@link SeccompProfiles}).
      *
      * @param etc files the pod provides: {@code hostname}, {@code resolv.conf}, {@code hosts} in this directory
@@ -154,6 +156,10 @@ public final class ContainerSpecs {
         }
         if (c.getMountsList().stream().anyMatch(m -> m.getPropagation() == dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
             s.rootfsPropagation("rshared");
+        } else if (c.getMountsList().stream()
+                .anyMatch(m -> m.getPropagation() == dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER)) {
+            // runc's default, said for crun, whose default (rprivate) cuts the volume off the host's later mounts
+            s.rootfsPropagation("rslave");
         }
         return s;
     }

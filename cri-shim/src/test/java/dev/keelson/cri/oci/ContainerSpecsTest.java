@@ -70,12 +70,24 @@ class ContainerSpecsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PROPAGATION_PRIVATE, rprivate", "PROPAGATION_HOST_TO_CONTAINER, rslave", "PROPAGATION_BIDIRECTIONAL, rshared"})
-    void bindMountsCarryTheirPropagation(MountPropagation p, String option) {
+    @CsvSource({"PROPAGATION_PRIVATE, rprivate, ''", "PROPAGATION_HOST_TO_CONTAINER, rslave, rslave",
+            "PROPAGATION_BIDIRECTIONAL, rshared, rshared"})
+    void bindMountsCarryTheirPropagationAndTheRootMountFollows(MountPropagation p, String option, String root) {
         JsonNode s = spec(sh().addMounts(Mount.newBuilder().setContainerPath("/d").setHostPath("/h").setPropagation(p)).build(), POD);
         JsonNode m = s.path("mounts").get(s.path("mounts").size() - 1);
         assertEquals("/d", m.path("destination").asText());
         assertEquals(List.of("rbind", option, "rw"), texts(m.path("options")));
+        // said for every runtime: crun's own default is rprivate, runc's rslave
+        assertEquals(root, s.path("linux").path("rootfsPropagation").asText(""));
+    }
+
+    @Test
+    void aBidirectionalMountWinsOverAHostToContainerOneForTheRootMount() {
+        JsonNode s = spec(sh().addMounts(Mount.newBuilder().setContainerPath("/a").setHostPath("/h1")
+                        .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
+                .addMounts(Mount.newBuilder().setContainerPath("/b").setHostPath("/h2")
+                        .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL)).build(), POD);
+        assertEquals("rshared", s.path("linux").path("rootfsPropagation").asText());
     }
 
     @Test

@@ -686,6 +686,39 @@ class PodLifecycleTest {
         }
     }
 
+    /**
+     * critest's rslave spec, under runc and crun: a mount the node makes under a host-to-container
+     * mount after the container started shows in the container.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "crun"})
+    void aMountTheNodeMakesUnderAHostToContainerMountReachesTheContainer(String handler) throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("from-host"));
+        Command.ok("mount", "--bind", shared.toString(), shared.toString());
+        Command.ok("mount", "--make-rshared", shared.toString());
+        try {
+            String podId = runPod("slave", handler);
+            ContainerConfig cfg = container("s", rootfs.toString(), "sleep 30").toBuilder()
+                    .addMounts(dev.keelson.cri.api.v1.Mount.newBuilder().setContainerPath("/fromhost").setHostPath(shared.toString())
+                            .setPropagation(dev.keelson.cri.api.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
+                    .build();
+            String ctr = client.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                    .setConfig(cfg).setSandboxConfig(pod("slave")).build()).getContainerId();
+            client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+            Files.createDirectories(shared.resolve("later"));
+            Command.ok("mount", "-t", "tmpfs", "made-on-node", shared.resolve("later").toString());
+            Files.writeString(shared.resolve("later/flag"), "x");
+            ExecSyncResponse ls = client.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
+                    .addAllCmd(List.of("ls", "-A", "/fromhost/later")).setTimeout(10).build());
+            assertEquals("flag", ls.getStdout().toStringUtf8().strip(), "the node's later mount, seen in the container");
+            Command.ok("umount", shared.resolve("later").toString());
+            client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            assertNothingLeft();
+        } finally {
+            Command.run("umount", "-R", shared.toString());
+        }
+    }
+
     private String createWith(String podId, String name, dev.keelson.cri.api.v1.LinuxContainerSecurityContext.Builder sc) {
         ContainerConfig cfg = container(name, rootfs.toString(), "sleep 30").toBuilder()
                 .setLinux(dev.keelson.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(sc)).build();
