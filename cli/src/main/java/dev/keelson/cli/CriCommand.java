@@ -60,10 +60,10 @@ final class CriCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (!List.of("runc", "crun").contains(runtime)) {
+        if (!RuntimeHandler.RUNTIMES.contains(runtime)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runtime must be runc or crun, not \"" + runtime + "\"");
         }
-        if (!List.of("runc", "crun", "handler").contains(sandboxRuntime)) {
+        if (!RuntimeHandler.RUNTIMES.contains(sandboxRuntime) && !sandboxRuntime.equals("handler")) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--sandbox-runtime must be runc, crun or handler, not \"" + sandboxRuntime + "\"");
         }

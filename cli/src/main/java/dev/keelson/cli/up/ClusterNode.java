@@ -1,6 +1,5 @@
 package dev.keelson.cli.up;
 
-import dev.keelson.cri.oci.RuntimeHandler;
 import dev.keelson.cri.server.CriNode;
 import dev.keelson.node.NodeAgent;
 import dev.keelson.node.NodeAgentConfig;
@@ -67,11 +66,12 @@ public final class ClusterNode implements AutoCloseable {
         log.accept("node network: bridge " + layout.bridgeName() + " " + layout.gatewayIp() + "/" + layout.podPrefixLength()
                 + ", CNI conflist " + NodeNetwork.conflistPath(layout));
 
-        String pause = RuntimeHandler.defaultSandboxRuntime();
-        cri = CriNode.start(new CriNode.Options(layout.criSocket(), layout.criRoot(), layout.cniConfDir(),
+        CriNode.Options options = new CriNode.Options(layout.criSocket(), layout.criRoot(), layout.cniConfDir(),
                 List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")), "runc", Map.of(), Set.of(), libexec,
-                layout.cgroupParent(), null));
+                layout.cgroupParent(), null);
+        cri = CriNode.start(options);
         undo.push(this::removePods);
+        String pause = options.sandboxRuntime();
         log.accept("CRI runtime (runc" + (pause == null ? "" : ", pause containers under " + pause) + ") on " + layout.criSocket());
         if (DemoImage.available()) {
             long i0 = System.nanoTime();

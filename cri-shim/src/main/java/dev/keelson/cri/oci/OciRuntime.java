@@ -1,5 +1,8 @@
 package dev.keelson.cri.oci;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.linux.ErrnoException;
 import dev.keelson.linux.Libc;
 import java.io.BufferedReader;
@@ -231,10 +234,9 @@ public final class OciRuntime {
         }
         Path config = handler.root().resolve(id).resolve("config.json");
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode process =
-                    (com.fasterxml.jackson.databind.node.ObjectNode) PROCESS_JSON.readTree(config.toFile()).path("process").deepCopy();
+            ObjectNode process = (ObjectNode) PROCESS_JSON.readTree(config.toFile()).path("process").deepCopy();
             process.put("terminal", terminal);
-            com.fasterxml.jackson.databind.node.ArrayNode args = process.putArray("args");
+            ArrayNode args = process.putArray("args");
             cmd.forEach(args::add);
             process.remove("consoleSize");
             Path file = Files.createTempFile("keelson-exec-", ".json");
@@ -246,7 +248,7 @@ public final class OciRuntime {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper PROCESS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper PROCESS_JSON = new ObjectMapper();
 
     /** {@code --process FILE ID}, or {@code ID CMD...} without a process file. */
     private static List<String> execTarget(String id, List<String> cmd, Path process) {
@@ -281,8 +283,13 @@ public final class OciRuntime {
         List<String> args = handler.command();
         args.add("exec");
         args.addAll(execTarget(id, cmd, process));
+        return startDeleting(new ProcessBuilder(args), process);
+    }
+
+    /** Starts {@code pb}; the process file (if any) is deleted when the process ends or fails to start. */
+    private static Process startDeleting(ProcessBuilder pb, Path process) throws IOException {
         try {
-            Process p = new ProcessBuilder(args).start();
+            Process p = pb.start();
             p.onExit().thenRun(() -> deleteQuietly(process));
             return p;
         } catch (IOException | RuntimeException e) {
@@ -309,15 +316,8 @@ public final class OciRuntime {
         }
         args.addAll(List.of("--console-socket", consoleSocket.toString(), "--pid-file", dir.resolve("exec.pid").toString()));
         args.addAll(execTarget(id, cmd, process));
-        try {
-            Process p = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.onExit().thenRun(() -> deleteQuietly(process));
-            return p;
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(process);
-            throw e;
-        }
+        return startDeleting(new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD), process);
     }
 
     /** The runtime's messages in {@code log} (a {@code --log} file), joined on one line. */

@@ -14,6 +14,9 @@ import java.util.List;
  * {@code state}, {@code kill}, {@code delete --force}, {@code exec --process}, {@code update}).
  */
 public record RuntimeHandler(String name, Path binary, Path root, List<String> launcher) {
+    /** The runtimes there are handlers for, by binary name. */
+    public static final List<String> RUNTIMES = List.of("runc", "crun");
+
     /** The cgroup2 controller list crun 1.8.1 reads to refuse a hybrid host. */
     static final Path HYBRID_CONTROLLERS = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
 
@@ -74,7 +77,7 @@ public record RuntimeHandler(String name, Path binary, Path root, List<String> l
 
     /** True for crun, whose {@code --cgroup-manager=disabled} leaves the container's cgroups to the caller (runc has no such mode). */
     public boolean canLeaveCgroupsToCaller() {
-        return binary.getFileName().toString().equals("crun");
+        return isCrun();
     }
 
     /**
@@ -83,7 +86,11 @@ public record RuntimeHandler(String name, Path binary, Path root, List<String> l
      * defaults (root), so it is given the container's process as a {@code --process} file.
      */
     public boolean execInheritsProcess() {
-        return !binary.getFileName().toString().equals("crun");
+        return !isCrun();
+    }
+
+    private boolean isCrun() {
+        return binary.getFileName().toString().equals("crun");
     }
 
     /** {@code launcher... binary --root ROOT}: the start of every command line for this runtime. */

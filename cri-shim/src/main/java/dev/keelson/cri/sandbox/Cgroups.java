@@ -59,19 +59,8 @@ public final class Cgroups {
      */
     public static List<Path> prepareSelfJoin(String relative, long cpuShares) throws IOException {
         List<Path> tasks = new ArrayList<>();
-        if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
-            return tasks;
-        }
         String rel = relative.replaceFirst("^/+", "");
-        Set<Path> hierarchies = new LinkedHashSet<>();
-        try (Stream<Path> s = Files.list(ROOT)) {
-            for (Path h : s.sorted().toList()) {
-                if (Files.exists(h.resolve("tasks"))) {
-                    hierarchies.add(h.toRealPath());
-                }
-            }
-        }
-        for (Path h : hierarchies) {
+        for (Path h : V1.HIERARCHIES) {
             Path dir = h;
             for (Path part : Path.of(rel)) {
                 Path parent = dir;
@@ -99,6 +88,31 @@ public final class Cgroups {
             tasks.add(dir.resolve("tasks"));
         }
         return tasks;
+    }
+
+    /**
+     * The cgroup v1 hierarchies, each once however many names it is mounted under (a directory with
+     * a {@code tasks} file); none on a cgroup2-only host. Read once: hierarchies are mounted at boot.
+     */
+    private static final class V1 {
+        static final List<Path> HIERARCHIES = find();
+
+        private static List<Path> find() {
+            if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
+                return List.of();
+            }
+            Set<Path> found = new LinkedHashSet<>();
+            try (Stream<Path> s = Files.list(ROOT)) {
+                for (Path h : s.sorted().toList()) {
+                    if (Files.exists(h.resolve("tasks"))) {
+                        found.add(h.toRealPath());
+                    }
+                }
+            } catch (IOException e) {
+                return List.of();
+            }
+            return List.copyOf(found);
+        }
     }
 
     /** Removes {@code relative} in every hierarchy; returns the paths that could not be removed (not empty, busy). */

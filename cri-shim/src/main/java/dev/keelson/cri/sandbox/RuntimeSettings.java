@@ -8,6 +8,7 @@ import dev.keelson.netns.NetnsDirectory;
 import dev.keelson.netns.NetnsPool;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Where the runtime keeps things and what it uses.
@@ -59,14 +60,7 @@ public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, 
      * runs); the handler's own for records that predate the field.
      */
     public OciRuntime runtime(SandboxRecord pod) {
-        RuntimeHandler named = handlers.get(pod.handler());
-        if (pod.runtime() == null || named != null && named.binary().toString().equals(pod.runtime())) {
-            return runtime(pod.handler());
-        }
-        return handlers.values().stream().filter(h -> h.binary().toString().equals(pod.runtime())).findFirst()
-                .map(this::driver)
-                .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + " was run by " + pod.runtime()
-                        + ", which no runtime handler runs now (known: " + handlers.keySet() + ")"));
+        return pod.runtime() == null ? runtime(pod.handler()) : recorded(pod, pod.runtime(), "it");
     }
 
     /** The driver for a new sandbox's pause container, whose containers {@code containers} runs. */
@@ -76,13 +70,15 @@ public record RuntimeSettings(Path root, NetnsDirectory netns, ConfDir cniConf, 
 
     /** The driver of the runtime that runs {@code pod}'s pause container (recorded at RunPodSandbox). */
     public OciRuntime pauseRuntime(SandboxRecord pod) {
-        if (pod.pauseRuntime() == null) {
-            return runtime(pod);
-        }
-        return java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(pause), handlers.values().stream())
-                .filter(h -> h.binary().toString().equals(pod.pauseRuntime())).findFirst().map(this::driver)
-                .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + ": its pause container was run by "
-                        + pod.pauseRuntime() + ", which no runtime handler runs now"));
+        return pod.pauseRuntime() == null ? runtime(pod) : recorded(pod, pod.pauseRuntime(), "its pause container");
+    }
+
+    /** The handler running {@code binary}, the pod's own first; {@code what} names what {@code binary} ran, for the error. */
+    private OciRuntime recorded(SandboxRecord pod, String binary, String what) {
+        return Stream.of(Stream.ofNullable(handlers.get(pod.handler())), Stream.ofNullable(pause), handlers.values().stream())
+                .flatMap(h -> h).filter(h -> h.binary().toString().equals(binary)).findFirst().map(this::driver)
+                .orElseThrow(() -> new IllegalStateException("sandbox " + pod.id() + ": " + what + " was run by " + binary
+                        + ", which no runtime handler runs now (known: " + handlers.keySet() + ")"));
     }
 
     private OciRuntime driver(RuntimeHandler h) {

@@ -112,8 +112,9 @@ public final class SandboxManager {
      * @throws IllegalStateException a sandbox with the same metadata exists
      */
     public String run(PodSandboxConfig cfg, String handler) {
-        OciRuntime rt = settings.pauseRuntime(settings.runtime(handler));
-        String containersRuntime = settings.runtime(handler).handler().binary().toString();
+        OciRuntime containers = settings.runtime(handler);
+        OciRuntime rt = settings.pauseRuntime(containers);
+        String containersRuntime = containers.handler().binary().toString();
         PodSandboxMetadata md = cfg.getMetadata();
         if (md.getName().isEmpty()) {
             throw new IllegalArgumentException("PodSandboxConfig.metadata.name is empty");
@@ -157,7 +158,7 @@ public final class SandboxManager {
                     });
                 }
                 String cgroup = parent + "/" + id;
-                String pauseCgroup = cgroup + "/" + id;
+                String pauseCgroup = SandboxRecord.pauseCgroup(cgroup, id);
                 undo.onFailure("cgroup " + cgroup, () -> {
                     Cgroups.remove(pauseCgroup);
                     Cgroups.remove(cgroup);
@@ -230,7 +231,7 @@ public final class SandboxManager {
                 }
                 awaitShim(r.shimPid());
                 rt.delete(id);
-                Cgroups.remove(r.cgroup() + "/" + id); // the pause container's, when the runtime left it to us
+                Cgroups.remove(r.pauseCgroup()); // when the runtime left it to us
             });
             if (r.netns() != null) {
                 step(errors, () -> settings.cni().del(settings.cniConf().firstConfList(),
@@ -288,7 +289,6 @@ public final class SandboxManager {
             if (c != null) {
                 c.removeAll(id);
             }
-            Cgroups.remove(r.cgroup() + "/" + id); // the pause container's, when the runtime left it to us
             List<Path> left = Cgroups.remove(r.cgroup());
             if (!left.isEmpty()) {
                 throw new IllegalStateException("sandbox " + id + ": cgroups still busy: " + left);

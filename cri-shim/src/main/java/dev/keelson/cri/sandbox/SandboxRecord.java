@@ -49,6 +49,16 @@ public record SandboxRecord(String id, String handler, String runtime, String pa
         return cgroupParent + "/" + id;
     }
 
+    /** The pause container's cgroupfs path, {@code PARENT/ID/ID}. */
+    public String pauseCgroup() {
+        return pauseCgroup(cgroup(), id);
+    }
+
+    /** The pause container's cgroup under pod cgroup {@code podCgroup}. */
+    public static String pauseCgroup(String podCgroup, String id) {
+        return podCgroup + "/" + id;
+    }
+
     /** NOTREADY because the pause container exited; StopPodSandbox still has to tear down. */
     public SandboxRecord pauseExited() {
         return new SandboxRecord(id, handler, runtime, pauseRuntime, NOTREADY, createdAt, netns, ips, cgroupParent, pausePid, shimPid, config, stopped);

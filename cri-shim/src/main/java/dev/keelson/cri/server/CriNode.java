@@ -88,10 +88,10 @@ public final class CriNode implements AutoCloseable {
             cniBinDirs = List.copyOf(cniBinDirs);
             mirrors = Map.copyOf(mirrors);
             insecure = Set.copyOf(insecure);
-            if (!runtime.equals("runc") && !runtime.equals("crun")) {
+            if (!RuntimeHandler.RUNTIMES.contains(runtime)) {
                 throw new IllegalArgumentException("runtime must be runc or crun, not \"" + runtime + "\"");
             }
-            if (sandboxRuntime != null && !sandboxRuntime.equals("runc") && !sandboxRuntime.equals("crun")) {
+            if (sandboxRuntime != null && !RuntimeHandler.RUNTIMES.contains(sandboxRuntime)) {
                 throw new IllegalArgumentException("sandbox runtime must be runc or crun, not \"" + sandboxRuntime + "\"");
             }
         }
@@ -113,19 +113,19 @@ public final class CriNode implements AutoCloseable {
         Path state = o.root().resolve("runtime");
         Path sha256 = o.libexec().resolve("keelson-sha256");
         Digest.hashWith(Files.isExecutable(sha256) ? sha256 : null);
-        Map<String, RuntimeHandler> handlers = Map.of(
-                "", o.runtime().equals("crun") ? RuntimeHandler.crun("crun", state, o.libexec()) : RuntimeHandler.runc("runc", state),
-                "runc", RuntimeHandler.runc("runc", state),
-                "crun", RuntimeHandler.crun("crun", state, o.libexec()));
+        RuntimeHandler runc = RuntimeHandler.runc("runc", state);
+        RuntimeHandler crun = RuntimeHandler.crun("crun", state, o.libexec());
+        Map<String, RuntimeHandler> handlers = Map.of("", o.runtime().equals("crun") ? crun : runc, "runc", runc, "crun", crun);
         CniInvoker cni = CniInvoker.create(o.cniBinDirs(), o.root().resolve("cni"));
         ConfDir conf = new ConfDir(o.cniConfDir());
         ImageService images = new ImageService(o.root().resolve("images"),
                 new RegistryHosts(o.mirrors(), o.insecure(), Map.of(), null), Platform.LINUX_AMD64);
-        NetnsPool pool = new NetnsPool(NetnsDirectory.system(), poolPrefix(o.root()), NETNS_POOL_SIZE);
+        String poolPrefix = poolPrefix(o.root());
+        NetnsPool pool = new NetnsPool(NetnsDirectory.system(), poolPrefix, NETNS_POOL_SIZE);
         RuntimeHandler pause = o.sandboxRuntime() == null ? null : handlers.get(o.sandboxRuntime());
         SandboxManager sandboxes = new SandboxManager(new RuntimeSettings(state, NetnsDirectory.system(), conf, cni,
                 handlers, o.libexec(), o.cgroupParent(), pool, pause));
-        sweepPool(NetnsDirectory.system(), poolPrefix(o.root()), sandboxes);
+        sweepPool(NetnsDirectory.system(), poolPrefix, sandboxes);
         pool.start();
         ImageRootfs rootfs = new ImageRootfs(images, o.root().resolve("rootfs"));
         ContainerManager containers = new ContainerManager(sandboxes, rootfs);
@@ -152,13 +152,8 @@ public final class CriNode implements AutoCloseable {
      * each other's.
      */
     static String poolPrefix(Path root) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(root.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "kcri-" + java.util.HexFormat.of().formatHex(d, 0, 4) + "-";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] path = root.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return "kcri-" + Digest.of(path).hex().substring(0, 8) + "-";
     }
 
     /**
