@@ -8,6 +8,7 @@ import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.StateDiff;
 import dev.keelson.proxy.nft.AffinityPurge;
+import dev.keelson.proxy.nft.AffinityRecord6;
 import dev.keelson.proxy.nft.NftDelta;
 import dev.keelson.proxy.nft.NftElements;
 import dev.keelson.proxy.nft.NftRenderer;
@@ -75,6 +76,7 @@ public final class NftBackend implements RuleBackend {
         String script = NftRenderer.full(state);
         long t0 = System.nanoTime();
         run(script, "full load");
+        appendRecord6(AffinityRecord6.rules(state.affinityTimes()), "full load");
         needsFull = false;
         return new Applied("full", script, System.nanoTime() - t0);
     }
@@ -107,6 +109,7 @@ public final class NftBackend implements RuleBackend {
                     .map(e -> Map.entry(e.getKey(), NftElements.encode(e.getKey(), e.getValue()))).toList();
             batch.begin();
             encoded.forEach(e -> batch.elements(true, e.getKey(), e.getValue()));
+            AffinityRecord6.rules(state.affinityTimes()).forEach(r -> batch.newRule(NftTable.AFFINITY_RECORD, r.expressions()));
             batch.tableDormant(false);
             batch.commit();
         } catch (RuntimeException e) {
@@ -136,6 +139,7 @@ public final class NftBackend implements RuleBackend {
             send(delta);
         } else {
             run(script, "incremental sync");
+            appendRecord6(delta.record6(), "incremental sync");
         }
         purgeStaleAffinity(diff);
         return new Applied("incremental", script, System.nanoTime() - t0);
@@ -151,6 +155,26 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables " + what + " of table " + TABLE + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends the IPv6 rules of {@code affinity-record} that the script just (re)wrote the chain for,
+     * as one netlink batch (libnftables cannot build them; see {@link AffinityRecord6}). Until it
+     * commits, new IPv6 connections of affinity services are spread without being recorded.
+     */
+    private void appendRecord6(List<AffinityRecord6.Rule> rules, String what) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        try {
+            batch.begin();
+            rules.forEach(r -> batch.newRule(NftTable.AFFINITY_RECORD, r.expressions()));
+            batch.commit();
+        } catch (RuntimeException e) {
+            needsFull = true;
+            throw new BackendException("nftables " + what + " of table " + TABLE + ": the rules were applied but the"
+                    + " IPv6 affinity records could not be added (the next sync is full): " + e.getMessage(), e);
         }
     }
 

@@ -12,9 +12,12 @@ import java.util.SortedMap;
  * @param deletes  map or set name to key to value ("" for a set element), removed first
  * @param commands nft commands (one per line, with newline) on chains, rules and sets
  * @param adds     map or set name to key to value, added last
+ * @param record6  when the commands rewrite {@code affinity-record}: its IPv6 rules, which the
+ *                 backend appends over netlink once the commands are committed (libnftables cannot
+ *                 build them; see {@link AffinityRecord6})
  */
 public record NftDelta(SortedMap<String, SortedMap<String, String>> deletes, List<String> commands,
-                       SortedMap<String, SortedMap<String, String>> adds) {
+                       SortedMap<String, SortedMap<String, String>> adds, List<AffinityRecord6.Rule> record6) {
 
     /** Whether only elements change (no chain, rule or set command). */
     public boolean elementsOnly() {
@@ -32,6 +35,7 @@ public record NftDelta(SortedMap<String, SortedMap<String, String>> deletes, Lis
         deletes.forEach((m, e) -> sb.append(line("delete", m, e)));
         commands.forEach(sb::append);
         adds.forEach((m, e) -> sb.append(line("add", m, e)));
+        sb.append(AffinityRecord6.comment(record6));
         return sb.toString();
     }
 

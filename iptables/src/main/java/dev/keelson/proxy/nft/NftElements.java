@@ -2,6 +2,7 @@ package dev.keelson.proxy.nft;
 
 import dev.keelson.linux.netfilter.NftBatch;
 import dev.keelson.netns.addr.InetAddresses;
+import dev.keelson.proxy.model.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,8 @@ public final class NftElements {
         return switch (base) {
             case NftTable.SERVICE_IPS, NftTable.NO_ENDPOINT_SERVICES, NftTable.AFFINITY, NftTable.MASQ_FRONTENDS ->
                     List.of(Field.ADDR, Field.PROTO, Field.PORT);
-            case NftTable.NODEPORTS, NftTable.NO_ENDPOINT_NODEPORTS, NftTable.MASQ_NODEPORTS -> List.of(Field.PROTO, Field.PORT);
+            case NftTable.NODEPORTS, NftTable.NO_ENDPOINT_NODEPORTS, NftTable.MASQ_NODEPORTS, NftTable.AFFINITY_NODEPORTS ->
+                    List.of(Field.PROTO, Field.PORT);
             case NftTable.NODEPORT_ENDPOINTS -> List.of(Field.PROTO, Field.PORT, Field.INDEX);
             case NftTable.CLUSTER_IPS -> List.of(Field.ADDR);
             case NftTable.HAIRPIN -> List.of(Field.ADDR, Field.ADDR);
@@ -81,12 +83,12 @@ public final class NftElements {
     }
 
     private static int protocolNumber(String p) {
-        return switch (p) {
-            case "tcp" -> 6;   // IPPROTO_TCP (linux/in.h)
-            case "udp" -> 17;  // IPPROTO_UDP
-            case "sctp" -> 132; // IPPROTO_SCTP
-            default -> throw new IllegalArgumentException("unknown protocol " + p);
-        };
+        for (Protocol proto : Protocol.values()) {
+            if (proto.lower().equals(p)) {
+                return proto.number();
+            }
+        }
+        throw new IllegalArgumentException("unknown protocol " + p);
     }
 
     private static NftBatch.Verdict verdict(String v, String map) {

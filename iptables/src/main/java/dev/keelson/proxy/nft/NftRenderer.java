@@ -63,7 +63,7 @@ public final class NftRenderer {
             sb.append("\tflags dormant\n");
         }
         NftTable.declarations(s.node()).forEach(d -> sb.append('\t').append(d).append('\n'));
-        s.affinityTimes().forEach(t -> sb.append('\t').append(NftTable.affinitySetDeclaration(t)).append('\n'));
+        s.affinityTimes().forEach(t -> NftTable.affinitySetDeclarations(t).forEach(d -> sb.append('\t').append(d).append('\n')));
         for (NftTable.Chain c : NftTable.chains(s.node(), s.affinityTimes())) {
             sb.append("\tchain ").append(c.name()).append(" {\n");
             if (c.header() != null) {
@@ -84,6 +84,7 @@ public final class NftRenderer {
             }
         }
         sb.append("}\n");
+        sb.append(AffinityRecord6.comment(AffinityRecord6.rules(s.affinityTimes())));
         if (elements != null) {
             addSharedSets(elements, s);
         }
@@ -139,21 +140,30 @@ public final class NftRenderer {
         addShared(deletes, NftTable.HAIRPIN, d.hairpinRemoved(), true);
 
         List<String> commands = new ArrayList<>();
+        List<AffinityRecord6.Rule> record6 = null;
         if (!d.affinityAdded().isEmpty() || !d.affinityRemoved().isEmpty()) {
             SortedSet<String> now = new java.util.TreeSet<>(d.affinityAdded());
-            // The record chain is rewritten from the full list of timeouts in use.
+            // The affinity chains are rewritten from the full list of timeouts in use.
             now.addAll(d.affinityInUse());
-            d.affinityAdded().forEach(t -> commands.add("add " + NftTable.affinitySetDeclaration(t)
-                    .replaceFirst("^set ", "set " + T + " ") + "\n"));
+            d.affinityAdded().forEach(t -> NftTable.affinitySetDeclarations(t)
+                    .forEach(decl -> commands.add("add " + decl.replaceFirst("^set ", "set " + T + " ") + "\n")));
             commands.add("flush chain " + T + " " + NftTable.AFFINITY_RECORD + "\n");
             NftTable.affinityRules(now).forEach(r -> commands.add("add rule " + T + " " + NftTable.AFFINITY_RECORD
                     + " " + r + "\n"));
+            commands.add("flush chain " + T + " " + NftTable.AFFINITY_NODEPORTS + "\n");
+            NftTable.affinityNodePortRules(now).forEach(r -> commands.add("add rule " + T + " "
+                    + NftTable.AFFINITY_NODEPORTS + " " + r + "\n"));
+            record6 = AffinityRecord6.rules(now);
         }
         commands.addAll(chainOps);
         commands.addAll(deleteChains);
-        d.affinityRemoved().forEach(t -> commands.add("delete set " + T + " "
-                + NftTable.affinitySet(Family.valueOf(t.substring(0, 2)), Integer.parseInt(t.substring(3))) + "\n"));
-        return new NftDelta(deletes, commands, adds);
+        d.affinityRemoved().forEach(t -> {
+            Family f = Family.valueOf(t.substring(0, 2));
+            int seconds = Integer.parseInt(t.substring(3));
+            commands.add("delete set " + T + " " + NftTable.affinitySet(f, seconds) + "\n");
+            commands.add("delete set " + T + " " + NftTable.affinityNodePortSet(f, seconds) + "\n");
+        });
+        return new NftDelta(deletes, commands, adds, record6 == null ? List.of() : record6);
     }
 
     private static void merge(SortedMap<String, SortedMap<String, String>> into,

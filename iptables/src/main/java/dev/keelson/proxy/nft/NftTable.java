@@ -25,7 +25,8 @@ public final class NftTable {
     static final String AFFINITY = "affinity";
     static final String MARK_MASQ = "mark-for-masquerade";
     static final String REJECT_CHAIN = "reject-service";
-    static final String AFFINITY_RECORD = "affinity-record";
+    public static final String AFFINITY_RECORD = "affinity-record";
+    static final String AFFINITY_NODEPORTS = "affinity-nodeports";
     static final String ENDPOINTS = "endpoints";
     static final String PICK_ENDPOINT = "pick-endpoint";
     static final String NODEPORT_ENDPOINTS = "nodeport-endpoints";
@@ -46,6 +47,18 @@ public final class NftTable {
     static String affinitySet(Family f, int seconds) {
         return AFFINITY + f.suffix() + "-" + seconds;
     }
+
+    /** The node ports of affinity service ports whose entries live {@code seconds}: {@code affinity-nodeports4-10800}. */
+    static String affinityNodePortSet(Family f, int seconds) {
+        return AFFINITY_NODEPORTS + f.suffix() + "-" + seconds;
+    }
+
+    /**
+     * How long the address a node port was reached at stays in the frontend set of its timeout
+     * ({@link #affinityNodePortRules}): it only has to outlive the step from DNAT (nat prerouting)
+     * to the record (dstnat + 10) of the same packet; each new connection refreshes it.
+     */
+    static final int NODEPORT_FRONTEND_SECONDS = 10;
 
     /**
      * The first endpoint index of a service port with {@code n} endpoints in the flat endpoint map:
@@ -89,12 +102,18 @@ public final class NftTable {
         return out;
     }
 
-    /** Declaration of one affinity-timeout frontend set. */
-    static String affinitySetDeclaration(String familyAndSeconds) {
+    /**
+     * Declarations of one affinity timeout's sets: its frontends (addressed ones as elements; the
+     * node's addresses that its node ports were reached at, written by the packet path with a short
+     * timeout) and its node ports.
+     */
+    static List<String> affinitySetDeclarations(String familyAndSeconds) {
         Family f = Family.valueOf(familyAndSeconds.substring(0, 2));
         int seconds = Integer.parseInt(familyAndSeconds.substring(3));
         String addr = f == Family.V4 ? "ipv4_addr" : "ipv6_addr";
-        return "set " + affinitySet(f, seconds) + " { type " + addr + " . inet_proto . inet_service; }";
+        return List.of("set " + affinitySet(f, seconds) + " { type " + addr
+                        + " . inet_proto . inet_service; flags dynamic,timeout; size 1048576; }",
+                "set " + affinityNodePortSet(f, seconds) + " { type inet_proto . inet_service; }");
     }
 
     /** Fixed chains and their rules, as name to (header + rules). */
@@ -114,9 +133,11 @@ public final class NftTable {
             services.add(p + " daddr @" + CLUSTER_IPS + s + (node.masqueradeAll() ? "" : " " + p + " saddr != @"
                     + CLUSTER_CIDRS + s) + " jump " + MARK_MASQ);
             services.add(p + " daddr . meta l4proto . th dport vmap @" + SERVICE_IPS + s);
-            services.add("meta nfproto " + (f == Family.V4 ? "ipv4" : "ipv6") + " fib daddr type local"
-                    + (f == Family.V4 ? " ip daddr != 127.0.0.0/8" : " ip6 daddr != ::1")
-                    + " meta l4proto . th dport vmap @" + NODEPORTS + s);
+            String local = "meta nfproto " + (f == Family.V4 ? "ipv4" : "ipv6") + " fib daddr type local"
+                    + (f == Family.V4 ? " ip daddr != 127.0.0.0/8" : " ip6 daddr != ::1");
+            // Marks the node's address as a frontend of affinity node ports, for affinity-record.
+            services.add(local + " jump " + AFFINITY_NODEPORTS);
+            services.add(local + " meta l4proto . th dport vmap @" + NODEPORTS + s);
             checks.add(p + " daddr . meta l4proto . th dport vmap @" + NO_ENDPOINT_SERVICES + s);
             checks.add("meta nfproto " + (f == Family.V4 ? "ipv4" : "ipv6")
                     + " fib daddr type local meta l4proto . th dport vmap @" + NO_ENDPOINT_NODEPORTS + s);
@@ -126,15 +147,13 @@ public final class NftTable {
             }
             // A client reaching its own pod through the service needs SNAT or the reply bypasses conntrack.
             masq.add("ct status dnat " + p + " saddr . " + p + " daddr @" + HAIRPIN + s + " masquerade");
-            String local = "meta nfproto " + (f == Family.V4 ? "ipv4" : "ipv6") + " fib daddr type local"
-                    + (f == Family.V4 ? " ip daddr != 127.0.0.0/8" : " ip6 daddr != ::1");
             flatMasq.add(p + " daddr . meta l4proto . th dport @" + MASQ_FRONTENDS + s + " jump " + MARK_MASQ);
             flatMasq.add(local + " meta l4proto . th dport @" + MASQ_NODEPORTS + s + " jump " + MARK_MASQ);
-            if (f == Family.V4) {
-                // A client with a recorded choice for this frontend goes back to it (entries exist only
-                // for frontends in an affinity set; see affinity-record). IPv6: see affinityRules.
-                pick.add("meta l4proto { tcp, udp, sctp } dnat ip to ip saddr . ip daddr . th dport map @" + AFFINITY + s);
-            }
+            // A client with a recorded choice for this frontend goes back to it (entries exist only
+            // for frontends in an affinity set, node ports at the address they were reached at; see
+            // affinity-record).
+            pick.add("meta l4proto { tcp, udp, sctp } dnat " + p + " to " + p + " saddr . " + p + " daddr . th dport map @"
+                    + AFFINITY + s);
             for (int n = 1; n <= MAX_FLAT; n++) {
                 // A miss in the map ends the rule (no DNAT) and the next count is tried.
                 pick.add("meta l4proto { tcp, udp, sctp } dnat " + p + " to " + p + " daddr . meta l4proto . th dport"
@@ -166,30 +185,54 @@ public final class NftTable {
         out.add(new Chain("affinity-output", "type filter hook output priority -90; policy accept;",
                 List.of("ct state new ct status dnat jump " + AFFINITY_RECORD)));
         out.add(new Chain(AFFINITY_RECORD, null, affinityRules(affinityTimes)));
+        out.add(new Chain(AFFINITY_NODEPORTS, null, affinityNodePortRules(affinityTimes)));
         return out;
     }
 
-    /** One rule per family, protocol and distinct timeout; the protocol match types {@code ct original proto-dst}. */
+    /**
+     * One rule per family and distinct timeout, in {@code nat} before the node-port dispatch: a new
+     * connection to one of the timeout's node ports puts the node address it was sent to into the
+     * timeout's frontend set, so affinity-record records the client's endpoint under that address
+     * and port, as for an addressed frontend.
+     */
+    static List<String> affinityNodePortRules(SortedSet<String> affinityTimes) {
+        List<String> rules = new ArrayList<>();
+        for (String ft : affinityTimes) {
+            Family f = Family.valueOf(ft.substring(0, 2));
+            int seconds = Integer.parseInt(ft.substring(3));
+            rules.add("meta l4proto . th dport @" + affinityNodePortSet(f, seconds) + " update @" + affinitySet(f, seconds)
+                    + " { " + f.nft() + " daddr . meta l4proto . th dport timeout " + NODEPORT_FRONTEND_SECONDS + "s }");
+        }
+        return rules;
+    }
+
+    /**
+     * The IPv4 recording rules of {@code affinity-record}: one per protocol and distinct timeout;
+     * the protocol match types {@code ct original proto-dst}. The IPv6 ones are the same rules
+     * written over netlink ({@link AffinityRecord6}), after these.
+     */
     static List<String> affinityRules(SortedSet<String> affinityTimes) {
         List<String> rules = new ArrayList<>();
         for (String ft : affinityTimes) {
             Family f = Family.valueOf(ft.substring(0, 2));
-            if (f == Family.V6) {
-                // nft 1.0.6 aborts (netlink_linearize.c "dreg < ctx->reg_low") linearizing the IPv6
-                // update: key and data do not fit the 16 registers. IPv6 affinity is not rendered yet.
-                continue;
-            }
-            int seconds = Integer.parseInt(ft.substring(3));
-            String p = f.nft();
-            for (Protocol proto : Protocol.values()) {
-                String l4 = proto.lower();
-                rules.add("meta l4proto " + l4 + " ct original " + p + " daddr . meta l4proto . ct original proto-dst @"
-                        + affinitySet(f, seconds) + " update @" + AFFINITY + f.suffix() + " { " + p
-                        + " saddr . ct original " + p + " daddr . ct original proto-dst timeout " + seconds + "s : "
-                        + p + " daddr . " + l4 + " dport }");
+            if (f == Family.V4) {
+                int seconds = Integer.parseInt(ft.substring(3));
+                for (Protocol proto : Protocol.values()) {
+                    rules.add(affinityRule(f, seconds, proto));
+                }
             }
         }
         return rules;
+    }
+
+    /** The text of one recording rule (for IPv6, what {@code nft list} shows of the netlink-written rule). */
+    static String affinityRule(Family f, int seconds, Protocol proto) {
+        String p = f.nft();
+        String l4 = proto.lower();
+        return "meta l4proto " + l4 + " ct original " + p + " daddr . meta l4proto . ct original proto-dst @"
+                + affinitySet(f, seconds) + " update @" + AFFINITY + f.suffix() + " { " + p
+                + " saddr . ct original " + p + " daddr . ct original proto-dst timeout " + seconds + "s : "
+                + p + " daddr . " + l4 + " dport }";
     }
 
     /** A chain: base chains have a header ({@code type … hook …}). */

@@ -75,9 +75,7 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
             if (d == Disposition.FORWARD) {
                 String target = !fe.external() ? svc : fe.kind() == Frontend.Kind.LOAD_BALANCER && r.firewalled() ? fw : ext;
                 put(el, (node ? NftTable.NODEPORTS : NftTable.SERVICE_IPS) + f.suffix(), key, "goto " + target);
-                if (r.affinitySeconds() > 0 && !node) {
-                    put(el, NftTable.affinitySet(f, r.affinitySeconds()), key, "");
-                }
+                affinityElement(el, r, node, key);
             } else {
                 put(el, (node ? NftTable.NO_ENDPOINT_NODEPORTS : NftTable.NO_ENDPOINT_SERVICES) + f.suffix(), key,
                         d == Disposition.REJECT ? "goto " + NftTable.REJECT_CHAIN : "drop");
@@ -124,11 +122,21 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
             if (fe.external()) {
                 put(el, (node ? NftTable.MASQ_NODEPORTS : NftTable.MASQ_FRONTENDS) + f.suffix(), key, "");
             }
-            if (r.affinitySeconds() > 0 && !node) {
-                put(el, NftTable.affinitySet(f, r.affinitySeconds()), key, "");
-            }
+            affinityElement(el, r, node, key);
         }
         return new NftUnit(chains, el);
+    }
+
+    /**
+     * A forwarded frontend of an affinity port joins its timeout's set: an addressed one the frontend
+     * set, a node port the node-port set (the packet path then adds the address it was reached at).
+     */
+    private static void affinityElement(SortedMap<String, SortedMap<String, String>> el, ServicePortRules r,
+                                        boolean node, String key) {
+        if (r.affinitySeconds() > 0) {
+            put(el, node ? NftTable.affinityNodePortSet(r.family(), r.affinitySeconds())
+                    : NftTable.affinitySet(r.family(), r.affinitySeconds()), key, "");
+        }
     }
 
     /**
@@ -141,7 +149,7 @@ record NftUnit(Map<String, List<String>> chains, SortedMap<String, SortedMap<Str
         List<String> rules = new ArrayList<>();
         Family f = r.family();
         String proto = r.protocol().lower();
-        if (r.affinitySeconds() > 0 && !eps.isEmpty() && f == Family.V4) {
+        if (r.affinitySeconds() > 0 && !eps.isEmpty()) {
             // A client seen within the timeout goes back to the endpoint recorded by the affinity chain.
             rules.add("meta l4proto " + proto + " dnat " + f.nft() + " to " + f.nft() + " saddr . " + f.nft()
                     + " daddr . " + proto + " dport map @" + NftTable.AFFINITY + f.suffix());

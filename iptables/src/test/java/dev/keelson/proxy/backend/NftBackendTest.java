@@ -17,6 +17,7 @@ import dev.keelson.proxy.compile.CompiledState;
 import dev.keelson.proxy.compile.Compiler;
 import dev.keelson.proxy.compile.StateDiff;
 import dev.keelson.proxy.model.ServiceRef;
+import dev.keelson.proxy.nft.AffinityRecord6;
 import dev.keelson.proxy.model.Snapshot;
 import dev.keelson.testing.Command;
 import dev.keelson.testing.KernelTest;
@@ -63,6 +64,34 @@ class NftBackendTest {
     }
 
     @Test
+    void ipv6AffinityRecordsAreWrittenOverNetlinkAndFollowTheTimeoutsInUse() {
+        Snapshot s = Fixtures.snapshot();
+        CompiledState none = Compiler.compile(s.without(new ServiceRef("default", "sticky")), Fixtures.NODE);
+        CompiledState sticky = Compiler.compile(s, Fixtures.NODE);
+        assertEquals(3, AffinityRecord6.rules(sticky.affinityTimes()).size(), "one rule per protocol for IPv6, 600 s");
+        backend.full(none);
+        String before = listed();
+        assertFalse(before.contains("affinity6-600"), before);
+
+        Applied inc = backend.incremental(StateDiff.between(none, sticky), sticky);
+        assertTrue(inc.script().contains("# netlink: add rule inet keelson affinity-record"), inc.script());
+        // nft reads the netlink-built IPv6 rules back exactly as the IPv4 rules it built itself, in IPv6.
+        List<String> record = Command.ok("nft", "list", "chain", "inet", "keelson", "affinity-record").lines()
+                .map(String::strip).filter(l -> l.contains("update")).toList();
+        List<String> v4 = record.stream().filter(l -> l.contains("@affinity4")).toList();
+        List<String> v6 = record.stream().filter(l -> l.contains("@affinity6")).toList();
+        assertEquals(3, v4.size(), record::toString);
+        assertEquals(v4.stream().map(l -> l.replace("ip ", "ip6 ").replace("affinity4", "affinity6")).toList(), v6);
+        String incremental = listed();
+        backend.flush();
+        backend.full(sticky);
+        assertEquals(incremental, listed(), "incremental and full loads must list the same");
+
+        backend.incremental(StateDiff.between(sticky, none), none);
+        assertEquals(before, listed(), "removing the last affinity service removes its rules and sets");
+    }
+
+    @Test
     void aNewTableIsBuiltDormantThenFilledAndWokenAndListsAsAOneTransactionLoad() {
         // 2,000 services: endpoints4 alone is ≈ 440 kB of elements, so several NEWSETELEM messages.
         for (CompiledState st : List.of(Compiler.compile(Fixtures.snapshot(), Fixtures.NODE),
@@ -72,9 +101,9 @@ class NftBackendTest {
             assertTrue(a.script().contains("flags dormant") && a.script().contains("elements, netlink"), a.script());
             String twoStep = listed();
             assertFalse(twoStep.contains("dormant"), "the table must be awake");
-            try (Nftables nft = Nftables.open()) {
-                nft.run(dev.keelson.proxy.nft.NftRenderer.full(st));
-            }
+            // The table exists now: one libnftables transaction, then the IPv6 affinity records over netlink.
+            Applied again = backend.full(st);
+            assertFalse(again.script().contains("flags dormant"), again.script());
             assertEquals(twoStep, listed(), "two-step load and one-transaction load must list the same");
         }
     }

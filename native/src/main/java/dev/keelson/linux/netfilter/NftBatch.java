@@ -25,7 +25,8 @@ import java.util.List;
  * </pre>
  *
  * It covers what the proxy's per-change path needs (see iptables/README.md): set and map elements
- * with concatenated keys, verdict or data values, and regular chains. Elements with data values are
+ * with concatenated keys, verdict or data values, regular chains, and the few rules libnftables
+ * cannot linearize ({@link NftRule}). Elements with data values are
  * the cheap case: an element with a jump/goto verdict makes the kernel re-validate every chain
  * reachable from the base chains at commit (NFT_VALIDATE_NEED), which grows with the table.
  */
@@ -34,6 +35,7 @@ public final class NftBatch implements AutoCloseable {
     static final int NFT_MSG_NEWTABLE = 0;
     static final int NFT_MSG_GETTABLE = 1;
     static final int NFT_MSG_NEWCHAIN = 3;
+    static final int NFT_MSG_NEWRULE = 6;
     static final int NFT_MSG_NEWSETELEM = 12;
     static final int NFT_MSG_GETSETELEM = 13;
     static final int NFT_MSG_DELSETELEM = 14;
@@ -48,6 +50,9 @@ public final class NftBatch implements AutoCloseable {
      * attribute length (u16) can describe; a large load is several messages in the same batch.
      */
     static final int ELEMENT_LIST_BYTES = 60 * 1024;
+    static final int NFTA_RULE_TABLE = 1;
+    static final int NFTA_RULE_CHAIN = 2;
+    static final int NFTA_RULE_EXPRESSIONS = 4;
     static final int NFTA_CHAIN_TABLE = 1;
     static final int NFTA_CHAIN_NAME = 3;
     // enum nft_set_elem_list_attributes / nft_set_elem_attributes / nft_list_attributes
@@ -300,6 +305,23 @@ public final class NftBatch implements AutoCloseable {
         NfGenMsg.write(w, family, 0);
         w.putString(NFTA_CHAIN_TABLE, table);
         w.putString(NFTA_CHAIN_NAME, name);
+        w.end(m);
+        return this;
+    }
+
+    /** Appends {@code rule} to {@code chain}. */
+    public NftBatch newRule(String chain, NftRule rule) {
+        if (rule.size() == 0) {
+            throw new IllegalArgumentException("a rule without expressions");
+        }
+        int m = w.begin(NfGenMsg.type(NfGenMsg.SUBSYS_NFTABLES, NFT_MSG_NEWRULE),
+                NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | Netlink.NLM_F_APPEND);
+        NfGenMsg.write(w, family, 0);
+        w.putString(NFTA_RULE_TABLE, table);
+        w.putString(NFTA_RULE_CHAIN, chain);
+        int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
+        rule.write(w);
+        w.endNested(list);
         w.end(m);
         return this;
     }

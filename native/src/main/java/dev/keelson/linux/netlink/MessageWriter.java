@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 public final class MessageWriter implements AutoCloseable {
     private static final ValueLayout.OfShort BE16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong BE64 = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final NativeBuffer buf;
     private int pos;
@@ -111,6 +112,12 @@ public final class MessageWriter implements AutoCloseable {
     public void putU64(int type, long v) {
         long p = attr(type, 8);
         buf.segment().set(JAVA_LONG_UNALIGNED, p, v);
+    }
+
+    /** A 64-bit value in network byte order (nf_tables timeouts, handles). */
+    public void putU64be(int type, long v) {
+        long p = attr(type, 8);
+        buf.segment().set(BE64, p, v);
     }
 
     /** A NUL-terminated string. ASCII (every interface and kind name in practice) is written without allocating. */
