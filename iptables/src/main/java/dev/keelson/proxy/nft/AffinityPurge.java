@@ -18,22 +18,31 @@ import java.util.stream.Stream;
 
 /**
  * The entries of the ClientIP affinity maps ({@code affinity4/6}: client . frontend address .
- * port → endpoint . port) that a change leaves stale. The first rule of {@code pick-endpoint} looks
+ * port → endpoint . port, a node port under the node address it was reached at) that a change leaves stale. The first rule of {@code pick-endpoint} looks
  * every new connection up in these maps, so an entry naming an endpoint that left its service would
  * keep sending that client to it until the entry's timeout (three hours by default). Stale are:
  * <ul>
  *   <li>entries of a frontend that is gone, or whose service port lost affinity: all of them;</li>
  *   <li>entries of a kept frontend that name an endpoint the service port no longer has.</li>
  * </ul>
- * Node ports record no affinity, so only addressed frontends are considered.
+ * A node port's entries are keyed by the node address it was reached at, which the change does not
+ * know: they are matched by family and port alone. An entry of an addressed frontend with the same
+ * port number is then deleted too when it is stale by the same rule; its client only gets a fresh
+ * choice on its next connection.
  */
 public final class AffinityPurge {
     /** A frontend or endpoint: address and port. */
     private record Dest(InetAddress address, int port) {
     }
 
+    /** A node port of one family. */
+    private record NodePort(Family family, int port) {
+    }
+
     /** Frontend → endpoints whose entries are stale; an empty set means every entry of the frontend. */
     private final Map<Dest, Set<Dest>> stale = new HashMap<>();
+    /** The same for node ports, whatever address they were reached at. */
+    private final Map<NodePort, Set<Dest>> staleNodePorts = new HashMap<>();
     private final EnumSet<Family> families = EnumSet.noneOf(Family.class);
 
     private AffinityPurge() {
@@ -57,9 +66,9 @@ public final class AffinityPurge {
             Set<Dest> gone = endpoints(before);
             gone.removeAll(endpoints(after));
             if (!gone.isEmpty()) {
-                for (Frontend f : addressed(before)) {
+                for (Frontend f : before.frontends()) {
                     if (after.frontends().contains(f)) {
-                        p.add(before.family(), new Dest(f.address(), f.port()), gone);
+                        p.add(before.family(), f, gone);
                     }
                 }
             }
@@ -72,22 +81,19 @@ public final class AffinityPurge {
         if (r.affinitySeconds() == 0) {
             return;
         }
-        addressed(r).stream().filter(f -> !kept.contains(f))
-                .forEach(f -> add(r.family(), new Dest(f.address(), f.port()), Set.of()));
+        r.frontends().stream().filter(f -> !kept.contains(f)).forEach(f -> add(r.family(), f, Set.of()));
     }
 
-    private void add(Family f, Dest frontend, Set<Dest> endpoints) {
-        families.add(f);
-        Set<Dest> s = stale.computeIfAbsent(frontend, k -> new HashSet<>(endpoints));
+    private void add(Family family, Frontend f, Set<Dest> endpoints) {
+        families.add(family);
+        Set<Dest> s = f.kind() == Frontend.Kind.NODE_PORT
+                ? staleNodePorts.computeIfAbsent(new NodePort(family, f.port()), k -> new HashSet<>(endpoints))
+                : stale.computeIfAbsent(new Dest(f.address(), f.port()), k -> new HashSet<>(endpoints));
         if (endpoints.isEmpty()) {
             s.clear();
         } else if (!s.isEmpty()) {
             s.addAll(endpoints);
         }
-    }
-
-    private static List<Frontend> addressed(ServicePortRules r) {
-        return r.frontends().stream().filter(f -> f.kind() != Frontend.Kind.NODE_PORT).toList();
     }
 
     private static Set<Dest> endpoints(ServicePortRules r) {
@@ -104,7 +110,7 @@ public final class AffinityPurge {
 
     /** Whether nothing is stale. */
     public boolean isEmpty() {
-        return stale.isEmpty();
+        return stale.isEmpty() && staleNodePorts.isEmpty();
     }
 
     /** The families whose affinity map has stale entries. */
@@ -123,7 +129,13 @@ public final class AffinityPurge {
     public boolean isStale(Family f, byte[] key, byte[] data) {
         int a = f == Family.V4 ? 4 : 16;
         Dest frontend = dest(key, a, a);
-        Set<Dest> endpoints = frontend == null ? null : stale.get(frontend);
+        if (frontend == null) {
+            return false;
+        }
+        return isStale(stale.get(frontend), data, a) || isStale(staleNodePorts.get(new NodePort(f, frontend.port())), data, a);
+    }
+
+    private static boolean isStale(Set<Dest> endpoints, byte[] data, int a) {
         if (endpoints == null) {
             return false;
         }

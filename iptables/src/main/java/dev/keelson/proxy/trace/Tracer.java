@@ -68,6 +68,9 @@ public final class Tracer {
             path.add(d == Disposition.REJECT ? "reject-service" : "drop");
             return new Trace(path, d == Disposition.REJECT ? Trace.Verdict.REJECT : Trace.Verdict.DROP, List.of(), false, false);
         }
+        if (r.affinitySeconds() > 0 && fe.kind() == Frontend.Kind.NODE_PORT) {
+            path.add("affinity-nodeports"); // notes the node address, so affinity-record records this client
+        }
         List<Backend> eps;
         if (!fe.external()) {
             path.add(Names.nft("svc", r.name(), f));
@@ -96,7 +99,7 @@ public final class Tracer {
                 eps = r.localEndpoints();
             }
         }
-        if (r.affinitySeconds() > 0 && f == Family.V4) { // see NftTable.affinityRules for IPv6
+        if (r.affinitySeconds() > 0) {
             path.add("affinity-record");
         }
         boolean hairpin = eps.stream().anyMatch(b -> b.address().equals(p.source()));

@@ -39,9 +39,17 @@ class AffinityPurgeTest {
                 new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
     }
 
-    /** client 10.0.0.7 . frontend . port → endpoint . port, as the kernel stores it (ports padded to 4 bytes). */
+    private static final Frontend NODE_PORT = new Frontend(Frontend.Kind.NODE_PORT, null, 30379);
+    /** The node address a node port's entries are recorded under. */
+    private static final java.net.InetAddress NODE = InetAddresses.parse("192.168.1.10");
+
+    /**
+     * client 10.0.0.7 . frontend . port → endpoint . port, as the kernel stores it (ports padded to 4
+     * bytes); a node port's entry under {@link #NODE}.
+     */
     private static boolean stale(AffinityPurge p, Frontend f, Backend to) {
-        byte[] key = concat(InetAddresses.parse("10.0.0.7").getAddress(), f.address().getAddress(), port(f.port()));
+        byte[] key = concat(InetAddresses.parse("10.0.0.7").getAddress(),
+                (f.address() == null ? NODE : f.address()).getAddress(), port(f.port()));
         byte[] data = concat(to.address().getAddress(), port(to.port()));
         return p.isStale(Family.V4, key, data);
     }
@@ -75,6 +83,20 @@ class AffinityPurgeTest {
         AffinityPurge off = AffinityPurge.of(diff(List.of(), List.of(new StateDiff.Change(
                 unit(List.of(VIP), 600, A, B), unit(List.of(VIP), 0, A, B)))));
         assertTrue(stale(off, VIP, B));
+    }
+
+    @Test
+    void nodePortEntriesAreMatchedByPortUnderAnyNodeAddress() {
+        AffinityPurge endpoint = AffinityPurge.of(diff(List.of(), List.of(new StateDiff.Change(
+                unit(List.of(VIP, NODE_PORT), 600, A, B), unit(List.of(VIP, NODE_PORT), 600, B)))));
+        assertTrue(stale(endpoint, NODE_PORT, A));
+        assertFalse(stale(endpoint, NODE_PORT, B));
+        assertFalse(stale(endpoint, new Frontend(Frontend.Kind.NODE_PORT, null, 30380), A), "another node port");
+        AffinityPurge gone = AffinityPurge.of(diff(List.of(), List.of(new StateDiff.Change(
+                unit(List.of(VIP, NODE_PORT), 600, A, B), unit(List.of(VIP), 600, A, B)))));
+        assertTrue(stale(gone, NODE_PORT, B), "every entry of a node port that went away");
+        assertFalse(stale(gone, VIP, B));
+        assertTrue(stale(AffinityPurge.of(diff(List.of(unit(List.of(NODE_PORT), 600, A)), List.of())), NODE_PORT, A));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.keelson.proxy.compile.Compiler;
 import dev.keelson.proxy.model.Backend;
 import dev.keelson.proxy.model.Protocol;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,5 +44,13 @@ class TracerTest {
         assertEquals(endpoints == null ? "" : endpoints, eps, () -> "path " + t.path());
         assertEquals(masq, t.masquerade(), () -> "masquerade, path " + t.path());
         assertEquals(hairpin, t.hairpin(), () -> "hairpin, path " + t.path());
+    }
+
+    @Test
+    void affinityIsRecordedForBothFamilies() {
+        for (String[] c : new String[][]{{"10.244.1.99", "10.96.0.13"}, {"fd00:244::99", "fd00:96::13"}}) {
+            Trace t = TRACER.trace(new Packet(InetAddresses.parse(c[0]), InetAddresses.parse(c[1]), Protocol.TCP, 6379, false));
+            assertEquals("affinity-record", t.path().getLast(), () -> "path " + t.path());
+        }
     }
 }

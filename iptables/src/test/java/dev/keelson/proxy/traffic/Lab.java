@@ -1,6 +1,7 @@
 package dev.keelson.proxy.traffic;
 
 import dev.keelson.linux.Flags;
+import dev.keelson.linux.rtnetlink.RouteAttrs;
 import dev.keelson.netns.NetNamespace;
 import dev.keelson.netns.Rtnetlink;
 import dev.keelson.netns.addr.Address;
@@ -27,11 +28,16 @@ import java.util.List;
  *   be3 (eth0 10.244.3.2/24) ── be3 10.244.3.1/24 ──────────┘
  * </pre>
  *
+ * The same in IPv6 on the same links: client fd00:50::2..N/64, node fd00:50::1/64, backend i
+ * fd00:244:i::2/64 behind fd00:244:i::1/64 (all without duplicate address detection, so they are
+ * usable at once).
+ *
  * The node's default route points at the client only so that locally generated packets to a
  * ClusterIP have a route before DNAT re-routes them (as a real node's default route does).
  */
 final class Lab implements AutoCloseable {
     static final InetAddress NODE_IP = InetAddresses.parse("192.168.50.1");
+    static final InetAddress NODE_IP6 = InetAddresses.parse("fd00:50::1");
     /** Extra client addresses, for affinity across several clients. */
     static final int CLIENT_ADDRESSES = 8;
 
@@ -64,6 +70,16 @@ final class Lab implements AutoCloseable {
         return InetAddresses.parse("192.168.50." + (2 + i));
     }
 
+    /** The client namespace's {@code i}-th IPv6 address (0 = fd00:50::2). */
+    static InetAddress clientIp6(int i) {
+        return InetAddresses.parse("fd00:50::" + Integer.toHexString(2 + i));
+    }
+
+    /** Backend {@code i}'s (1-based) IPv6 address. */
+    static InetAddress backendIp6(int i) {
+        return InetAddresses.parse("fd00:244:" + i + "::2");
+    }
+
     /** Backend {@code i}'s (1-based) address. */
     static InetAddress backendIp(int i) {
         return InetAddresses.parse("10.244." + i + ".2");
@@ -80,21 +96,26 @@ final class Lab implements AutoCloseable {
             links.setUp("lo");
             links.add(Veth.named("cli").peer("eth0", client).up());
             new Addresses(n).add(Address.of(links.indexOf("cli"), "192.168.50.1/24"));
+            new Addresses(n).add(v6(links.indexOf("cli"), "fd00:50::1/64"));
             Links clientLinks = new Links(c);
             clientLinks.setUp("lo");
             clientLinks.setUp("eth0");
             int eth0 = clientLinks.indexOf("eth0");
             for (int i = 0; i < CLIENT_ADDRESSES; i++) {
                 new Addresses(c).add(Address.of(eth0, clientIp(i).getHostAddress() + "/24"));
+                new Addresses(c).add(v6(eth0, clientIp6(i).getHostAddress() + "/64"));
             }
             new Routes(c).add(Route.defaultRoute(Flags.AF_INET).withGateway(NODE_IP));
+            new Routes(c).add(Route.defaultRoute(Flags.AF_INET6).withGateway(NODE_IP6));
             for (int i = 1; i <= backends.size(); i++) {
                 wireBackend(n, links, i);
             }
             new Routes(n).add(Route.defaultRoute(Flags.AF_INET).withGateway(clientIp(0)));
+            new Routes(n).add(Route.defaultRoute(Flags.AF_INET6).withGateway(clientIp6(0)));
         }
         Sysctls sysctls = Sysctls.of(node);
         sysctls.setIpForward(true);
+        sysctls.set("net.ipv6.conf.all.forwarding", "1");
         // A client's packet to a ClusterIP with no endpoints is forwarded back out the link it came
         // in on (the node's default route), so the kernel first sends an ICMP redirect; that uses
         // the per-host ICMP rate-limit token (icmp_ratelimit, net/ipv4/icmp.c) and the reject's
@@ -108,13 +129,20 @@ final class Lab implements AutoCloseable {
         NetNamespace be = backends.get(i - 1);
         links.add(Veth.named("be" + i).peer("eth0", be).up());
         new Addresses(n).add(Address.of(links.indexOf("be" + i), "10.244." + i + ".1/24"));
+        new Addresses(n).add(v6(links.indexOf("be" + i), "fd00:244:" + i + "::1/64"));
         try (Rtnetlink b = Rtnetlink.open(be)) {
             Links bl = new Links(b);
             bl.setUp("lo");
             bl.setUp("eth0");
             new Addresses(b).add(Address.of(bl.indexOf("eth0"), backendIp(i).getHostAddress() + "/24"));
+            new Addresses(b).add(v6(bl.indexOf("eth0"), backendIp6(i).getHostAddress() + "/64"));
             new Routes(b).add(Route.defaultRoute(Flags.AF_INET).withGateway(nodeSideOf(i)));
+            new Routes(b).add(Route.defaultRoute(Flags.AF_INET6).withGateway(InetAddresses.parse("fd00:244:" + i + "::1")));
         }
+    }
+
+    private static Address v6(int ifindex, String cidr) {
+        return Address.of(ifindex, cidr).withFlags(RouteAttrs.IFA_F_NODAD);
     }
 
     @Override

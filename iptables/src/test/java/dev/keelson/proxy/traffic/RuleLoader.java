@@ -40,8 +40,8 @@ interface RuleLoader extends AutoCloseable {
         RuleLoader open(NetNamespace node) {
             RuleBackend backend = switch (this) {
                 case NFT -> node.run(NftBackend::open);
-                case IPTABLES -> new IptablesBackend(IptablesMode.NFT, List.of(Family.V4));
-                case IPTABLES_LEGACY -> new IptablesBackend(IptablesMode.LEGACY, List.of(Family.V4));
+                case IPTABLES -> new IptablesBackend(IptablesMode.NFT, List.of(Family.V4, Family.V6));
+                case IPTABLES_LEGACY -> new IptablesBackend(IptablesMode.LEGACY, List.of(Family.V4, Family.V6));
             };
             return new BackendLoader(node, backend);
         }

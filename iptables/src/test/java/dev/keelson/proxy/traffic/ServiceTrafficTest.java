@@ -3,6 +3,9 @@ package dev.keelson.proxy.traffic;
 import static dev.keelson.proxy.traffic.TrafficServices.DNS_VIP;
 import static dev.keelson.proxy.traffic.TrafficServices.EMPTY_VIP;
 import static dev.keelson.proxy.traffic.TrafficServices.LOCAL_NODEPORT;
+import static dev.keelson.proxy.traffic.TrafficServices.STICKY6_NODEPORT;
+import static dev.keelson.proxy.traffic.TrafficServices.STICKY6_VIP;
+import static dev.keelson.proxy.traffic.TrafficServices.STICKY_NODEPORT_PORT;
 import static dev.keelson.proxy.traffic.TrafficServices.STICKY_VIP;
 import static dev.keelson.proxy.traffic.TrafficServices.WEB_NODEPORT;
 import static dev.keelson.proxy.traffic.TrafficServices.WEB_VIP;
@@ -140,40 +143,82 @@ class ServiceTrafficTest {
     @EnumSource(Form.class)
     void clientIpAffinityKeepsEachClientOnOneEndpoint(Form form) throws IOException {
         try (Rig r = new Rig(form)) {
-            Set<String> chosen = new HashSet<>();
-            for (int c = 0; c < Lab.CLIENT_ADDRESSES; c++) {
-                InetAddress src = Lab.clientIp(c);
-                Set<String> seen = names(r.connect(r.lab.client, src, STICKY_VIP, 12));
-                assertEquals(1, seen.size(), () -> src + " was sent to " + seen);
-                chosen.addAll(seen);
-            }
-            // 8 clients all on one of 3 endpoints by chance: p = 3 * 3^-8 (about 1 in 2,000)
-            assertTrue(chosen.size() >= 2, () -> "every client went to " + chosen);
+            assertEachClientSticks(r, Lab::clientIp, STICKY_VIP);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void ipv6ClientIpAffinityKeepsEachClientOnOneEndpoint(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            assertEachClientSticks(r, Lab::clientIp6, STICKY6_VIP);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void nodePortAffinityKeepsEachClientOnOneEndpointInBothFamilies(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            assertEachClientSticks(r, Lab::clientIp, STICKY_NODEPORT_PORT);
+            assertEachClientSticks(r, Lab::clientIp6, STICKY6_NODEPORT);
+        }
+    }
+
+    /**
+     * Each of the lab's client addresses makes 12 connections to {@code dst} and reaches one endpoint
+     * every time, and not every client the same one.
+     */
+    private static void assertEachClientSticks(Rig r, java.util.function.IntFunction<InetAddress> client,
+                                               InetSocketAddress dst) throws IOException {
+        Set<String> chosen = new HashSet<>();
+        for (int c = 0; c < Lab.CLIENT_ADDRESSES; c++) {
+            InetAddress src = client.apply(c);
+            Set<String> seen = names(r.connect(r.lab.client, src, dst, 12));
+            assertEquals(1, seen.size(), () -> src + " was sent to " + seen + " through " + dst);
+            chosen.addAll(seen);
+        }
+        // 8 clients all on one of 3 endpoints by chance: p = 3 * 3^-8 (about 1 in 2,000)
+        assertTrue(chosen.size() >= 2, () -> "every client went to " + chosen + " through " + dst);
     }
 
     @ParameterizedTest
     @EnumSource(Form.class)
     void affinityMovesAClientWhoseEndpointLeftAndKeepsTheOthers(Form form) throws IOException {
         try (Rig r = new Rig(form)) {
-            Map<InetAddress, String> was = new java.util.HashMap<>();
-            for (int c = 0; c < 4; c++) {
-                InetAddress src = Lab.clientIp(c);
-                Set<String> seen = names(r.connect(r.lab.client, src, STICKY_VIP, 4));
-                assertEquals(1, seen.size(), () -> src + " was sent to " + seen);
-                was.put(src, seen.iterator().next());
-            }
-            String gone = was.get(Lab.clientIp(0));
-            List<Integer> rest = ALL.stream().filter(i -> !gone.equals("be" + i)).toList();
-            r.moveStickyTo(rest);
-            for (Map.Entry<InetAddress, String> e : was.entrySet()) {
-                Set<String> now = names(r.connect(r.lab.client, e.getKey(), STICKY_VIP, 6));
-                assertEquals(1, now.size(), () -> e.getKey() + " was sent to " + now);
-                if (e.getValue().equals(gone)) {
-                    assertNotEquals(gone, now.iterator().next(), "the affinity entry of a removed endpoint must go");
-                } else {
-                    assertEquals(e.getValue(), now.iterator().next(), "other clients keep their endpoint");
-                }
+            assertAffinityFollowsARemovedEndpoint(r, STICKY_VIP);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void nodePortAffinityMovesAClientWhoseEndpointLeftAndKeepsTheOthers(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            assertAffinityFollowsARemovedEndpoint(r, STICKY_NODEPORT_PORT);
+        }
+    }
+
+    /**
+     * Four clients stick to their endpoints through {@code dst}; the first one's endpoint is then
+     * removed (incrementally): that client moves, the others keep theirs.
+     */
+    private static void assertAffinityFollowsARemovedEndpoint(Rig r, InetSocketAddress dst) throws IOException {
+        Map<InetAddress, String> was = new java.util.HashMap<>();
+        for (int c = 0; c < 4; c++) {
+            InetAddress src = Lab.clientIp(c);
+            Set<String> seen = names(r.connect(r.lab.client, src, dst, 4));
+            assertEquals(1, seen.size(), () -> src + " was sent to " + seen);
+            was.put(src, seen.iterator().next());
+        }
+        String gone = was.get(Lab.clientIp(0));
+        List<Integer> rest = ALL.stream().filter(i -> !gone.equals("be" + i)).toList();
+        r.moveStickyTo(rest);
+        for (Map.Entry<InetAddress, String> e : was.entrySet()) {
+            Set<String> now = names(r.connect(r.lab.client, e.getKey(), dst, 6));
+            assertEquals(1, now.size(), () -> e.getKey() + " was sent to " + now);
+            if (e.getValue().equals(gone)) {
+                assertNotEquals(gone, now.iterator().next(), "the affinity entry of a removed endpoint must go");
+            } else {
+                assertEquals(e.getValue(), now.iterator().next(), "other clients keep their endpoint");
             }
         }
     }

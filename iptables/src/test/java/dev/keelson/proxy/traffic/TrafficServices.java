@@ -27,14 +27,17 @@ import java.util.List;
  * the same, which is what lets the Local-policy test see that they are <em>not</em> chosen).
  */
 final class TrafficServices {
-    static final NodeConfig NODE = new NodeConfig("node-a", List.of(Lab.NODE_IP),
-            List.of(IpPrefix.parse("10.244.0.0/16")), List.of(IpPrefix.parse("10.96.0.0/16")), false);
+    static final NodeConfig NODE = new NodeConfig("node-a", List.of(Lab.NODE_IP, Lab.NODE_IP6),
+            List.of(IpPrefix.parse("10.244.0.0/16"), IpPrefix.parse("fd00:244::/32")),
+            List.of(IpPrefix.parse("10.96.0.0/16"), IpPrefix.parse("fd00:96::/64")), false);
 
     static final ServiceRef WEB = new ServiceRef("default", "web");
     static final ServiceRef DNS = new ServiceRef("default", "dns");
     static final ServiceRef EMPTY = new ServiceRef("default", "empty");
     static final ServiceRef STICKY = new ServiceRef("default", "sticky");
     static final ServiceRef LOCAL = new ServiceRef("default", "local");
+    static final ServiceRef STICKY_NODEPORT = new ServiceRef("default", "sticky-np");
+    static final ServiceRef STICKY6 = new ServiceRef("default", "sticky6");
 
     static final InetSocketAddress WEB_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.10"), 80);
     static final InetSocketAddress WEB_NODEPORT = new InetSocketAddress(Lab.NODE_IP, 30080);
@@ -42,6 +45,12 @@ final class TrafficServices {
     static final InetSocketAddress EMPTY_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.11"), 80);
     static final InetSocketAddress STICKY_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.13"), 80);
     static final InetSocketAddress LOCAL_NODEPORT = new InetSocketAddress(Lab.NODE_IP, 30090);
+    /** A NodePort service with ClientIP affinity (IPv4). */
+    static final InetSocketAddress STICKY_NODEPORT_VIP = new InetSocketAddress(InetAddresses.parse("10.96.0.15"), 80);
+    static final InetSocketAddress STICKY_NODEPORT_PORT = new InetSocketAddress(Lab.NODE_IP, 30100);
+    /** An IPv6 NodePort service with ClientIP affinity, over the backends' IPv6 addresses. */
+    static final InetSocketAddress STICKY6_VIP = new InetSocketAddress(InetAddresses.parse("fd00:96::13"), 80);
+    static final InetSocketAddress STICKY6_NODEPORT = new InetSocketAddress(Lab.NODE_IP6, 30101);
 
     private TrafficServices() {
     }
@@ -54,7 +63,7 @@ final class TrafficServices {
         return snapshot(backends, webBackends, null);
     }
 
-    /** The same, with {@code sticky} served by {@code stickyBackends} (null: all of them). */
+    /** The same, with {@code sticky} and {@code sticky-np} served by {@code stickyBackends} (null: all of them). */
     static Snapshot snapshot(int backends, List<Integer> webBackends, List<Integer> stickyBackends) {
         List<Integer> every = new ArrayList<>();
         for (int i = 1; i <= backends; i++) {
@@ -72,6 +81,11 @@ final class TrafficServices {
                 new SessionAffinity(600), TrafficPolicy.Cluster, stickyBackends == null ? every : stickyBackends);
         add(services, slices, LOCAL, ServiceType.NodePort, new InetSocketAddress(InetAddresses.parse("10.96.0.14"), 80),
                 Protocol.TCP, NameServers.TCP_PORT, LOCAL_NODEPORT.getPort(), SessionAffinity.NONE, TrafficPolicy.Local, every);
+        add(services, slices, STICKY_NODEPORT, ServiceType.NodePort, STICKY_NODEPORT_VIP, Protocol.TCP, NameServers.TCP_PORT,
+                STICKY_NODEPORT_PORT.getPort(), new SessionAffinity(600), TrafficPolicy.Cluster,
+                stickyBackends == null ? every : stickyBackends);
+        add(services, slices, STICKY6, ServiceType.NodePort, STICKY6_VIP, Protocol.TCP, NameServers.TCP_PORT,
+                STICKY6_NODEPORT.getPort(), new SessionAffinity(600), TrafficPolicy.Cluster, every);
         return Snapshot.of(services, slices);
     }
 
@@ -81,11 +95,13 @@ final class TrafficServices {
         services.add(new Service(ref, type, List.of(vip.getAddress()),
                 List.of(new ServicePort("p", proto, vip.getPort(), TargetPort.of(targetPort), nodePort)),
                 List.of(), List.of(), List.of(), affinity, TrafficPolicy.Cluster, external));
+        boolean v6 = vip.getAddress() instanceof java.net.Inet6Address;
         List<Endpoint> eps = new ArrayList<>();
         for (int i : backends) {
-            eps.add(new Endpoint(List.of(Lab.backendIp(i)), EndpointConditions.READY, i == 1 ? "node-a" : "node-b", null));
+            eps.add(new Endpoint(List.of(v6 ? Lab.backendIp6(i) : Lab.backendIp(i)), EndpointConditions.READY,
+                    i == 1 ? "node-a" : "node-b", null));
         }
-        slices.add(new EndpointSlice(ref.name() + "-1", ref, AddressType.IPv4, eps,
+        slices.add(new EndpointSlice(ref.name() + "-1", ref, v6 ? AddressType.IPv6 : AddressType.IPv4, eps,
                 List.of(new EndpointPort("p", proto, targetPort))));
     }
 }
