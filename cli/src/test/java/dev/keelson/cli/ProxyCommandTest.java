@@ -128,6 +128,21 @@ class ProxyCommandTest {
     }
 
     @Test
+    void anIncrementalApplyOfANewAffinityTimeoutWritesTheIpv6RecordRulesToo() throws IOException {
+        assertEquals(0, apply(yaml).exit());
+        Result second = apply(variant("sticky900.yaml", "timeoutSeconds: 600", "timeoutSeconds: 900"));
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().matches("(?s).*incremental sync, \\d+ lines.*"), second.out());
+        String afterIncremental = table();
+        // The IPv6 recording rules go over netlink after the script: a later process resumes through the backend.
+        assertTrue(afterIncremental.contains("@affinity6-900 update @affinity6 {"), afterIncremental);
+        assertFalse(afterIncremental.contains("affinity6-600"), afterIncremental);
+        Command.ok("ip", "netns", "exec", ns.name(), "nft", "delete", "table", "inet", "keelson");
+        assertTrue(apply(tmp.resolve("sticky900.yaml")).out().contains("full sync"));
+        assertEquals(afterIncremental, table(), "incremental result differs from a full load of the same manifests");
+    }
+
+    @Test
     void dryRunPrintsTheScriptAndChangesNothing() throws IOException {
         Result dry = apply(yaml, "--dry-run");
         assertEquals(0, dry.exit(), dry.err());
@@ -259,10 +274,11 @@ class ProxyCommandTest {
         Result r = apply(next);
         assertEquals(1, r.exit(), r.out());
         List<String> lines = r.err().lines().toList();
-        // nft's own context: the command it refused (deletes are sent first, in map order)
-        assertTrue(lines.get(1).startsWith("delete element inet keelson "), "nft's own context: " + r.err());
+        // An elements-only change is one netlink batch: the kernel's error, and what the batch did.
         assertTrue(lines.get(0).startsWith("keelson: nftables incremental sync of table inet keelson refused; "
-                + "previous rules kept: Error: Could not process rule: No such file or directory"), r.err());
+                + "previous rules kept: nf_tables batch(table keelson) failed: ENOENT"), r.err());
+        assertTrue(lines.get(0).contains("(the batch: delete ") && lines.get(0).contains("1 element of no-endpoint-services4"),
+                r.err());
         assertTrue(lines.getLast().startsWith("keelson: the previous rules are intact (as applied at ")
                 && lines.getLast().endsWith("; the next apply does a full sync"), r.err());
         assertEquals(before, table(), "a refused transaction changed the rules");

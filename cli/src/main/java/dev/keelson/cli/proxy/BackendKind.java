@@ -3,7 +3,6 @@ package dev.keelson.cli.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.linux.nft.Nftables;
-import dev.keelson.linux.nft.NftablesException;
 import dev.keelson.proxy.backend.BackendException;
 import dev.keelson.proxy.backend.IptablesBackend;
 import dev.keelson.proxy.backend.IptablesMode;
@@ -93,20 +92,13 @@ public enum BackendKind {
         return sb.toString();
     }
 
-    /** Sends an incremental sync without a preceding full one in this process (see {@link ResumedBackend}). */
+    /**
+     * Sends an iptables incremental sync without a preceding full one in this process (see
+     * {@link ResumedBackend}; the nft backend resumes by itself).
+     */
     void sendIncremental(StateDiff d, CompiledState after) {
         if (this == NFT) {
-            String script = NftRenderer.incremental(d);
-            if (script.isEmpty()) {
-                return;
-            }
-            try (Nftables nft = Nftables.open()) {
-                nft.run(script);
-            } catch (NftablesException e) {
-                throw new BackendException("nftables incremental sync of table " + NFT_TABLE
-                        + " refused; previous rules kept: " + e.nftMessage().strip(), e);
-            }
-            return;
+            throw new IllegalStateException("the nft backend sends its own incremental syncs (NftBackend.resume)");
         }
         for (Family f : FAMILIES) {
             String part = IptablesRenderer.partial(d, after, f);

@@ -13,8 +13,9 @@ import dev.keelson.proxy.compile.StateDiff;
  * sync; a CLI {@code apply} that wants to be incremental has to tell them "the kernel already holds
  * this". This wrapper does that: constructed with the state an earlier {@code apply} recorded (and
  * whose kernel mark still matches), it answers the Proxier's first {@link #full} for exactly that
- * state by sending nothing, and then sends incremental syncs itself (through {@link BackendKind}),
- * because the wrapped backend still believes it needs a full sync. Any failure, or any full sync of
+ * state by sending nothing, and then sends incremental syncs: the nft backend is told to trust the
+ * table ({@link NftBackend#resume}); for iptables this wrapper sends them itself (through
+ * {@link BackendKind}), because the wrapped backend still believes it needs a full sync. Any failure, or any full sync of
  * a different state, hands everything back to the wrapped backend.
  *
  * <pre>
@@ -62,12 +63,19 @@ public final class ResumedBackend implements RuleBackend {
         if (!resumed) {
             return delegate.incremental(diff, after);
         }
+        if (delegate instanceof NftBackend nft) {
+            // The nft backend writes the change itself (elements, scripts, netlink-only rules, purge).
+            nft.resume();
+            try {
+                return nft.incremental(diff, after);
+            } catch (BackendException e) {
+                resumed = false;
+                throw e;
+            }
+        }
         long t0 = System.nanoTime();
         try {
             kind.sendIncremental(diff, after);
-            if (delegate instanceof NftBackend nft) {
-                nft.purgeStaleAffinity(diff);
-            }
         } catch (BackendException e) {
             resumed = false;
             throw e;

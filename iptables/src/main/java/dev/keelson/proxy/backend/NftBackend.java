@@ -220,13 +220,37 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables incremental sync of table " + TABLE
-                    + " refused; previous rules kept: " + e.getMessage(), e);
+                    + " refused; previous rules kept: " + e.getMessage() + " (the batch: " + summary(delta) + ")", e);
         }
+    }
+
+    /** What an elements-only batch does, map by map: "delete 1 element of no-endpoint-services4; add …". */
+    static String summary(NftDelta delta) {
+        StringBuilder sb = new StringBuilder();
+        for (var part : List.of(Map.entry("delete", delta.deletes()), Map.entry("add", delta.adds()))) {
+            if (part.getValue().isEmpty()) {
+                continue;
+            }
+            sb.append(sb.isEmpty() ? "" : "; ").append(part.getKey()).append(' ');
+            StringBuilder maps = new StringBuilder();
+            part.getValue().forEach((map, elements) -> maps.append(maps.isEmpty() ? "" : ", ").append(elements.size())
+                    .append(elements.size() == 1 ? " element of " : " elements of ").append(map));
+            sb.append(maps);
+        }
+        return sb.toString();
     }
 
     @Override
     public boolean needsFullSync() {
         return needsFull;
+    }
+
+    /**
+     * Trusts that the table holds what an earlier process applied (its caller checked the table's
+     * mark), so {@link #incremental} may follow without a full sync in this process.
+     */
+    public void resume() {
+        needsFull = false;
     }
 
     /** Marks the backend for a full sync (e.g. someone else changed the table). */
