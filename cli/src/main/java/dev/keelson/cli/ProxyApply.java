@@ -64,8 +64,12 @@ final class ProxyApply implements Callable<Integer> {
             o = applier.apply(sources, kind, node);
         } catch (BackendException e) {
             err.println("keelson: " + e.getMessage());
-            err.println("keelson: the previous rules are intact"
-                    + (prev != null ? " (as applied at " + prev.history().lastSync() + ")" : "") + "; the next apply does a full sync");
+            if (e.partlyApplied()) {
+                err.println("keelson: the rules were changed in part; the next apply does a full sync");
+            } else {
+                err.println("keelson: the previous rules are intact"
+                        + (prev != null ? " (as applied at " + prev.history().lastSync() + ")" : "") + "; the next apply does a full sync");
+            }
             return Main.FAILED;
         }
         SyncMetrics m = o.metrics();

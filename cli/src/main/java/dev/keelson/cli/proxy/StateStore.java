@@ -28,7 +28,11 @@ import java.util.function.Function;
  */
 public final class StateStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int VERSION = 1;
+    /**
+     * 2: the nft table layout with IPv6 and node-port affinity. A state of another version means a
+     * table this build did not write, which must not be resumed: the next apply is full.
+     */
+    private static final int VERSION = 2;
 
     private final Path dir;
 

@@ -174,7 +174,7 @@ public final class NftBackend implements RuleBackend {
         } catch (RuntimeException e) {
             needsFull = true;
             throw new BackendException("nftables " + what + " of table " + TABLE + ": the rules were applied but the"
-                    + " IPv6 affinity records could not be added (the next sync is full): " + e.getMessage(), e);
+                    + " IPv6 affinity records could not be added (the next sync is full): " + e.getMessage(), e, true);
         }
     }
 
@@ -206,16 +206,21 @@ public final class NftBackend implements RuleBackend {
             needsFull = true;
             throw new BackendException("nftables: the rules were applied but stale affinity entries of table " + TABLE
                     + " could not be deleted (the next sync is full and starts the affinity maps afresh): "
-                    + e.getMessage(), e);
+                    + e.getMessage(), e, true);
         }
     }
 
     /** Writes an elements-only change as one netlink batch: all deletes, then all adds. */
     private void send(NftDelta delta) {
         try {
+            // Encoded before the transaction opens: an element that cannot be encoded leaves no open batch.
+            Map<String, List<NftBatch.Element>> deletes = new java.util.LinkedHashMap<>();
+            Map<String, List<NftBatch.Element>> adds = new java.util.LinkedHashMap<>();
+            delta.deletes().forEach((m, e) -> deletes.put(m, NftElements.encode(m, e)));
+            delta.adds().forEach((m, e) -> adds.put(m, NftElements.encode(m, e)));
             batch.begin();
-            delta.deletes().forEach((m, e) -> batch.elements(false, m, NftElements.encode(m, e)));
-            delta.adds().forEach((m, e) -> batch.elements(true, m, NftElements.encode(m, e)));
+            deletes.forEach((m, e) -> batch.elements(false, m, e));
+            adds.forEach((m, e) -> batch.elements(true, m, e));
             batch.commit();
         } catch (RuntimeException e) {
             needsFull = true;

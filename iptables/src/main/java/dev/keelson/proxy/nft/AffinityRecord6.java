@@ -19,6 +19,8 @@ import java.util.SortedSet;
  *  meta l4proto → r0 ; cmp r0 == PROTO
  *  ct original ip6 daddr → r0..r3 ; meta l4proto → r4 ; ct original proto-dst → r5
  *  lookup r0 @affinity6-T                                   (the frontend has affinity T)
+ *    (node ports: first meta l4proto → r0, ct original proto-dst → r1, lookup r0
+ *     @affinity-nodeports6-T; then the frontend is looked up in @nodeport-frontends6)
  *  meta nfproto → r0 ; cmp r0 == NFPROTO_IPV6               (nft's dependency for ip6 saddr)
  *  ip6 saddr → r0..r3 ; ct original ip6 daddr → r4..r7 ; ct original proto-dst → r8   (key)
  *  ip6 daddr → r9..r12 ; th dport → r13                                              (data)
@@ -35,12 +37,20 @@ public final class AffinityRecord6 {
     private AffinityRecord6() {
     }
 
-    /** One rule of the timeout {@code seconds} for {@code proto}. */
-    static NftRule rule(int seconds, Protocol proto) {
+    /**
+     * One rule of the timeout {@code seconds} for {@code proto}: for addressed frontends, or for node
+     * ports (which first check the node port, {@code meta l4proto . ct original proto-dst} in r0..r1,
+     * and look the frontend up in {@code nodeport-frontends6} instead).
+     */
+    static NftRule rule(int seconds, Protocol proto, boolean nodePort) {
         NftRule r = new NftRule();
         r.meta(NftRule.META_L4PROTO, reg(0)).cmpEq(reg(0), new byte[]{(byte) proto.number()});
+        if (nodePort) {
+            r.meta(NftRule.META_L4PROTO, reg(0)).ctOriginal(NftRule.CT_PROTO_DST, reg(1));
+            r.lookup(NftTable.affinityNodePortSet(Family.V6, seconds), reg(0));
+        }
         r.ctOriginal(NftRule.CT_DST_IP6, reg(0)).meta(NftRule.META_L4PROTO, reg(4)).ctOriginal(NftRule.CT_PROTO_DST, reg(5));
-        r.lookup(NftTable.affinitySet(Family.V6, seconds), reg(0));
+        r.lookup(nodePort ? NftTable.NODEPORT_FRONTENDS + Family.V6.suffix() : NftTable.affinitySet(Family.V6, seconds), reg(0));
         r.meta(NftRule.META_NFPROTO, reg(0)).cmpEq(reg(0), new byte[]{NFPROTO_IPV6});
         r.payload(NftRule.PAYLOAD_NETWORK, IP6_SADDR, 16, reg(0));
         r.ctOriginal(NftRule.CT_DST_IP6, reg(4));
@@ -61,8 +71,10 @@ public final class AffinityRecord6 {
         for (String ft : affinityTimes) {
             if (Family.valueOf(ft.substring(0, 2)) == Family.V6) {
                 int seconds = Integer.parseInt(ft.substring(3));
-                for (Protocol proto : Protocol.values()) {
-                    out.add(new Rule(rule(seconds, proto), NftTable.affinityRule(Family.V6, seconds, proto)));
+                for (boolean nodePort : new boolean[]{false, true}) {
+                    for (Protocol proto : Protocol.values()) {
+                        out.add(new Rule(rule(seconds, proto, nodePort), NftTable.affinityRule(Family.V6, seconds, proto, nodePort)));
+                    }
                 }
             }
         }

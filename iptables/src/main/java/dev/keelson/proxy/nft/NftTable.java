@@ -27,6 +27,7 @@ public final class NftTable {
     static final String REJECT_CHAIN = "reject-service";
     public static final String AFFINITY_RECORD = "affinity-record";
     static final String AFFINITY_NODEPORTS = "affinity-nodeports";
+    static final String NODEPORT_FRONTENDS = "nodeport-frontends";
     static final String ENDPOINTS = "endpoints";
     static final String PICK_ENDPOINT = "pick-endpoint";
     static final String NODEPORT_ENDPOINTS = "nodeport-endpoints";
@@ -54,9 +55,11 @@ public final class NftTable {
     }
 
     /**
-     * How long the address a node port was reached at stays in the frontend set of its timeout
-     * ({@link #affinityNodePortRules}): it only has to outlive the step from DNAT (nat prerouting)
-     * to the record (dstnat + 10) of the same packet; each new connection refreshes it.
+     * How long a node address . node port that a connection was sent to stays in
+     * {@code nodeport-frontends4/6} ({@link #affinityNodePortRules}): it only has to outlive the
+     * step from nat prerouting to the record (dstnat + 10) of the same packet; each new connection
+     * refreshes it. The record rule also checks the node port's static set, which changes in the
+     * same transaction as the service, so an entry that outlives its node port records nothing.
      */
     static final int NODEPORT_FRONTEND_SECONDS = 10;
 
@@ -98,21 +101,19 @@ public final class NftTable {
                     + " : " + f.nft() + " daddr . th dport; size 1048576; }");
             out.add("set " + MASQ_FRONTENDS + s + " { type " + addr + " . inet_proto . inet_service; size 1048576; }");
             out.add("set " + MASQ_NODEPORTS + s + " { type inet_proto . inet_service; }");
+            // Node address . node port, written by the packet path (affinity-nodeports), for affinity-record.
+            out.add("set " + NODEPORT_FRONTENDS + s + " { type " + addr
+                    + " . inet_proto . inet_service; flags dynamic,timeout; size 65536; }");
         }
         return out;
     }
 
-    /**
-     * Declarations of one affinity timeout's sets: its frontends (addressed ones as elements; the
-     * node's addresses that its node ports were reached at, written by the packet path with a short
-     * timeout) and its node ports.
-     */
+    /** Declarations of one affinity timeout's sets: its addressed frontends and its node ports. */
     static List<String> affinitySetDeclarations(String familyAndSeconds) {
         Family f = Family.valueOf(familyAndSeconds.substring(0, 2));
         int seconds = Integer.parseInt(familyAndSeconds.substring(3));
         String addr = f == Family.V4 ? "ipv4_addr" : "ipv6_addr";
-        return List.of("set " + affinitySet(f, seconds) + " { type " + addr
-                        + " . inet_proto . inet_service; flags dynamic,timeout; size 1048576; }",
+        return List.of("set " + affinitySet(f, seconds) + " { type " + addr + " . inet_proto . inet_service; }",
                 "set " + affinityNodePortSet(f, seconds) + " { type inet_proto . inet_service; }");
     }
 
@@ -191,25 +192,26 @@ public final class NftTable {
 
     /**
      * One rule per family and distinct timeout, in {@code nat} before the node-port dispatch: a new
-     * connection to one of the timeout's node ports puts the node address it was sent to into the
-     * timeout's frontend set, so affinity-record records the client's endpoint under that address
-     * and port, as for an addressed frontend.
+     * connection to one of the timeout's node ports puts the node address and port it was sent to
+     * into {@code nodeport-frontends4/6}, so affinity-record records the client's endpoint under
+     * that address and port, as for an addressed frontend.
      */
     static List<String> affinityNodePortRules(SortedSet<String> affinityTimes) {
         List<String> rules = new ArrayList<>();
         for (String ft : affinityTimes) {
             Family f = Family.valueOf(ft.substring(0, 2));
             int seconds = Integer.parseInt(ft.substring(3));
-            rules.add("meta l4proto . th dport @" + affinityNodePortSet(f, seconds) + " update @" + affinitySet(f, seconds)
-                    + " { " + f.nft() + " daddr . meta l4proto . th dport timeout " + NODEPORT_FRONTEND_SECONDS + "s }");
+            rules.add("meta l4proto . th dport @" + affinityNodePortSet(f, seconds) + " update @" + NODEPORT_FRONTENDS
+                    + f.suffix() + " { " + f.nft() + " daddr . meta l4proto . th dport timeout " + NODEPORT_FRONTEND_SECONDS + "s }");
         }
         return rules;
     }
 
     /**
-     * The IPv4 recording rules of {@code affinity-record}: one per protocol and distinct timeout;
-     * the protocol match types {@code ct original proto-dst}. The IPv6 ones are the same rules
-     * written over netlink ({@link AffinityRecord6}), after these.
+     * The IPv4 recording rules of {@code affinity-record}: per distinct timeout and protocol, one for
+     * addressed frontends and one for node ports; the protocol match types
+     * {@code ct original proto-dst}. The IPv6 ones are the same rules written over netlink
+     * ({@link AffinityRecord6}), after these.
      */
     static List<String> affinityRules(SortedSet<String> affinityTimes) {
         List<String> rules = new ArrayList<>();
@@ -217,20 +219,30 @@ public final class NftTable {
             Family f = Family.valueOf(ft.substring(0, 2));
             if (f == Family.V4) {
                 int seconds = Integer.parseInt(ft.substring(3));
-                for (Protocol proto : Protocol.values()) {
-                    rules.add(affinityRule(f, seconds, proto));
+                for (boolean nodePort : new boolean[]{false, true}) {
+                    for (Protocol proto : Protocol.values()) {
+                        rules.add(affinityRule(f, seconds, proto, nodePort));
+                    }
                 }
             }
         }
         return rules;
     }
 
-    /** The text of one recording rule (for IPv6, what {@code nft list} shows of the netlink-written rule). */
-    static String affinityRule(Family f, int seconds, Protocol proto) {
+    /**
+     * The text of one recording rule (for IPv6, what {@code nft list} shows of the netlink-written
+     * rule). An addressed frontend is in the timeout's frontend set; a node port is in the timeout's
+     * node-port set, reached at an address and port the nat path just put in {@code nodeport-frontends}.
+     */
+    static String affinityRule(Family f, int seconds, Protocol proto, boolean nodePort) {
         String p = f.nft();
         String l4 = proto.lower();
-        return "meta l4proto " + l4 + " ct original " + p + " daddr . meta l4proto . ct original proto-dst @"
-                + affinitySet(f, seconds) + " update @" + AFFINITY + f.suffix() + " { " + p
+        String frontend = "ct original " + p + " daddr . meta l4proto . ct original proto-dst @";
+        String match = nodePort
+                ? "meta l4proto . ct original proto-dst @" + affinityNodePortSet(f, seconds) + " " + frontend
+                        + NODEPORT_FRONTENDS + f.suffix()
+                : frontend + affinitySet(f, seconds);
+        return "meta l4proto " + l4 + " " + match + " update @" + AFFINITY + f.suffix() + " { " + p
                 + " saddr . ct original " + p + " daddr . ct original proto-dst timeout " + seconds + "s : "
                 + p + " daddr . " + l4 + " dport }";
     }

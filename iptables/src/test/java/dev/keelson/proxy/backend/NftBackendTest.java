@@ -68,7 +68,8 @@ class NftBackendTest {
         Snapshot s = Fixtures.snapshot();
         CompiledState none = Compiler.compile(s.without(new ServiceRef("default", "sticky")), Fixtures.NODE);
         CompiledState sticky = Compiler.compile(s, Fixtures.NODE);
-        assertEquals(3, AffinityRecord6.rules(sticky.affinityTimes()).size(), "one rule per protocol for IPv6, 600 s");
+        assertEquals(6, AffinityRecord6.rules(sticky.affinityTimes()).size(),
+                "per protocol, one for addressed frontends and one for node ports (IPv6, 600 s)");
         backend.full(none);
         String before = listed();
         assertFalse(before.contains("affinity6-600"), before);
@@ -80,8 +81,9 @@ class NftBackendTest {
                 .map(String::strip).filter(l -> l.contains("update")).toList();
         List<String> v4 = record.stream().filter(l -> l.contains("@affinity4")).toList();
         List<String> v6 = record.stream().filter(l -> l.contains("@affinity6")).toList();
-        assertEquals(3, v4.size(), record::toString);
-        assertEquals(v4.stream().map(l -> l.replace("ip ", "ip6 ").replace("affinity4", "affinity6")).toList(), v6);
+        assertEquals(6, v4.size(), record::toString);
+        assertEquals(v4.stream().map(l -> l.replace("ip ", "ip6 ").replace("affinity4", "affinity6")
+                .replace("nodeports4", "nodeports6").replace("frontends4", "frontends6")).toList(), v6);
         String incremental = listed();
         backend.flush();
         backend.full(sticky);

@@ -90,6 +90,11 @@ class ServiceTrafficTest {
             moveTo(compile(webBackends));
         }
 
+        /** Turns ClientIP affinity off for {@code sticky-np} (its timeout stays in use by {@code sticky}). */
+        void dropNodePortAffinity() throws IOException {
+            moveTo(Compiler.compile(TrafficServices.snapshot(BACKENDS, ALL, null, false), TrafficServices.NODE));
+        }
+
         /** Serves {@code sticky} from {@code stickyBackends} only, through an incremental update. */
         void moveStickyTo(List<Integer> stickyBackends) throws IOException {
             moveTo(Compiler.compile(TrafficServices.snapshot(BACKENDS, ALL, stickyBackends), TrafficServices.NODE));
@@ -194,6 +199,19 @@ class ServiceTrafficTest {
     void nodePortAffinityMovesAClientWhoseEndpointLeftAndKeepsTheOthers(Form form) throws IOException {
         try (Rig r = new Rig(form)) {
             assertAffinityFollowsARemovedEndpoint(r, STICKY_NODEPORT_PORT);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void aNodePortWhoseAffinityIsTurnedOffSpreadsAtOnce(Form form) throws IOException {
+        try (Rig r = new Rig(form)) {
+            InetAddress src = Lab.clientIp(0);
+            assertEquals(1, names(r.connect(r.lab.client, src, STICKY_NODEPORT_PORT, 6)).size());
+            r.dropNodePortAffinity();
+            // Nothing may record this client again: 30 connections over 3 endpoints all on one is p = 3^-29.
+            Set<String> after = names(r.connect(r.lab.client, src, STICKY_NODEPORT_PORT, 30));
+            assertTrue(after.size() >= 2, () -> src + " still sticks to " + after);
         }
     }
 

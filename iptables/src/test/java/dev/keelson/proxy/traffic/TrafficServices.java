@@ -65,6 +65,12 @@ final class TrafficServices {
 
     /** The same, with {@code sticky} and {@code sticky-np} served by {@code stickyBackends} (null: all of them). */
     static Snapshot snapshot(int backends, List<Integer> webBackends, List<Integer> stickyBackends) {
+        return snapshot(backends, webBackends, stickyBackends, true);
+    }
+
+    /** The same, with ClientIP affinity on {@code sticky-np} only if {@code nodePortAffinity}. */
+    static Snapshot snapshot(int backends, List<Integer> webBackends, List<Integer> stickyBackends,
+                             boolean nodePortAffinity) {
         List<Integer> every = new ArrayList<>();
         for (int i = 1; i <= backends; i++) {
             every.add(i);
@@ -82,7 +88,8 @@ final class TrafficServices {
         add(services, slices, LOCAL, ServiceType.NodePort, new InetSocketAddress(InetAddresses.parse("10.96.0.14"), 80),
                 Protocol.TCP, NameServers.TCP_PORT, LOCAL_NODEPORT.getPort(), SessionAffinity.NONE, TrafficPolicy.Local, every);
         add(services, slices, STICKY_NODEPORT, ServiceType.NodePort, STICKY_NODEPORT_VIP, Protocol.TCP, NameServers.TCP_PORT,
-                STICKY_NODEPORT_PORT.getPort(), new SessionAffinity(600), TrafficPolicy.Cluster,
+                STICKY_NODEPORT_PORT.getPort(), nodePortAffinity ? new SessionAffinity(600) : SessionAffinity.NONE,
+                TrafficPolicy.Cluster,
                 stickyBackends == null ? every : stickyBackends);
         add(services, slices, STICKY6, ServiceType.NodePort, STICKY6_VIP, Protocol.TCP, NameServers.TCP_PORT,
                 STICKY6_NODEPORT.getPort(), new SessionAffinity(600), TrafficPolicy.Cluster, every);
