@@ -2,6 +2,7 @@ package dev.keelson.cli.up;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.control.client.ApiException;
 import dev.keelson.control.client.KubeClient;
 import dev.keelson.control.client.Resource;
 
@@ -16,7 +17,27 @@ final class DemoRollback {
     private DemoRollback() {
     }
 
+    /** Attempts when the Deployment changes between the read and the write (the controller writes status). */
+    private static final int ATTEMPTS = 5;
+
+    /**
+     * Rolls back; a write refused with 409 Conflict (the controller updated the Deployment in
+     * between) is retried from a fresh read, as kubectl and client-go's RetryOnConflict do.
+     */
     static void undo(KubeClient api, String namespace, String name) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                undoOnce(api, namespace, name);
+                return;
+            } catch (ApiException e) {
+                if (!e.conflict() || e.alreadyExists() || attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void undoOnce(KubeClient api, String namespace, String name) {
         ObjectNode d = api.get(Resource.DEPLOYMENTS, namespace, name);
         String uid = d.path("metadata").path("uid").asText();
         long current = d.path("metadata").path("annotations").path(REVISION).asLong(0);
