@@ -68,9 +68,10 @@ public final class AffinityRecord6 {
     /** Every IPv6 recording rule for the timeouts in use ("V6/10800"), in chain order. */
     public static List<Rule> rules(SortedSet<String> affinityTimes) {
         List<Rule> out = new ArrayList<>();
-        for (String ft : affinityTimes) {
-            if (Family.valueOf(ft.substring(0, 2)) == Family.V6) {
-                int seconds = Integer.parseInt(ft.substring(3));
+        for (String key : affinityTimes) {
+            NftTable.AffinityTime t = NftTable.AffinityTime.of(key);
+            if (t.family() == Family.V6) {
+                int seconds = t.seconds();
                 for (boolean nodePort : new boolean[]{false, true}) {
                     for (Protocol proto : Protocol.values()) {
                         out.add(new Rule(rule(seconds, proto, nodePort), NftTable.affinityRule(Family.V6, seconds, proto, nodePort)));

@@ -157,11 +157,9 @@ public final class NftRenderer {
         }
         commands.addAll(chainOps);
         commands.addAll(deleteChains);
-        d.affinityRemoved().forEach(t -> {
-            Family f = Family.valueOf(t.substring(0, 2));
-            int seconds = Integer.parseInt(t.substring(3));
-            commands.add("delete set " + T + " " + NftTable.affinitySet(f, seconds) + "\n");
-            commands.add("delete set " + T + " " + NftTable.affinityNodePortSet(f, seconds) + "\n");
+        d.affinityRemoved().stream().map(NftTable.AffinityTime::of).forEach(t -> {
+            commands.add("delete set " + T + " " + NftTable.affinitySet(t.family(), t.seconds()) + "\n");
+            commands.add("delete set " + T + " " + NftTable.affinityNodePortSet(t.family(), t.seconds()) + "\n");
         });
         return new NftDelta(deletes, commands, adds, record6 == null ? List.of() : record6);
     }

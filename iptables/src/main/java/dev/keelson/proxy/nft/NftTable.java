@@ -44,6 +44,13 @@ public final class NftTable {
     private NftTable() {
     }
 
+    /** One distinct affinity timeout of a family, from its key in {@code CompiledState.affinityTimes()} ("V4/10800"). */
+    record AffinityTime(Family family, int seconds) {
+        static AffinityTime of(String key) {
+            return new AffinityTime(Family.valueOf(key.substring(0, 2)), Integer.parseInt(key.substring(3)));
+        }
+    }
+
     /** The set of frontends whose affinity entries live {@code seconds}: {@code affinity4-10800}. */
     static String affinitySet(Family f, int seconds) {
         return AFFINITY + f.suffix() + "-" + seconds;
@@ -110,8 +117,9 @@ public final class NftTable {
 
     /** Declarations of one affinity timeout's sets: its addressed frontends and its node ports. */
     static List<String> affinitySetDeclarations(String familyAndSeconds) {
-        Family f = Family.valueOf(familyAndSeconds.substring(0, 2));
-        int seconds = Integer.parseInt(familyAndSeconds.substring(3));
+        AffinityTime t = AffinityTime.of(familyAndSeconds);
+        Family f = t.family();
+        int seconds = t.seconds();
         String addr = f == Family.V4 ? "ipv4_addr" : "ipv6_addr";
         return List.of("set " + affinitySet(f, seconds) + " { type " + addr + " . inet_proto . inet_service; }",
                 "set " + affinityNodePortSet(f, seconds) + " { type inet_proto . inet_service; }");
@@ -198,9 +206,10 @@ public final class NftTable {
      */
     static List<String> affinityNodePortRules(SortedSet<String> affinityTimes) {
         List<String> rules = new ArrayList<>();
-        for (String ft : affinityTimes) {
-            Family f = Family.valueOf(ft.substring(0, 2));
-            int seconds = Integer.parseInt(ft.substring(3));
+        for (String key : affinityTimes) {
+            AffinityTime t = AffinityTime.of(key);
+            Family f = t.family();
+            int seconds = t.seconds();
             rules.add("meta l4proto . th dport @" + affinityNodePortSet(f, seconds) + " update @" + NODEPORT_FRONTENDS
                     + f.suffix() + " { " + f.nft() + " daddr . meta l4proto . th dport timeout " + NODEPORT_FRONTEND_SECONDS + "s }");
         }
@@ -215,13 +224,12 @@ public final class NftTable {
      */
     static List<String> affinityRules(SortedSet<String> affinityTimes) {
         List<String> rules = new ArrayList<>();
-        for (String ft : affinityTimes) {
-            Family f = Family.valueOf(ft.substring(0, 2));
-            if (f == Family.V4) {
-                int seconds = Integer.parseInt(ft.substring(3));
+        for (String key : affinityTimes) {
+            AffinityTime t = AffinityTime.of(key);
+            if (t.family() == Family.V4) {
                 for (boolean nodePort : new boolean[]{false, true}) {
                     for (Protocol proto : Protocol.values()) {
-                        rules.add(affinityRule(f, seconds, proto, nodePort));
+                        rules.add(affinityRule(Family.V4, t.seconds(), proto, nodePort));
                     }
                 }
             }

@@ -2,8 +2,8 @@ package dev.keelson.proxy.traffic;
 
 import dev.keelson.netns.addr.InetAddresses;
 import dev.keelson.netns.addr.IpPrefix;
+import dev.keelson.proxy.compile.Family;
 import dev.keelson.proxy.compile.NodeConfig;
-import dev.keelson.proxy.model.AddressType;
 import dev.keelson.proxy.model.Endpoint;
 import dev.keelson.proxy.model.EndpointConditions;
 import dev.keelson.proxy.model.EndpointPort;
@@ -102,13 +102,13 @@ final class TrafficServices {
         services.add(new Service(ref, type, List.of(vip.getAddress()),
                 List.of(new ServicePort("p", proto, vip.getPort(), TargetPort.of(targetPort), nodePort)),
                 List.of(), List.of(), List.of(), affinity, TrafficPolicy.Cluster, external));
-        boolean v6 = vip.getAddress() instanceof java.net.Inet6Address;
+        boolean v6 = Family.of(vip.getAddress()) == Family.V6;
         List<Endpoint> eps = new ArrayList<>();
         for (int i : backends) {
             eps.add(new Endpoint(List.of(v6 ? Lab.backendIp6(i) : Lab.backendIp(i)), EndpointConditions.READY,
                     i == 1 ? "node-a" : "node-b", null));
         }
-        slices.add(new EndpointSlice(ref.name() + "-1", ref, v6 ? AddressType.IPv6 : AddressType.IPv4, eps,
+        slices.add(new EndpointSlice(ref.name() + "-1", ref, Family.of(vip.getAddress()).addressType(), eps,
                 List.of(new EndpointPort("p", proto, targetPort))));
     }
 }

@@ -17,7 +17,6 @@ import java.util.function.Consumer;
  * consecutive registers, each padded to 4 bytes, as sets store concatenated keys.
  */
 public final class NftRule {
-    static final int NFTA_LIST_ELEM = 1;
     static final int NFTA_EXPR_NAME = 1;
     static final int NFTA_EXPR_DATA = 2;
 
@@ -140,7 +139,7 @@ public final class NftRule {
 
     private NftRule add(String name, Consumer<MessageWriter> data) {
         expressions.add(w -> {
-            int e = w.beginNested(NFTA_LIST_ELEM);
+            int e = w.beginNested(NftBatch.NFTA_LIST_ELEM);
             w.putString(NFTA_EXPR_NAME, name);
             int d = w.beginNested(NFTA_EXPR_DATA);
             data.accept(w);
